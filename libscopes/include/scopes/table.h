@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <scopes/table.h> — the promise table, read-only, for the tools around it.
+ *
+ * One table says which system calls each promise grants and with which
+ * argument conditions. The filter builder compiles it; the SIGSYS reporter,
+ * scopes-trace, the man page generator and the tests read it through this
+ * header. Nothing here changes the process.
+ *
+ * Async-signal-safety: every function below is async-signal-safe once
+ * scopes_table_init() has returned (scopes_pledge(), scopes_compile() and
+ * scopes_sigsys_install() call it), because the table is static data and the
+ * syscall numbers are resolved into static arrays at init.
+ */
+#ifndef SCOPES_TABLE_H
+#define SCOPES_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A set of promises: bit i is promise i of scopes_promise_name(i). */
+typedef uint64_t scopes_set_t;
+
+/* Resolve syscall names for every supported arch. Idempotent, thread-safe.
+ * Returns 0, or -1 with errno ENOMEM. Not async-signal-safe. */
+int scopes_table_init(void);
+
+/* Number of promises; their names are stable and in spec order. */
+int scopes_promise_count(void);
+/* Name of promise idx, or NULL outside [0, count). */
+const char *scopes_promise_name(int idx);
+/* Index of the promise spelled by name[0..len), or -1. */
+int scopes_promise_index(const char *name, size_t len);
+
+/* What a promise is, in one line (for reports, the man page, the tracer). */
+const char *scopes_promise_summary(int idx);
+
+/* Promise-level flags. */
+#define SCOPES_PROMISE_PATHSCOPED 0x1u /* grants only under its paths (Landlock) */
+#define SCOPES_PROMISE_COMPAT     0x2u /* accepted for OpenBSD source compatibility, grants nothing */
+#define SCOPES_PROMISE_MODIFIER   0x4u /* changes behaviour rather than granting calls (error) */
+unsigned scopes_promise_flags(int idx);
+
+/* The paths a path-scoped promise grants its operations under, NULL-terminated
+ * (empty list for other promises). */
+const char *const *scopes_promise_paths(int idx);
+
+/*
+ * Parse a promise string into a set. Accepts what scopes_pledge() accepts.
+ * Returns 0, or -1 with errno EINVAL (unknown name, control byte, too long).
+ * NULL is EINVAL here (scopes_pledge gives NULL its "unchanged" meaning).
+ */
+int scopes_promises_parse(const char *promises, scopes_set_t *set);
+
+/* Write the set as a space-separated string in table order ("" for the
+ * empty set). Returns the length the full string needs (like snprintf);
+ * writes at most size bytes including the NUL. */
+size_t scopes_promises_format(scopes_set_t set, char *buf, size_t size);
+
+/* Promises currently held by this process; SCOPES_SET_ALL before any pledge. */
+#define SCOPES_SET_ALL (~(scopes_set_t)0)
+scopes_set_t scopes_promises_held(void);
+scopes_set_t scopes_execpromises_held(void);
+
+/* Architectures the table knows (AUDIT_ARCH_* values). */
+#define SCOPES_ARCH_X86_64  0xc000003eu
+#define SCOPES_ARCH_AARCH64 0xc00000b7u
+#define SCOPES_ARCH_I386    0x40000003u
+/* The arch the library was built for. */
+uint32_t scopes_native_arch(void);
+
+/* Name of syscall nr on arch, or NULL if unknown. nr on x86_64 with the x32
+ * bit set is named after its x32 number ("read (x32)" is not produced: the
+ * caller sees SCOPES_CLASS_FOREIGN_ABI from scopes_query). */
+const char *scopes_syscall_name(uint32_t arch, long nr);
+/* Number of syscall name on arch, or -1. */
+long scopes_syscall_number(uint32_t arch, const char *name);
+
+/* How the table classifies a call. */
+enum scopes_class {
+	SCOPES_CLASS_ALWAYS,      /* allowed under every pledge */
+	SCOPES_CLASS_PROMISE,     /* allowed by the promise sets in alt[] */
+	SCOPES_CLASS_ENOSYS,      /* answered ENOSYS under every pledge (reason) */
+	SCOPES_CLASS_NEVER,       /* no promise grants it (reason) */
+	SCOPES_CLASS_FOREIGN_ABI, /* another ABI (x32, i386): always killed */
+	SCOPES_CLASS_UNKNOWN,     /* a number no syscall table names: denied */
+};
+
+/* One way to be allowed: all promises of `set` held. */
+#define SCOPES_ALT_PATHSCOPED 0x1u /* only under the promise's paths (Landlock) */
+#define SCOPES_ALT_INCIDENTAL 0x2u /* a side grant (exec's loader reads), not the
+				    * promise's purpose: suggest it last */
+#define SCOPES_ALT_ARGS_UNKNOWN 0x4u /* args were not given and this set grants
+				      * the call only for some argument values */
+struct scopes_alt {
+	scopes_set_t set;
+	unsigned flags;
+	const char *note; /* the table's note on the rule, or NULL */
+};
+
+#define SCOPES_QUERY_MAX_ALTS 16
+struct scopes_verdict {
+	enum scopes_class cls;
+	const char *name;    /* syscall name or NULL */
+	const char *reason;  /* for ENOSYS/NEVER/FOREIGN_ABI/UNKNOWN, and for
+			      * PROMISE with n == 0 ("with these arguments ...") */
+	int n;               /* number of alternatives, best first */
+	struct scopes_alt alt[SCOPES_QUERY_MAX_ALTS];
+};
+
+/*
+ * Which promise sets would allow syscall nr on arch with these arguments?
+ * args may be NULL when the arguments are unknown (audit records): every set
+ * that grants the syscall for some arguments is returned, flagged
+ * SCOPES_ALT_ARGS_UNKNOWN where the grant depends on them.
+ * Alternatives are minimal (no alternative is a superset of another) and
+ * ordered: primary grants first, path-scoped next, incidental last.
+ * A PROMISE verdict with n == 0 means no promise allows these arguments.
+ * Returns 0, or -1 with errno EINVAL (NULL verdict).
+ */
+int scopes_query(uint32_t arch, long nr, const uint64_t args[6], struct scopes_verdict *verdict);
+
+/* The pid that SCOPES_VALUE_SELF_PID conditions (kill of one's own process)
+ * are compared with by scopes_query: by default the pid bound by the last
+ * pledge of this process; a tracer sets the traced process's pid. */
+void scopes_query_set_pid(long pid);
+
+/* The rule rows, for generators and tests (man page, matrix report). */
+#define SCOPES_COND_MAX 3
+struct scopes_cond {
+	unsigned arg;    /* 0..5 */
+	uint64_t mask;   /* (arg & mask) == value; mask ~0 means equality */
+	uint64_t value;  /* SCOPES_VALUE_SELF_PID: the caller's pid */
+};
+#define SCOPES_VALUE_SELF_PID 0x3ffff1e5u /* placeholder patched at apply time */
+
+enum scopes_row_kind {
+	SCOPES_ROW_ALWAYS,
+	SCOPES_ROW_GRANT,
+	SCOPES_ROW_ENOSYS,
+	SCOPES_ROW_NEVER,
+	SCOPES_ROW_FAIL,  /* answered with errnum (not the penalty) while the
+			   * held set has one of `any` and none of `unless`:
+			   * lets libc fall back (nscd probes under getpw/dns) */
+};
+struct scopes_row {
+	enum scopes_row_kind kind;
+	const char *syscall;
+	scopes_set_t any;      /* GRANT: one of these promises ... */
+	scopes_set_t all;      /* ... and all of these (either may be 0) */
+	scopes_set_t unless;   /* FAIL: not while one of these is held */
+	int errnum;            /* FAIL: the errno answered */
+	unsigned flags;        /* SCOPES_ALT_PATHSCOPED, SCOPES_ALT_INCIDENTAL */
+	unsigned ncond;
+	struct scopes_cond cond[SCOPES_COND_MAX];
+	const char *note;      /* why (NEVER/ENOSYS: the reason) */
+};
+size_t scopes_row_count(void);
+const struct scopes_row *scopes_row_get(size_t i);
+
+/*
+ * Rules every later filter adds, whatever the promises: what a violation
+ * reporter installed in the process needs to run under any pledge (write its
+ * report to one descriptor, re-raise SIGSYS). Used by libscopes-sigsys; each
+ * rule is a syscall name with equality/mask conditions, allowed.
+ * Returns 0, or -1 with errno EINVAL (unknown syscall, bad condition) or
+ * E2BIG (more than 16 rules). Not async-signal-safe.
+ */
+int scopes_handler_allow(const char *syscall, unsigned ncond, const struct scopes_cond *cond);
+
+/*
+ * A compiled filter's BPF program, for the differential checker and tools
+ * (struct sock_filter layout: u16 code, u8 jt, u8 jf, u32 k). The program is
+ * as compiled: SCOPES_VALUE_SELF_PID placeholders are not yet bound.
+ */
+struct scopes_filter;
+int scopes_filter_program(const struct scopes_filter *filter, const void **insns, size_t *count);
+/* The promise set a compiled filter grants. */
+scopes_set_t scopes_filter_promises(const struct scopes_filter *filter);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SCOPES_TABLE_H */

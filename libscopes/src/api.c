@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Public entry points of libscopes: scopes_pledge, scopes_set_penalty,
+ * scopes_compile, scopes_apply, scopes_filter_free, and OpenBSD's pledge().
+ *
+ * State (what is held) lives here, behind one lock. Every failure path returns
+ * before the process changes: parsing, permission checks, compiling and the
+ * Landlock ruleset are all done before the one kernel call that installs the
+ * filter.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "scopes/pledge.h"
+#include "landlock.h"
+#include "system.h"
+
+#define STACK_MAX_INSNS 32768 /* the kernel's MAX_INSNS_PER_PATH */
+
+static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct {
+	int pledged;
+	scopes_set_t held;
+	scopes_set_t exec_held;
+	int exec_pledged;
+	enum scopes_penalty penalty;   /* chosen with scopes_set_penalty */
+	size_t stacked_insns;          /* what the kernel counts against its limit */
+	/* The program for pledge("") under the penalty in force, built while
+	 * stdio was still held: narrowing to "" needs no allocation then. */
+	struct scopes_filter *empty;
+	enum scopes_penalty empty_penalty;
+} st = { .penalty = SCOPES_PENALTY_KILL };
+
+static struct sock_filter apply_buf[BPF_MAXINSNS];
+
+SCOPES_EXPORT scopes_set_t scopes_promises_held(void)
+{
+	return __atomic_load_n(&st.pledged, __ATOMIC_ACQUIRE) ? st.held : SCOPES_SET_ALL;
+}
+
+SCOPES_EXPORT scopes_set_t scopes_execpromises_held(void)
+{
+	return st.exec_pledged ? st.exec_held : scopes_promises_held();
+}
+
+SCOPES_EXPORT int scopes_set_penalty(enum scopes_penalty penalty)
+{
+	if ((unsigned)penalty > SCOPES_PENALTY_LOG) {
+		errno = EINVAL;
+		return -1;
+	}
+	__atomic_store_n(&st.penalty, penalty, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Write a line to stderr without stdio (stdio's buffers may be mid-use). */
+static void say(const char *a, const char *b, const char *c)
+{
+	char line[512];
+	int n = snprintf(line, sizeof(line), "scopes: %s%s%s\n", a, b ? b : "", c ? c : "");
+	if (n > 0) {
+		ssize_t w = write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)w;
+	}
+}
+
+static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
+
+/*
+ * SCOPES_PENALTY overrides the penalty for diagnosis (scopes-trace sets it to
+ * log). Anything but kill weakens the pledge, so it is announced at every
+ * pledge, and never honoured in AT_SECURE (setuid, file caps) processes.
+ */
+static enum scopes_penalty effective_penalty(const char *promises)
+{
+	enum scopes_penalty p = __atomic_load_n(&st.penalty, __ATOMIC_RELAXED);
+	const char *env = getenv("SCOPES_PENALTY");
+
+	if (!env || !*env)
+		return p;
+	if (sys_secure_exec()) {
+		say("SCOPES_PENALTY ignored in a setuid/AT_SECURE process", NULL, NULL);
+		return p;
+	}
+	for (int i = 0; i <= SCOPES_PENALTY_LOG; i++) {
+		if (strcmp(env, penalty_names[i]) == 0) {
+			if (i != SCOPES_PENALTY_KILL)
+				say("SCOPES_PENALTY=", env,
+				    i == SCOPES_PENALTY_LOG
+					    ? ": pledge NOT enforced, violations are only logged"
+					    : ": pledge penalty changed from the program's choice");
+			(void)promises;
+			return (enum scopes_penalty)i;
+		}
+	}
+	say("SCOPES_PENALTY=", env, " is not kill|trap|errno|log; ignored");
+	return p;
+}
+
+/*
+ * The tracer's handshake: in a diagnostic run (SCOPES_PENALTY set, not
+ * AT_SECURE) with SCOPES_TRACE_FD=n, each pledge writes one line to fd n:
+ *   "scopes-pledge\t<promises>\t<execpromises>\t<caller address>\n"
+ * so scopes-trace can split its findings by pledge point.
+ */
+static void trace_handshake(const char *promises, const char *execpromises, void *caller)
+{
+	const char *fdv = getenv("SCOPES_TRACE_FD");
+	if (!fdv || !getenv("SCOPES_PENALTY") || sys_secure_exec())
+		return;
+	char *end;
+	long fd = strtol(fdv, &end, 10);
+	if (*end || fd < 0 || fd > 1 << 20)
+		return;
+	char line[4096 + 4096 + 64];
+	int n = snprintf(line, sizeof(line), "scopes-pledge\t%s\t%s\t%p\n",
+			 promises ? promises : "(null)", execpromises ? execpromises : "(null)",
+			 caller);
+	if (n > 0 && (size_t)n < sizeof(line)) {
+		ssize_t w = write((int)fd, line, (size_t)n);
+		(void)w;
+	}
+}
+
+/*
+ * Install f (already checked against what is held). Caller holds api_lock.
+ * Order: no_new_privs, then the Landlock ruleset, then the seccomp filter.
+ * Landlock goes first because the filter may have been compiled with
+ * path-scoped grants that are safe only inside the ruleset: a filter without
+ * its ruleset would grant those opens everywhere. If the filter then fails to
+ * load, the process keeps the (narrowing) ruleset and no_new_privs: the
+ * residue documented in scopes_pledge(3).
+ */
+static int install_locked(const struct scopes_filter *f, struct landlock_plan *plan)
+{
+	long pid = sys_getpid();
+	int rc;
+
+	if (st.stacked_insns + f->count + 4 > STACK_MAX_INSNS) {
+		landlock_discard(plan);
+		return -E2BIG;
+	}
+	filter_copy_bound(f, apply_buf, pid);
+	rc = sys_set_no_new_privs();
+	if (rc == 0)
+		rc = landlock_commit(plan);
+	else
+		landlock_discard(plan);
+	if (rc < 0)
+		return rc;
+	rc = sys_seccomp_load(apply_buf, f->count);
+	if (rc < 0)
+		return rc;
+	st.stacked_insns += f->count + 4;
+	st.pledged = 1;
+	st.held = f->set;
+	landlock_note_held(f->set);
+	scopes_query_set_pid(pid);
+	return 0;
+}
+
+static int install_with_landlock(const struct scopes_filter *f)
+{
+	struct landlock_plan plan;
+	int rc = landlock_prepare(f->set, f->landlock, &plan);
+	if (rc < 0)
+		return rc;
+	return install_locked(f, &plan);
+}
+
+/* Pledge req under pen. Narrowing from a set without stdio: only "" is
+ * possible, with the program prebuilt while stdio was held. */
+static int pledge_locked(scopes_set_t req, enum scopes_penalty pen)
+{
+	struct scopes_filter *f = NULL, *empty = NULL;
+	int rc;
+
+	if (st.pledged && !(st.held & SCOPES_P(STDIO))) {
+		if (req != 0 || !st.empty || st.empty_penalty != pen)
+			return -ENOTSUP;
+		return install_with_landlock(st.empty);
+	}
+	rc = filter_build(req, pen, landlock_needed(req) ? landlock_available() : 0, &f);
+	if (rc < 0)
+		return rc;
+	if (!(req & SCOPES_P(STDIO)) && req != 0) {
+		rc = filter_build(0, pen, 0, &empty);
+		if (rc < 0)
+			goto out;
+	}
+	rc = install_with_landlock(f);
+	if (rc == 0 && empty) {
+		filter_free(st.empty);
+		st.empty = empty;
+		st.empty_penalty = pen;
+		empty = NULL;
+	}
+out:
+	filter_free(f);
+	filter_free(empty);
+	return rc;
+}
+
+static int fail_errno(int rc)
+{
+	errno = -rc;
+	return -1;
+}
+
+SCOPES_EXPORT int scopes_pledge(const char *promises, const char *execpromises)
+{
+	scopes_set_t req = 0, ereq = 0;
+	void *caller = __builtin_return_address(0);
+	int rc = 0;
+
+	if (scopes_table_init() != 0)
+		return -1;
+	if (promises && scopes_promises_parse(promises, &req) != 0)
+		return -1;
+	if (execpromises && scopes_promises_parse(execpromises, &ereq) != 0)
+		return -1;
+
+	pthread_mutex_lock(&api_lock);
+	scopes_set_t cur = st.pledged ? st.held : SCOPES_SET_ALL;
+	scopes_set_t ecur = st.exec_pledged ? st.exec_held : cur;
+	if (promises && (req & ~cur)) {
+		if (cur & SCOPES_P(ERROR))
+			req &= cur;
+		else
+			rc = -EPERM;
+	}
+	if (rc == 0 && execpromises && (ereq & ~ecur)) {
+		if (cur & SCOPES_P(ERROR))
+			ereq &= ecur;
+		else
+			rc = -EPERM;
+	}
+	if (rc == 0) {
+		enum scopes_penalty pen = effective_penalty(promises);
+		trace_handshake(promises, execpromises, caller);
+		if (promises && !(st.pledged && req == st.held))
+			rc = pledge_locked(req, pen);
+		if (rc == 0 && execpromises) {
+			rc = exec_arrange(ereq, pen);
+			if (rc == 0) {
+				st.exec_held = ereq;
+				st.exec_pledged = 1;
+			}
+		}
+	}
+	pthread_mutex_unlock(&api_lock);
+	return rc < 0 ? fail_errno(rc) : 0;
+}
+
+SCOPES_EXPORT int pledge(const char *promises, const char *execpromises)
+{
+	return scopes_pledge(promises, execpromises);
+}
+
+SCOPES_EXPORT struct scopes_filter *scopes_compile(const char *promises, enum scopes_penalty penalty)
+{
+	scopes_set_t set;
+	struct scopes_filter *f = NULL;
+
+	if ((unsigned)penalty > SCOPES_PENALTY_LOG || !promises) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (scopes_table_init() != 0 || scopes_promises_parse(promises, &set) != 0)
+		return NULL;
+	int rc = filter_build(set, penalty, landlock_needed(set) ? landlock_available() : 0, &f);
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
+	return f;
+}
+
+SCOPES_EXPORT int scopes_apply(const struct scopes_filter *filter)
+{
+	int rc = 0;
+
+	if (!filter) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&api_lock);
+	scopes_set_t cur = st.pledged ? st.held : SCOPES_SET_ALL;
+	if (filter->set & ~cur) {
+		rc = -EPERM;
+	} else if (!(st.pledged && filter->set == st.held)) {
+		rc = install_with_landlock(filter);
+	}
+	pthread_mutex_unlock(&api_lock);
+	return rc < 0 ? fail_errno(rc) : 0;
+}
+
+SCOPES_EXPORT void scopes_filter_free(struct scopes_filter *filter)
+{
+	filter_free(filter);
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The filter builder: a promise set and a penalty in, a BPF program out.
+ *
+ * libseccomp generates the program (binary tree on the syscall number, so a
+ * call is found in O(log n) and calls granted without argument checks stay in
+ * the kernel's constant-action cache). We export the program instead of
+ * letting libseccomp load it, so that a compiled filter can be applied many
+ * times (scopes_apply in forked workers) and bound to the caller's pid.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "system.h"
+
+#define HANDLER_RULES_MAX 16
+
+static struct {
+	unsigned n;
+	struct {
+		long nr;
+		unsigned ncond;
+		struct scopes_cond cond[SCOPES_COND_MAX];
+	} rule[HANDLER_RULES_MAX];
+} handler_rules;
+
+SCOPES_EXPORT int scopes_handler_allow(const char *syscall, unsigned ncond,
+				       const struct scopes_cond *cond)
+{
+	if (scopes_table_init() != 0)
+		return -1;
+	long nr = scopes_syscall_number(scopes_native_arch(), syscall);
+	if (nr < 0 || ncond > SCOPES_COND_MAX || (ncond && !cond)) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (unsigned i = 0; i < ncond; i++) {
+		if (cond[i].arg > 5) {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	unsigned n = __atomic_load_n(&handler_rules.n, __ATOMIC_ACQUIRE);
+	if (n >= HANDLER_RULES_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	handler_rules.rule[n].nr = nr;
+	handler_rules.rule[n].ncond = ncond;
+	if (ncond)
+		memcpy(handler_rules.rule[n].cond, cond, ncond * sizeof(*cond));
+	__atomic_store_n(&handler_rules.n, n + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+uint32_t filter_penalty_action(enum scopes_penalty penalty, scopes_set_t set)
+{
+	if (set & SCOPES_P(ERROR))
+		return SCMP_ACT_ERRNO(ENOSYS);
+	switch (penalty) {
+	case SCOPES_PENALTY_TRAP:
+		return SCMP_ACT_TRAP;
+	case SCOPES_PENALTY_ERRNO:
+		return SCMP_ACT_ERRNO(EPERM);
+	case SCOPES_PENALTY_LOG:
+		return SCMP_ACT_LOG;
+	case SCOPES_PENALTY_KILL:
+	default:
+		return SCMP_ACT_KILL_PROCESS;
+	}
+}
+
+/* Is every call row a allows also allowed by row b? (a's conditions imply b's) */
+static int row_implies(const struct scopes_row *a, const struct scopes_row *b)
+{
+	for (unsigned j = 0; j < b->ncond; j++) {
+		const struct scopes_cond *cb = &b->cond[j];
+		int implied = 0;
+		for (unsigned i = 0; i < a->ncond && !implied; i++) {
+			const struct scopes_cond *ca = &a->cond[i];
+			if (ca->arg == cb->arg && (ca->mask & cb->mask) == cb->mask &&
+			    (ca->value & cb->mask) == cb->value &&
+			    ca->value != SCOPES_VALUE_SELF_PID && cb->value != SCOPES_VALUE_SELF_PID)
+				implied = 1;
+			if (ca->arg == cb->arg && ca->mask == cb->mask && ca->value == cb->value)
+				implied = 1;
+		}
+		if (!implied)
+			return 0;
+	}
+	return 1;
+}
+
+static void to_scmp(const struct scopes_cond *c, unsigned n, struct scmp_arg_cmp *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (c[i].mask == ~0ULL)
+			out[i] = (struct scmp_arg_cmp){ c[i].arg, SCMP_CMP_EQ, c[i].value, 0 };
+		else
+			out[i] = (struct scmp_arg_cmp){ c[i].arg, SCMP_CMP_MASKED_EQ, c[i].mask,
+							c[i].value };
+	}
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, long nr, unsigned ncond,
+		    const struct scopes_cond *cond)
+{
+	struct scmp_arg_cmp cmp[SCOPES_COND_MAX];
+
+	if (sys_fault(SCOPES_FAULT_LIBSECCOMP))
+		return -ECANCELED;
+	to_scmp(cond, ncond, cmp);
+	int rc = seccomp_rule_add_exact_array(ctx, action, (int)nr, ncond, cmp);
+	return rc == -EEXIST ? 0 : rc;
+}
+
+/* Add the rows the set grants, dropping rows another included row implies. */
+static int add_rows(scmp_filter_ctx ctx, scopes_set_t set, int landlock, int ai,
+		    uint32_t default_action)
+{
+	const size_t n = scopes_rows_count;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct scopes_row *r = &scopes_rows[i];
+		long nr = table_row_nr(ai, i);
+		uint32_t action;
+
+		if (nr < 0)
+			continue;
+		switch (r->kind) {
+		case SCOPES_ROW_ALWAYS:
+			action = SCMP_ACT_ALLOW;
+			break;
+		case SCOPES_ROW_ENOSYS:
+			action = SCMP_ACT_ERRNO(ENOSYS);
+			break;
+		case SCOPES_ROW_GRANT:
+			if (!table_row_granted(r, set, landlock))
+				continue;
+			action = SCMP_ACT_ALLOW;
+			break;
+		case SCOPES_ROW_FAIL:
+			if (!table_row_granted(r, set, landlock))
+				continue;
+			action = SCMP_ACT_ERRNO((uint32_t)r->errnum);
+			break;
+		case SCOPES_ROW_NEVER:
+		default:
+			continue;
+		}
+		/* Skip a row that another included allow row of the same call
+		 * covers: fewer comparisons, and an unconditional grant keeps the
+		 * call in the kernel's constant-action cache. Ties keep the first. */
+		int covered = 0;
+		if (action == SCMP_ACT_ALLOW) {
+			for (size_t j = 0; j < n && !covered; j++) {
+				const struct scopes_row *o = &scopes_rows[j];
+				if (j == i || table_row_nr(ai, j) != nr)
+					continue;
+				if (!(o->kind == SCOPES_ROW_ALWAYS ||
+				      (o->kind == SCOPES_ROW_GRANT && table_row_granted(o, set, landlock))))
+					continue;
+				if (row_implies(r, o) && (!row_implies(o, r) || j < i))
+					covered = 1;
+			}
+		}
+		/* libseccomp refuses a rule that repeats the default action (the
+		 * ENOSYS rows under `error`): the default answers the same. */
+		if (covered || action == default_action)
+			continue;
+		int rc = add_rule(ctx, action, nr, r->ncond, r->cond);
+		if (rc < 0)
+			return rc;
+	}
+	unsigned hn = __atomic_load_n(&handler_rules.n, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < hn; i++) {
+		int rc = add_rule(ctx, SCMP_ACT_ALLOW, handler_rules.rule[i].nr,
+				  handler_rules.rule[i].ncond, handler_rules.rule[i].cond);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* libseccomp 2.5.4 can only export to a descriptor. A socketpair is granted
+ * by stdio (a later pledge runs under an earlier one) and holds the largest
+ * program the kernel takes (4096 * 8 bytes) without blocking. */
+static int export_program(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count)
+{
+	int sv[2];
+	const size_t max_bytes = (BPF_MAXINSNS + 1) * sizeof(struct sock_filter);
+
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -EMFILE;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return -errno;
+	int rc = seccomp_export_bpf(ctx, sv[1]);
+	close(sv[1]);
+	if (rc < 0) {
+		close(sv[0]);
+		return -ECANCELED;
+	}
+	unsigned char *buf = sys_malloc(max_bytes);
+	if (!buf) {
+		close(sv[0]);
+		return -ENOMEM;
+	}
+	size_t got = 0;
+	for (;;) {
+		ssize_t r = read(sv[0], buf + got, max_bytes - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got == max_bytes) {
+			rc = -E2BIG;
+			break;
+		}
+	}
+	close(sv[0]);
+	if (rc == 0 && (got == 0 || got % sizeof(struct sock_filter)))
+		rc = -ECANCELED;
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	*insns = (struct sock_filter *)buf;
+	*count = got / sizeof(struct sock_filter);
+	return 0;
+}
+
+/* Where the program compares with the pid placeholder. libseccomp compares a
+ * 64-bit argument as two 32-bit words; the placeholder is below 2^32 so it
+ * stands in the low word's JEQ. */
+static int find_pid_slots(struct scopes_filter *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->count; i++)
+		if (f->insns[i].k == SCOPES_VALUE_SELF_PID &&
+		    f->insns[i].code == (BPF_JMP | BPF_JEQ | BPF_K))
+			n++;
+	if (!n)
+		return 0;
+	f->pid_slots = sys_calloc(n, sizeof(*f->pid_slots));
+	if (!f->pid_slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->count; i++)
+		if (f->insns[i].k == SCOPES_VALUE_SELF_PID &&
+		    f->insns[i].code == (BPF_JMP | BPF_JEQ | BPF_K))
+			f->pid_slots[f->npid_slots++] = i;
+	return 0;
+}
+
+int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
+		 struct scopes_filter **out)
+{
+	int ai = table_arch_index(scopes_native_arch());
+	struct scopes_filter *f = NULL;
+	scmp_filter_ctx ctx = NULL;
+	int rc;
+
+	if (scopes_table_init() != 0)
+		return -errno;
+	f = sys_calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->set = set;
+	f->penalty = penalty;
+	f->landlock = landlock;
+
+	if (sys_fault(SCOPES_FAULT_LIBSECCOMP) ||
+	    !(ctx = seccomp_init(filter_penalty_action(penalty, set)))) {
+		rc = -ECANCELED;
+		goto fail;
+	}
+	/* Foreign ABIs (i386 int 0x80, x32 numbers) are killed whatever the
+	 * penalty: libseccomp routes both to the bad-arch action. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) {
+		rc = -ECANCELED;
+		goto fail;
+	}
+	rc = add_rows(ctx, set, landlock, ai, filter_penalty_action(penalty, set));
+	if (rc < 0) {
+		if (rc != -ENOMEM)
+			rc = -ECANCELED;
+		goto fail;
+	}
+	rc = export_program(ctx, &f->insns, &f->count);
+	if (rc < 0)
+		goto fail;
+	if (f->count > BPF_MAXINSNS) {
+		rc = -E2BIG;
+		goto fail;
+	}
+	rc = find_pid_slots(f);
+	if (rc < 0)
+		goto fail;
+	seccomp_release(ctx);
+	*out = f;
+	return 0;
+fail:
+	if (ctx)
+		seccomp_release(ctx);
+	filter_free(f);
+	return rc;
+}
+
+void filter_copy_bound(const struct scopes_filter *f, struct sock_filter *dst, long pid)
+{
+	memcpy(dst, f->insns, f->count * sizeof(*dst));
+	for (size_t i = 0; i < f->npid_slots; i++)
+		dst[f->pid_slots[i]].k = (uint32_t)pid;
+}
+
+void filter_free(struct scopes_filter *f)
+{
+	if (!f)
+		return;
+	free(f->insns);
+	free(f->pid_slots);
+	free(f);
+}
+
+SCOPES_EXPORT int scopes_filter_program(const struct scopes_filter *filter, const void **insns,
+					size_t *count)
+{
+	if (!filter || !insns || !count) {
+		errno = EINVAL;
+		return -1;
+	}
+	*insns = filter->insns;
+	*count = filter->count;
+	return 0;
+}
+
+SCOPES_EXPORT scopes_set_t scopes_filter_promises(const struct scopes_filter *filter)
+{
+	return filter ? filter->set : 0;
+}

@@ -1,0 +1,765 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The promise table: what each promise grants on Linux.
+ *
+ * This is the single source of truth. The filter builder compiles it, the
+ * reverse query (scopes_query) answers "which promise would allow this call?"
+ * from it for the SIGSYS reporter and scopes-trace, and the scopes-promises(7)
+ * man page is generated from it. It follows ../shared/PROMISES.md; where that
+ * page and this table differ, the rows carry a note saying why.
+ *
+ * Rules for writing rows (libseccomp 2.5.4, see KERNEL-NOTES):
+ *  - Only equality (EQ) and masked equality (BITS) conditions: libseccomp's
+ *    range comparisons generate wrong filters. A range is a mask.
+ *  - BITS() also masks the high 32 bits, so a value is compared as a full
+ *    64-bit quantity: garbage in the upper half is a violation, never a pass.
+ *  - At most one condition per argument in a row.
+ *  - Syscalls are named; numbers come from libseccomp for each arch. A name
+ *    missing on an arch (open on aarch64) is simply absent there.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/net.h>
+#include <linux/netlink.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+
+#include "promises.h"
+#include "table_internal.h"
+
+#define HI32 0xffffffff00000000ULL
+
+#define COND(a, m, v) { (a), (m), (v) }
+/* arg == value, all 64 bits */
+#define EQ(a, v) COND(a, ~0ULL, (uint64_t)(v))
+/* (arg & mask) == value, and the high half of arg is zero */
+#define BITS(a, m, v) COND(a, (uint64_t)(m) | HI32, (uint64_t)(v))
+
+#define NCOND(...) (sizeof((struct scopes_cond[]){ __VA_ARGS__ }) / sizeof(struct scopes_cond))
+
+/* granted by any one promise of `any_` */
+#define GRANT(any_, sys) { .kind = SCOPES_ROW_GRANT, .syscall = (sys), .any = (any_) }
+#define GRANTC(any_, sys, ...)                                                         \
+	{ .kind = SCOPES_ROW_GRANT, .syscall = (sys), .any = (any_),                   \
+	  .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
+/* granted only when all promises of `all_` are held */
+#define GRANT_ALL(all_, sys, ...)                                                      \
+	{ .kind = SCOPES_ROW_GRANT, .syscall = (sys), .all = (all_),                   \
+	  .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
+/* the same, flagged (path-scoped, incidental) */
+#define GRANTF(any_, flags_, sys, ...)                                                 \
+	{ .kind = SCOPES_ROW_GRANT, .syscall = (sys), .any = (any_), .flags = (flags_), \
+	  .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
+#define GRANTF0(any_, flags_, sys)                                                     \
+	{ .kind = SCOPES_ROW_GRANT, .syscall = (sys), .any = (any_), .flags = (flags_) }
+#define ALWAYS(sys, why) { .kind = SCOPES_ROW_ALWAYS, .syscall = (sys), .note = (why) }
+#define ALWAYSC(sys, why, ...)                                                         \
+	{ .kind = SCOPES_ROW_ALWAYS, .syscall = (sys), .note = (why),                  \
+	  .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
+#define ENOSYS_ROW(sys, why) { .kind = SCOPES_ROW_ENOSYS, .syscall = (sys), .note = (why) }
+#define NEVER(sys, why) { .kind = SCOPES_ROW_NEVER, .syscall = (sys), .note = (why) }
+#define NEVERC(sys, why, ...)                                                          \
+	{ .kind = SCOPES_ROW_NEVER, .syscall = (sys), .note = (why),                   \
+	  .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
+#define FAILC(any_, unless_, err, sys, why, ...)                                       \
+	{ .kind = SCOPES_ROW_FAIL, .syscall = (sys), .any = (any_), .unless = (unless_), \
+	  .errnum = (err), .note = (why), .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
+
+#define P(x) (1ULL << SCOPES_P_##x)
+#define F_PS SCOPES_ALT_PATHSCOPED
+#define F_INC SCOPES_ALT_INCIDENTAL
+
+/* ---------------------------------------------------------------- promises */
+
+static const char *const paths_tmppath[] = { "/tmp", NULL };
+static const char *const paths_dns[] = { "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf",
+					 "/etc/services", "/etc/host.conf", "/etc/gai.conf",
+					 "/etc/protocols", NULL };
+static const char *const paths_getpw[] = { "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
+					   NULL };
+static const char *const paths_tty[] = { "/dev/tty", NULL };
+static const char *const paths_ps[] = { "/proc", NULL };
+static const char *const paths_vminfo[] = { "/proc/meminfo", "/proc/stat", "/proc/loadavg",
+					    "/proc/cpuinfo", "/sys/devices/system/cpu", NULL };
+static const char *const paths_none[] = { NULL };
+
+#define PROMISE(id, name_, flags_, paths_, summary_)                                    \
+	[SCOPES_P_##id] = { .name = (name_), .flags = (flags_), .paths = (paths_),      \
+			    .summary = (summary_) }
+#define PATHSC SCOPES_PROMISE_PATHSCOPED
+#define COMPAT SCOPES_PROMISE_COMPAT
+
+const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
+	PROMISE(STDIO, "stdio", 0, paths_none,
+		"I/O on descriptors already open, memory, time, threads, own signals"),
+	PROMISE(RPATH, "rpath", 0, paths_none, "read-only opens and path metadata"),
+	PROMISE(WPATH, "wpath", 0, paths_none, "opens for writing existing files, truncate"),
+	PROMISE(CPATH, "cpath", 0, paths_none,
+		"create and remove files, directories and links (opens that create)"),
+	PROMISE(DPATH, "dpath", 0, paths_none, "create FIFOs (mkfifo); device nodes never"),
+	PROMISE(TMPPATH, "tmppath", PATHSC, paths_tmppath,
+		"create, read, write and remove files under /tmp (Landlock)"),
+	PROMISE(FATTR, "fattr", 0, paths_none,
+		"change file modes (no setuid/setgid/sticky), times and attributes"),
+	PROMISE(CHOWN, "chown", 0, paths_none, "change file owners"),
+	PROMISE(FLOCK, "flock", 0, paths_none, "file locks (flock, fcntl locks)"),
+	PROMISE(INET, "inet", 0, paths_none, "IPv4 and IPv6 TCP and UDP sockets"),
+	PROMISE(MCAST, "mcast", 0, paths_none, "multicast membership and options"),
+	PROMISE(UNIX, "unix", 0, paths_none, "AF_UNIX sockets (fd passing included)"),
+	PROMISE(SENDFD, "sendfd", 0, paths_none, "sendmsg on any socket"),
+	PROMISE(RECVFD, "recvfd", 0, paths_none, "recvmsg on any socket"),
+	PROMISE(DNS, "dns", PATHSC, paths_dns, "name resolution: resolver traffic and its files"),
+	PROMISE(GETPW, "getpw", PATHSC, paths_getpw, "passwd and group lookups"),
+	PROMISE(TTY, "tty", PATHSC, paths_tty, "terminal control ioctls and /dev/tty"),
+	PROMISE(PROC, "proc", 0, paths_none,
+		"fork, signals to other processes, scheduling and process groups"),
+	PROMISE(EXEC, "exec", 0, paths_none,
+		"execve, with what a dynamically linked program needs to start"),
+	PROMISE(PROT_EXEC, "prot_exec", 0, paths_none, "executable memory (PROT_EXEC)"),
+	PROMISE(SETTIME, "settime", 0, paths_none, "set the system clock"),
+	PROMISE(ID, "id", 0, paths_none, "change user and group ids, limits, priority"),
+	PROMISE(PS, "ps", PATHSC, paths_ps, "read other processes' state under /proc"),
+	PROMISE(VMINFO, "vminfo", PATHSC, paths_vminfo, "read memory and CPU statistics"),
+	PROMISE(ROUTE, "route", 0, paths_none, "NETLINK_ROUTE sockets (routing tables)"),
+	PROMISE(UNVEIL, "unveil", 0, paths_none, "later calls to scopes_unveil"),
+	PROMISE(ERROR, "error", SCOPES_PROMISE_MODIFIER, paths_none,
+		"violations fail with ENOSYS instead of the penalty"),
+	PROMISE(AUDIO, "audio", COMPAT, paths_none,
+		"audio devices: grants nothing on Linux yet (no Landlock ioctl scoping used)"),
+	PROMISE(VIDEO, "video", COMPAT, paths_none,
+		"video devices: grants nothing on Linux yet (no Landlock ioctl scoping used)"),
+	PROMISE(DRM, "drm", COMPAT, paths_none,
+		"DRM devices: grants nothing on Linux yet (no Landlock ioctl scoping used)"),
+	PROMISE(BPF, "bpf", COMPAT, paths_none, "OpenBSD /dev/bpf: no Linux equivalent, grants nothing"),
+	PROMISE(PF, "pf", COMPAT, paths_none, "OpenBSD pf: no Linux equivalent, grants nothing"),
+	PROMISE(TAPE, "tape", COMPAT, paths_none, "OpenBSD tape ioctls: grants nothing"),
+	PROMISE(DISKLABEL, "disklabel", COMPAT, paths_none, "OpenBSD disklabel: grants nothing"),
+	PROMISE(VMM, "vmm", COMPAT, paths_none, "OpenBSD vmm: grants nothing"),
+	PROMISE(WROUTE, "wroute", COMPAT, paths_none, "OpenBSD route changes: grants nothing"),
+};
+
+/* -------------------------------------------------------------- open flags */
+
+/* The creation bits: O_CREAT and O_TMPFILE's own bit (O_TMPFILE also carries
+ * O_DIRECTORY, which is harmless alone). */
+#define OCR (O_CREAT | __O_TMPFILE)
+#define NO_SUID_MODE 07000 /* setuid, setgid, sticky: never in a created mode */
+
+/* Which promises an open needs, by access mode and creation:
+ *   read (O_RDONLY, O_RDWR, and the ioctl-only mode 3)  -> rpath
+ *   write (O_WRONLY, O_RDWR, mode 3, O_TRUNC)           -> wpath
+ *   create (O_CREAT, O_TMPFILE)                         -> cpath, mode without 07000
+ * One row per minimal combination. f = flags argument, m = mode argument. */
+#define OPEN_ROWS(sys, f, m)                                                              \
+	GRANTC(P(RPATH), sys, BITS(f, O_ACCMODE | OCR | O_TRUNC, O_RDONLY)),              \
+	GRANTC(P(WPATH), sys, BITS(f, O_ACCMODE | OCR, O_WRONLY)),                        \
+	GRANT_ALL(P(RPATH) | P(WPATH), sys, BITS(f, O_RDWR | OCR, O_RDWR)),               \
+	GRANT_ALL(P(RPATH) | P(WPATH), sys, BITS(f, O_ACCMODE | OCR, O_RDONLY)),          \
+	GRANT_ALL(P(RPATH) | P(CPATH), sys, BITS(f, O_ACCMODE | __O_TMPFILE | O_TRUNC, O_RDONLY), \
+		  BITS(m, NO_SUID_MODE, 0)),                                              \
+	GRANT_ALL(P(WPATH) | P(CPATH), sys, BITS(f, O_ACCMODE, O_WRONLY),                 \
+		  BITS(m, NO_SUID_MODE, 0)),                                              \
+	GRANT_ALL(P(RPATH) | P(WPATH) | P(CPATH), sys, BITS(f, O_RDWR, O_RDWR),           \
+		  BITS(m, NO_SUID_MODE, 0)),                                              \
+	GRANT_ALL(P(RPATH) | P(WPATH) | P(CPATH), sys, BITS(f, O_ACCMODE, O_RDONLY),      \
+		  BITS(m, NO_SUID_MODE, 0)),                                              \
+	/* path-scoped promises: seccomp allows the verb, Landlock the place */           \
+	GRANTF(P(DNS) | P(GETPW) | P(PS) | P(VMINFO), F_PS, sys,                            \
+	       BITS(f, O_ACCMODE | OCR | O_TRUNC, O_RDONLY)),                             \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, OCR, 0)),                                     \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(m, NO_SUID_MODE, 0)),                            \
+	GRANTF(P(TTY), F_PS, sys, BITS(f, OCR | O_TRUNC, 0)),                               \
+	/* the dynamic loader of an exec'd image reads its libraries */                  \
+	GRANTF(P(EXEC), F_INC, sys, BITS(f, O_ACCMODE | OCR | O_TRUNC, O_RDONLY)),          \
+	/* scopes_unveil opens its path with O_PATH to hand it to Landlock */             \
+	GRANTC(P(UNVEIL), sys, BITS(f, O_ACCMODE | OCR | O_TRUNC | O_PATH, O_PATH))
+
+/* ------------------------------------------------------------------ sockets */
+
+#define SOCK_FLAGS (SOCK_CLOEXEC | SOCK_NONBLOCK)
+#define SOCKET_ROW(any_, dom, type, proto)                                                \
+	GRANTC(any_, "socket", EQ(0, dom), COND(1, ~(uint64_t)SOCK_FLAGS, type), EQ(2, proto))
+#define INET_SOCKETS(any_, dom)                                                           \
+	SOCKET_ROW(any_, dom, SOCK_STREAM, 0), SOCKET_ROW(any_, dom, SOCK_STREAM, IPPROTO_TCP), \
+	SOCKET_ROW(any_, dom, SOCK_DGRAM, 0), SOCKET_ROW(any_, dom, SOCK_DGRAM, IPPROTO_UDP)
+
+/* level and option paired: both get and set */
+#define SOCKOPT(any_, level, opt)                                                         \
+	GRANTC(any_, "setsockopt", EQ(1, level), EQ(2, opt)),                              \
+	GRANTC(any_, "getsockopt", EQ(1, level), EQ(2, opt))
+#define GETSOCKOPT(any_, level, opt) GRANTC(any_, "getsockopt", EQ(1, level), EQ(2, opt))
+
+#define NET (P(INET) | P(UNIX))
+
+/* Threads: the flags glibc's pthread_create passes must include these ... */
+#define CLONE_THREAD_BITS (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
+/* ... and no promise creates namespaces (CLONE_NEWTIME is clone3-only). */
+#define CLONE_NS_BITS                                                                     \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |    \
+	 CLONE_NEWPID | CLONE_NEWNET)
+
+#ifndef SO_RCVTIMEO_NEW
+#define SO_RCVTIMEO_NEW 66
+#define SO_SNDTIMEO_NEW 67
+#endif
+
+/* ------------------------------------------------------------------ the rows */
+
+const struct scopes_row scopes_rows[] = {
+	/* ---- allowed under every pledge, even pledge("") */
+	ALWAYS("exit", "a process can always end"),
+	ALWAYS("exit_group", "a process can always end"),
+	ALWAYS("rt_sigreturn", "returning from a signal handler"),
+	ALWAYS("restart_syscall", "the kernel restarts an interrupted call"),
+	ALWAYS("seccomp", "adding a filter only narrows; the other operations only query"),
+	ALWAYSC("prctl", "a later, narrower pledge sets no_new_privs", EQ(0, PR_SET_NO_NEW_PRIVS)),
+	ALWAYS("landlock_create_ruleset", "Landlock only narrows (path-scoped promises, unveil)"),
+	ALWAYS("landlock_add_rule", "Landlock only narrows (path-scoped promises, unveil)"),
+	ALWAYS("landlock_restrict_self", "Landlock only narrows (path-scoped promises, unveil)"),
+
+	/* ---- answered ENOSYS: their arguments live in memory a filter cannot
+	 * read; libc falls back to clone and openat, which are checked. */
+	ENOSYS_ROW("clone3", "its flags are in memory a filter cannot read; glibc falls back to clone"),
+	ENOSYS_ROW("openat2", "its flags are in memory a filter cannot read; libc falls back to openat"),
+
+	/* ---- stdio: descriptors already open */
+	GRANT(P(STDIO), "read"),
+	GRANT(P(STDIO), "write"),
+	GRANT(P(STDIO), "readv"),
+	GRANT(P(STDIO), "writev"),
+	GRANT(P(STDIO), "pread64"),
+	GRANT(P(STDIO), "pwrite64"),
+	GRANT(P(STDIO), "preadv"),
+	GRANT(P(STDIO), "pwritev"),
+	GRANT(P(STDIO), "preadv2"),
+	GRANT(P(STDIO), "pwritev2"),
+	GRANT(P(STDIO), "lseek"),
+	GRANT(P(STDIO), "fstat"),
+	GRANT(P(STDIO), "fsync"),
+	GRANT(P(STDIO), "fdatasync"),
+	GRANT(P(STDIO), "sync_file_range"),
+	GRANT(P(STDIO), "syncfs"),
+	GRANT(P(STDIO), "sync"),
+	GRANT(P(STDIO), "fadvise64"),
+	GRANT(P(STDIO), "readahead"),
+	GRANT(P(STDIO) | P(WPATH), "ftruncate"),
+	GRANT(P(STDIO), "fallocate"),
+	GRANT(P(STDIO), "sendfile"),
+	GRANT(P(STDIO), "splice"),
+	GRANT(P(STDIO), "tee"),
+	GRANT(P(STDIO), "vmsplice"),
+	GRANT(P(STDIO), "copy_file_range"),
+	GRANT(P(STDIO), "cachestat"),
+	GRANT(P(STDIO), "close"),
+	GRANT(P(STDIO), "close_range"),
+	GRANT(P(STDIO), "dup"),
+	GRANT(P(STDIO), "dup2"),
+	GRANT(P(STDIO), "dup3"),
+	GRANT(P(STDIO), "pipe"),
+	GRANT(P(STDIO), "pipe2"),
+	GRANT(P(STDIO), "memfd_create"),
+	GRANTC(P(STDIO), "socketpair", EQ(0, AF_UNIX)),
+	GRANT(P(STDIO), "poll"),
+	GRANT(P(STDIO), "ppoll"),
+	GRANT(P(STDIO), "select"),
+	GRANT(P(STDIO), "pselect6"),
+	GRANT(P(STDIO), "epoll_create"),
+	GRANT(P(STDIO), "epoll_create1"),
+	GRANT(P(STDIO), "epoll_ctl"),
+	GRANT(P(STDIO), "epoll_wait"),
+	GRANT(P(STDIO), "epoll_pwait"),
+	GRANT(P(STDIO), "epoll_pwait2"),
+	GRANT(P(STDIO), "eventfd"),
+	GRANT(P(STDIO), "eventfd2"),
+	GRANT(P(STDIO), "timerfd_create"),
+	GRANT(P(STDIO), "timerfd_settime"),
+	GRANT(P(STDIO), "timerfd_gettime"),
+	GRANT(P(STDIO), "signalfd"),
+	GRANT(P(STDIO), "signalfd4"),
+	GRANT(P(STDIO), "shutdown"),
+	GRANT(P(STDIO), "recvfrom"),
+	/* sendto on a connected socket only: a destination address needs inet/unix */
+	GRANTC(P(STDIO), "sendto", EQ(4, 0)),
+	/* glibc's fstat is newfstatat(fd, "", st, AT_EMPTY_PATH) since 2.33. The
+	 * residual: a path with AT_EMPTY_PATH still stats that path (metadata
+	 * only); a filter cannot tell "" from a path. */
+	GRANTC(P(STDIO), "newfstatat", BITS(3, AT_EMPTY_PATH, AT_EMPTY_PATH)),
+	GRANTC(P(STDIO), "statx", BITS(2, AT_EMPTY_PATH, AT_EMPTY_PATH)),
+
+	/* ---- stdio: memory */
+	GRANT(P(STDIO), "brk"),
+	GRANT(P(STDIO), "munmap"),
+	GRANT(P(STDIO), "mremap"),
+	GRANT(P(STDIO), "madvise"),
+	GRANT(P(STDIO), "msync"),
+	GRANT(P(STDIO), "mincore"),
+	GRANT(P(STDIO), "pkey_alloc"),
+	GRANT(P(STDIO), "pkey_free"),
+	GRANTC(P(STDIO), "mmap", BITS(2, PROT_EXEC, 0)),
+	GRANTC(P(STDIO), "mprotect", BITS(2, PROT_EXEC, 0)),
+	GRANTC(P(STDIO), "pkey_mprotect", BITS(2, PROT_EXEC, 0)),
+	GRANT(P(PROT_EXEC), "mmap"),
+	GRANT(P(PROT_EXEC), "mprotect"),
+	GRANT(P(PROT_EXEC), "pkey_mprotect"),
+	/* An exec'd image keeps this filter: its loader maps libraries executable. */
+	GRANTF0(P(EXEC), F_INC, "mmap"),
+	GRANTF0(P(EXEC), F_INC, "mprotect"),
+
+	/* ---- stdio: time, identity, system facts */
+	GRANT(P(STDIO), "nanosleep"),
+	GRANT(P(STDIO), "clock_nanosleep"),
+	GRANT(P(STDIO), "clock_gettime"),
+	GRANT(P(STDIO), "clock_getres"),
+	GRANT(P(STDIO), "gettimeofday"),
+	GRANT(P(STDIO), "time"),
+	GRANT(P(STDIO), "getitimer"),
+	GRANT(P(STDIO), "setitimer"),
+	GRANT(P(STDIO), "alarm"),
+	GRANT(P(STDIO), "pause"),
+	GRANT(P(STDIO), "timer_create"),
+	GRANT(P(STDIO), "timer_settime"),
+	GRANT(P(STDIO), "timer_gettime"),
+	GRANT(P(STDIO), "timer_getoverrun"),
+	GRANT(P(STDIO), "timer_delete"),
+	GRANT(P(STDIO), "getrandom"),
+	GRANT(P(STDIO), "uname"),
+	GRANT(P(STDIO), "sysinfo"),
+	GRANT(P(STDIO), "getrusage"),
+	GRANT(P(STDIO), "times"),
+	GRANT(P(STDIO), "umask"),
+	GRANT(P(STDIO), "getcpu"),
+	GRANT(P(STDIO), "getpid"),
+	GRANT(P(STDIO), "gettid"),
+	GRANT(P(STDIO), "getppid"),
+	GRANT(P(STDIO), "getuid"),
+	GRANT(P(STDIO), "geteuid"),
+	GRANT(P(STDIO), "getgid"),
+	GRANT(P(STDIO), "getegid"),
+	GRANT(P(STDIO), "getresuid"),
+	GRANT(P(STDIO), "getresgid"),
+	GRANT(P(STDIO), "getgroups"),
+	GRANT(P(STDIO), "getpgrp"),
+	GRANT(P(STDIO), "getpgid"),
+	GRANT(P(STDIO), "getsid"),
+	GRANT(P(STDIO), "capget"),
+	GRANT(P(STDIO), "getrlimit"),
+	/* reading a limit: the new-limit pointer is NULL */
+	GRANTC(P(STDIO), "prlimit64", EQ(2, 0)),
+	GRANT(P(PROC) | P(ID), "prlimit64"),
+	GRANTC(P(STDIO), "personality", EQ(0, 0xffffffffu)),
+	NEVER("personality", "personality flags such as READ_IMPLIES_EXEC weaken memory protections"),
+
+	/* ---- stdio: processes and threads */
+	GRANT(P(STDIO), "wait4"),
+	GRANT(P(STDIO), "waitid"),
+	GRANT(P(STDIO), "sched_yield"),
+	GRANT(P(STDIO), "sched_getaffinity"),
+	GRANT(P(STDIO), "futex"),
+	GRANT(P(STDIO), "futex_waitv"),
+	GRANT(P(STDIO), "futex_wake"),
+	GRANT(P(STDIO), "futex_wait"),
+	GRANT(P(STDIO), "futex_requeue"),
+	GRANT(P(STDIO), "set_robust_list"),
+	GRANT(P(STDIO), "rseq"),
+	GRANT(P(STDIO), "set_tid_address"),
+	GRANT(P(STDIO), "membarrier"),
+	/* glibc sets the thread pointer with arch_prctl(ARCH_SET_FS) at every start */
+	GRANT(P(STDIO), "arch_prctl"),
+	GRANTC(P(STDIO), "clone", BITS(0, CLONE_THREAD_BITS | CLONE_NS_BITS, CLONE_THREAD_BITS)),
+	GRANTC(P(PROC), "clone", BITS(0, CLONE_NS_BITS, 0)),
+	GRANT(P(PROC), "fork"),
+	GRANT(P(PROC), "vfork"),
+
+	/* ---- stdio: signals */
+	GRANT(P(STDIO), "rt_sigaction"),
+	GRANT(P(STDIO), "rt_sigprocmask"),
+	GRANT(P(STDIO), "sigaltstack"),
+	GRANT(P(STDIO), "rt_sigsuspend"),
+	GRANT(P(STDIO), "rt_sigpending"),
+	GRANT(P(STDIO), "rt_sigtimedwait"),
+	/* own process only: the pid is bound when the filter is applied */
+	GRANTC(P(STDIO), "kill", EQ(0, SCOPES_VALUE_SELF_PID)),
+	GRANTC(P(STDIO), "tgkill", EQ(0, SCOPES_VALUE_SELF_PID)),
+	GRANT(P(PROC), "kill"),
+	GRANT(P(PROC), "tgkill"),
+	GRANT(P(PROC), "tkill"),
+	GRANT(P(PROC), "rt_sigqueueinfo"),
+	GRANT(P(PROC), "rt_tgsigqueueinfo"),
+	GRANT(P(PROC), "pidfd_open"),
+	GRANT(P(PROC), "pidfd_send_signal"),
+
+	/* ---- stdio: fcntl and ioctl, by command */
+	GRANTC(P(STDIO), "fcntl", EQ(1, F_DUPFD)),
+	GRANTC(P(STDIO), "fcntl", EQ(1, F_DUPFD_CLOEXEC)),
+	GRANTC(P(STDIO), "fcntl", EQ(1, F_GETFD)),
+	GRANTC(P(STDIO), "fcntl", EQ(1, F_SETFD)),
+	GRANTC(P(STDIO), "fcntl", EQ(1, F_GETFL)),
+	GRANTC(P(STDIO), "fcntl", EQ(1, F_SETFL)),
+	GRANTC(P(FLOCK), "fcntl", EQ(1, F_GETLK)),
+	GRANTC(P(FLOCK), "fcntl", EQ(1, F_SETLK)),
+	GRANTC(P(FLOCK), "fcntl", EQ(1, F_SETLKW)),
+	GRANTC(P(FLOCK), "fcntl", EQ(1, F_OFD_GETLK)),
+	GRANTC(P(FLOCK), "fcntl", EQ(1, F_OFD_SETLK)),
+	GRANTC(P(FLOCK), "fcntl", EQ(1, F_OFD_SETLKW)),
+	GRANT(P(FLOCK), "flock"),
+
+	GRANTC(P(STDIO), "ioctl", EQ(1, FIONREAD)),
+	GRANTC(P(STDIO), "ioctl", EQ(1, FIONBIO)),
+	GRANTC(P(STDIO), "ioctl", EQ(1, FIOCLEX)),
+	GRANTC(P(STDIO), "ioctl", EQ(1, FIONCLEX)),
+	/* glibc's isatty (printf to a terminal) */
+	GRANTC(P(STDIO) | P(TTY), "ioctl", EQ(1, TCGETS)),
+	GRANTC(P(INET), "ioctl", EQ(1, SIOCATMARK)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TCSETS)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TCSETSW)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TCSETSF)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TIOCGWINSZ)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TIOCSWINSZ)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TIOCGPGRP)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TIOCSPGRP)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TCFLSH)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TCXONC)),
+	GRANTC(P(TTY), "ioctl", EQ(1, TCSBRK)),
+	NEVERC("ioctl", "TIOCSTI injects input into a terminal", EQ(1, TIOCSTI)),
+	NEVERC("ioctl", "TIOCLINUX can inject input into the console", EQ(1, TIOCLINUX)),
+
+	GRANTC(P(STDIO), "prctl", EQ(0, PR_SET_NAME)),
+	GRANTC(P(STDIO), "prctl", EQ(0, PR_GET_NAME)),
+	GRANTC(P(STDIO), "prctl", EQ(0, PR_GET_SECCOMP)),
+	GRANTC(P(STDIO), "prctl", EQ(0, PR_SET_SECCOMP)),
+	GRANTC(P(STDIO), "prctl", EQ(0, PR_CAPBSET_READ)),
+
+	/* ---- rpath, wpath, cpath: the file system */
+	OPEN_ROWS("open", 1, 2),
+	OPEN_ROWS("openat", 2, 3),
+	GRANT_ALL(P(WPATH) | P(CPATH), "creat", BITS(1, NO_SUID_MODE, 0)),
+	GRANTF(P(TMPPATH), F_PS, "creat", BITS(1, NO_SUID_MODE, 0)),
+
+	GRANT(P(RPATH) | P(WPATH), "stat"),
+	GRANT(P(RPATH) | P(WPATH), "lstat"),
+	GRANT(P(RPATH) | P(WPATH), "newfstatat"),
+	GRANT(P(RPATH) | P(WPATH), "statx"),
+	GRANT(P(RPATH) | P(WPATH), "access"),
+	GRANT(P(RPATH) | P(WPATH), "faccessat"),
+	GRANT(P(RPATH) | P(WPATH), "faccessat2"),
+	GRANT(P(RPATH) | P(WPATH), "getcwd"),
+	GRANT(P(RPATH), "readlink"),
+	GRANT(P(RPATH), "readlinkat"),
+	GRANT(P(RPATH), "getdents"),
+	GRANT(P(RPATH), "getdents64"),
+	GRANT(P(RPATH), "chdir"),
+	GRANT(P(RPATH), "fchdir"),
+	GRANT(P(RPATH), "statfs"),
+	GRANT(P(RPATH), "fstatfs"),
+	GRANT(P(RPATH), "getxattr"),
+	GRANT(P(RPATH), "lgetxattr"),
+	GRANT(P(RPATH), "fgetxattr"),
+	GRANT(P(RPATH), "listxattr"),
+	GRANT(P(RPATH), "llistxattr"),
+	GRANT(P(RPATH), "flistxattr"),
+	GRANT(P(RPATH), "inotify_init"),
+	GRANT(P(RPATH), "inotify_init1"),
+	GRANT(P(RPATH), "inotify_add_watch"),
+	GRANT(P(RPATH), "inotify_rm_watch"),
+	GRANT(P(WPATH), "truncate"),
+
+	/* Landlock cannot restrict stat(2) or readlink(2): under a path-scoped
+	 * promise these see metadata of any path (never contents). */
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "stat"),
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "lstat"),
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "newfstatat"),
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "statx"),
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "access"),
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "faccessat"),
+	GRANTF0(P(DNS) | P(GETPW) | P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "faccessat2"),
+	GRANTF0(P(PS) | P(VMINFO) | P(TMPPATH), F_PS, "getdents64"),
+	GRANTF0(P(PS), F_PS, "readlink"),
+	GRANTF0(P(PS), F_PS, "readlinkat"),
+	GRANTF0(P(TMPPATH), F_PS, "unlink"),
+	GRANTF0(P(TMPPATH), F_PS, "unlinkat"),
+	GRANTF0(P(TMPPATH), F_PS, "rmdir"),
+	GRANTF(P(TMPPATH), F_PS, "mkdir", BITS(1, NO_SUID_MODE, 0)),
+	GRANTF(P(TMPPATH), F_PS, "mkdirat", BITS(2, NO_SUID_MODE, 0)),
+	/* the loader of an exec'd image looks for /etc/ld.so.preload */
+	GRANTF0(P(EXEC), F_INC, "access"),
+	GRANTF0(P(EXEC), F_INC, "faccessat"),
+	GRANTF0(P(EXEC), F_INC, "readlink"),
+
+	GRANTC(P(CPATH), "mkdir", BITS(1, NO_SUID_MODE, 0)),
+	GRANTC(P(CPATH), "mkdirat", BITS(2, NO_SUID_MODE, 0)),
+	GRANT(P(CPATH), "rmdir"),
+	GRANT(P(CPATH), "unlink"),
+	GRANT(P(CPATH), "unlinkat"),
+	GRANT(P(CPATH), "rename"),
+	GRANT(P(CPATH), "renameat"),
+	GRANT(P(CPATH), "renameat2"),
+	GRANT(P(CPATH), "link"),
+	GRANT(P(CPATH), "linkat"),
+	GRANT(P(CPATH), "symlink"),
+	GRANT(P(CPATH), "symlinkat"),
+
+	/* dpath: FIFOs only, never device nodes or regular files */
+	GRANTC(P(DPATH), "mknod", BITS(1, S_IFMT | NO_SUID_MODE, S_IFIFO)),
+	GRANTC(P(DPATH), "mknodat", BITS(2, S_IFMT | NO_SUID_MODE, S_IFIFO)),
+
+	/* fattr: modes without setuid/setgid/sticky, times, extended attributes */
+	GRANTC(P(FATTR), "chmod", BITS(1, NO_SUID_MODE, 0)),
+	GRANTC(P(FATTR), "fchmod", BITS(1, NO_SUID_MODE, 0)),
+	GRANTC(P(FATTR), "fchmodat", BITS(2, NO_SUID_MODE, 0)),
+	GRANTC(P(FATTR), "fchmodat2", BITS(2, NO_SUID_MODE, 0)),
+	GRANT(P(FATTR), "utime"),
+	GRANT(P(FATTR), "utimes"),
+	GRANT(P(FATTR), "futimesat"),
+	GRANT(P(FATTR), "utimensat"),
+	GRANT(P(FATTR), "setxattr"),
+	GRANT(P(FATTR), "lsetxattr"),
+	GRANT(P(FATTR), "fsetxattr"),
+	GRANT(P(FATTR), "removexattr"),
+	GRANT(P(FATTR), "lremovexattr"),
+	GRANT(P(FATTR), "fremovexattr"),
+
+	GRANT(P(CHOWN), "chown"),
+	GRANT(P(CHOWN), "fchown"),
+	GRANT(P(CHOWN), "lchown"),
+	GRANT(P(CHOWN), "fchownat"),
+
+	/* ---- inet, unix, dns, route: sockets */
+	INET_SOCKETS(P(INET) | P(DNS), AF_INET),
+	INET_SOCKETS(P(INET) | P(DNS), AF_INET6),
+	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_STREAM, 0),
+	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_DGRAM, 0),
+	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_SEQPACKET, 0),
+	/* getaddrinfo's AI_ADDRCONFIG asks the kernel for the local addresses */
+	SOCKET_ROW(P(ROUTE) | P(DNS), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+	SOCKET_ROW(P(ROUTE), AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE),
+	/* glibc asks nscd first (AF_UNIX connect) and falls back to the files
+	 * when that fails: answer EACCES rather than kill for it */
+	FAILC(P(GETPW) | P(DNS), P(UNIX), 13 /* EACCES */, "socket",
+	      "glibc's nscd probe fails and libc falls back to the files", EQ(0, AF_UNIX)),
+	GRANT(NET | P(DNS), "connect"),
+	GRANT(NET | P(DNS) | P(ROUTE), "bind"),
+	GRANT(NET, "listen"),
+	GRANT(NET, "accept"),
+	GRANT(NET, "accept4"),
+	GRANT(NET | P(DNS) | P(ROUTE), "getsockname"),
+	GRANT(NET, "getpeername"),
+	GRANT(NET | P(DNS) | P(ROUTE), "sendto"),
+	GRANT(NET | P(DNS) | P(ROUTE), "recvfrom"),
+	/* Linux cannot see SCM_RIGHTS inside sendmsg: inet and unix allow fd passing */
+	GRANT(NET | P(ROUTE) | P(SENDFD), "sendmsg"),
+	GRANT(NET | P(DNS) | P(ROUTE) | P(RECVFD), "recvmsg"),
+	GRANT(NET | P(DNS) | P(SENDFD), "sendmmsg"),
+	GRANT(NET | P(RECVFD), "recvmmsg"),
+
+	SOCKOPT(NET, SOL_SOCKET, SO_REUSEADDR),
+	SOCKOPT(NET, SOL_SOCKET, SO_REUSEPORT),
+	SOCKOPT(NET, SOL_SOCKET, SO_KEEPALIVE),
+	SOCKOPT(NET, SOL_SOCKET, SO_RCVBUF),
+	SOCKOPT(NET, SOL_SOCKET, SO_SNDBUF),
+	SOCKOPT(NET, SOL_SOCKET, SO_RCVLOWAT),
+	SOCKOPT(NET, SOL_SOCKET, SO_RCVTIMEO_OLD),
+	SOCKOPT(NET, SOL_SOCKET, SO_SNDTIMEO_OLD),
+	SOCKOPT(NET, SOL_SOCKET, SO_RCVTIMEO_NEW),
+	SOCKOPT(NET, SOL_SOCKET, SO_SNDTIMEO_NEW),
+	SOCKOPT(NET, SOL_SOCKET, SO_LINGER),
+	SOCKOPT(NET, SOL_SOCKET, SO_BROADCAST),
+	SOCKOPT(NET, SOL_SOCKET, SO_OOBINLINE),
+	SOCKOPT(P(UNIX), SOL_SOCKET, SO_PASSCRED),
+	GETSOCKOPT(NET | P(DNS), SOL_SOCKET, SO_ERROR),
+	GETSOCKOPT(NET, SOL_SOCKET, SO_TYPE),
+	GETSOCKOPT(NET, SOL_SOCKET, SO_DOMAIN),
+	GETSOCKOPT(NET, SOL_SOCKET, SO_PROTOCOL),
+	GETSOCKOPT(NET, SOL_SOCKET, SO_ACCEPTCONN),
+	GETSOCKOPT(P(UNIX), SOL_SOCKET, SO_PEERCRED),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_NODELAY),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_MAXSEG),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_CORK),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_KEEPIDLE),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_KEEPINTVL),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_KEEPCNT),
+	SOCKOPT(P(INET), IPPROTO_TCP, TCP_USER_TIMEOUT),
+	GETSOCKOPT(P(INET), IPPROTO_TCP, TCP_INFO),
+	SOCKOPT(P(INET), IPPROTO_IP, IP_TOS),
+	SOCKOPT(P(INET), IPPROTO_IP, IP_TTL),
+	SOCKOPT(P(INET), IPPROTO_IP, IP_PKTINFO),
+	SOCKOPT(P(INET), IPPROTO_IP, IP_MTU_DISCOVER),
+	SOCKOPT(P(INET) | P(DNS), IPPROTO_IP, IP_RECVERR),
+	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_V6ONLY),
+	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_TCLASS),
+	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_UNICAST_HOPS),
+	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_RECVPKTINFO),
+	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_MTU_DISCOVER),
+	SOCKOPT(P(INET) | P(DNS), IPPROTO_IPV6, IPV6_RECVERR),
+	/* mcast: only meaningful on the sockets inet creates */
+	SOCKOPT(P(MCAST), IPPROTO_IP, IP_MULTICAST_IF),
+	SOCKOPT(P(MCAST), IPPROTO_IP, IP_MULTICAST_TTL),
+	SOCKOPT(P(MCAST), IPPROTO_IP, IP_MULTICAST_LOOP),
+	SOCKOPT(P(MCAST), IPPROTO_IP, IP_ADD_MEMBERSHIP),
+	SOCKOPT(P(MCAST), IPPROTO_IP, IP_DROP_MEMBERSHIP),
+	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_IF),
+	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
+	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_LOOP),
+	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP),
+	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP),
+
+	/* ---- proc */
+	GRANT(P(PROC), "setpgid"),
+	GRANT(P(PROC), "setsid"),
+	GRANT(P(PROC) | P(ID), "getpriority"),
+	GRANT(P(PROC) | P(ID), "setpriority"),
+	GRANT(P(PROC), "sched_setscheduler"),
+	GRANT(P(PROC), "sched_getscheduler"),
+	GRANT(P(PROC), "sched_setparam"),
+	GRANT(P(PROC), "sched_getparam"),
+	GRANT(P(PROC), "sched_setaffinity"),
+	GRANT(P(PROC), "sched_setattr"),
+	GRANT(P(PROC), "sched_getattr"),
+	GRANT(P(PROC), "sched_get_priority_max"),
+	GRANT(P(PROC), "sched_get_priority_min"),
+	GRANT(P(PROC), "sched_rr_get_interval"),
+	GRANT(P(PROC), "ioprio_get"),
+	GRANT(P(PROC), "ioprio_set"),
+	GRANT(P(PROC) | P(ID), "setrlimit"),
+
+	/* ---- exec */
+	GRANT(P(EXEC), "execve"),
+	GRANT(P(EXEC), "execveat"),
+
+	/* ---- settime */
+	GRANT(P(SETTIME), "settimeofday"),
+	GRANT(P(SETTIME), "clock_settime"),
+	GRANT(P(SETTIME), "clock_adjtime"),
+	GRANT(P(SETTIME), "adjtimex"),
+
+	/* ---- id */
+	GRANT(P(ID), "setuid"),
+	GRANT(P(ID), "setgid"),
+	GRANT(P(ID), "setreuid"),
+	GRANT(P(ID), "setregid"),
+	GRANT(P(ID), "setresuid"),
+	GRANT(P(ID), "setresgid"),
+	GRANT(P(ID), "setgroups"),
+	GRANT(P(ID), "setfsuid"),
+	GRANT(P(ID), "setfsgid"),
+	GRANT(P(ID), "capset"),
+
+	/* ---- never granted, with the reason a report gives */
+	NEVER("ptrace", "ptrace cannot be sandboxed"),
+	NEVER("process_vm_readv", "it reads another process's memory"),
+	NEVER("process_vm_writev", "it writes another process's memory"),
+	NEVER("process_madvise", "it acts on another process's memory"),
+	NEVER("process_mrelease", "it acts on another process's memory"),
+	NEVER("pidfd_getfd", "it takes a descriptor out of another process"),
+	NEVER("kcmp", "it compares kernel objects of other processes"),
+	NEVER("get_robust_list", "it reads another thread's robust-futex list"),
+	NEVER("io_uring_setup", "io_uring operations bypass seccomp"),
+	NEVER("io_uring_enter", "io_uring operations bypass seccomp"),
+	NEVER("io_uring_register", "io_uring operations bypass seccomp"),
+	NEVER("io_setup", "Linux AIO is kernel attack surface outside any promise"),
+	NEVER("io_destroy", "Linux AIO is kernel attack surface outside any promise"),
+	NEVER("io_getevents", "Linux AIO is kernel attack surface outside any promise"),
+	NEVER("io_pgetevents", "Linux AIO is kernel attack surface outside any promise"),
+	NEVER("io_submit", "Linux AIO is kernel attack surface outside any promise"),
+	NEVER("io_cancel", "Linux AIO is kernel attack surface outside any promise"),
+	NEVER("bpf", "eBPF programs reach into the kernel"),
+	NEVER("perf_event_open", "perf events expose kernel and other processes' state"),
+	NEVER("userfaultfd", "userfaultfd is a kernel exploitation primitive"),
+	NEVER("kexec_load", "it replaces the running kernel"),
+	NEVER("kexec_file_load", "it replaces the running kernel"),
+	NEVER("init_module", "it loads kernel modules"),
+	NEVER("finit_module", "it loads kernel modules"),
+	NEVER("delete_module", "it removes kernel modules"),
+	NEVER("mount", "it changes the mount table"),
+	NEVER("umount2", "it changes the mount table"),
+	NEVER("pivot_root", "it changes the root file system"),
+	NEVER("chroot", "it changes the root directory"),
+	NEVER("open_tree", "the mount API changes the mount table"),
+	NEVER("move_mount", "the mount API changes the mount table"),
+	NEVER("fsopen", "the mount API changes the mount table"),
+	NEVER("fsconfig", "the mount API changes the mount table"),
+	NEVER("fsmount", "the mount API changes the mount table"),
+	NEVER("fspick", "the mount API changes the mount table"),
+	NEVER("mount_setattr", "the mount API changes the mount table"),
+	NEVER("unshare", "it creates namespaces"),
+	NEVER("setns", "it enters other namespaces"),
+	NEVER("keyctl", "kernel keyrings are shared beyond the process"),
+	NEVER("add_key", "kernel keyrings are shared beyond the process"),
+	NEVER("request_key", "kernel keyrings are shared beyond the process"),
+	NEVER("modify_ldt", "it changes the CPU's segment tables"),
+	NEVER("set_thread_area", "32-bit TLS segments are not for 64-bit programs"),
+	NEVER("get_thread_area", "32-bit TLS segments are not for 64-bit programs"),
+	NEVER("iopl", "it grants direct hardware I/O"),
+	NEVER("ioperm", "it grants direct hardware I/O"),
+	NEVER("reboot", "it reboots the machine"),
+	NEVER("swapon", "it changes the machine's swap"),
+	NEVER("swapoff", "it changes the machine's swap"),
+	NEVER("acct", "it changes process accounting for the machine"),
+	NEVER("quotactl", "it changes disk quotas"),
+	NEVER("quotactl_fd", "it changes disk quotas"),
+	NEVER("lookup_dcookie", "it resolves kernel directory cookies (profiling)"),
+	NEVER("fanotify_init", "fanotify watches the whole file system"),
+	NEVER("fanotify_mark", "fanotify watches the whole file system"),
+	NEVER("name_to_handle_at", "file handles bypass path checks"),
+	NEVER("open_by_handle_at", "file handles bypass path checks"),
+	NEVER("sethostname", "it changes the host name"),
+	NEVER("setdomainname", "it changes the domain name"),
+	NEVER("syslog", "it reads or controls the kernel log"),
+	NEVER("vhangup", "it hangs up the terminal"),
+	NEVER("remap_file_pages", "deprecated, and it rearranges mappings outside mmap's checks"),
+	NEVER("memfd_secret", "secret memory is outside any promise"),
+	NEVER("map_shadow_stack", "shadow stacks are outside any promise"),
+	NEVER("mlock", "locking memory is outside any promise (OpenBSD has none for it)"),
+	NEVER("mlock2", "locking memory is outside any promise (OpenBSD has none for it)"),
+	NEVER("munlock", "locking memory is outside any promise (OpenBSD has none for it)"),
+	NEVER("mlockall", "locking memory is outside any promise (OpenBSD has none for it)"),
+	NEVER("munlockall", "locking memory is outside any promise (OpenBSD has none for it)"),
+	NEVER("mbind", "NUMA placement is outside any promise"),
+	NEVER("set_mempolicy", "NUMA placement is outside any promise"),
+	NEVER("get_mempolicy", "NUMA placement is outside any promise"),
+	NEVER("set_mempolicy_home_node", "NUMA placement is outside any promise"),
+	NEVER("migrate_pages", "it moves another process's pages"),
+	NEVER("move_pages", "it moves another process's pages"),
+	NEVER("shmget", "System V IPC objects are shared beyond the process"),
+	NEVER("shmat", "System V IPC objects are shared beyond the process"),
+	NEVER("shmctl", "System V IPC objects are shared beyond the process"),
+	NEVER("shmdt", "System V IPC objects are shared beyond the process"),
+	NEVER("semget", "System V IPC objects are shared beyond the process"),
+	NEVER("semop", "System V IPC objects are shared beyond the process"),
+	NEVER("semctl", "System V IPC objects are shared beyond the process"),
+	NEVER("semtimedop", "System V IPC objects are shared beyond the process"),
+	NEVER("msgget", "System V IPC objects are shared beyond the process"),
+	NEVER("msgsnd", "System V IPC objects are shared beyond the process"),
+	NEVER("msgrcv", "System V IPC objects are shared beyond the process"),
+	NEVER("msgctl", "System V IPC objects are shared beyond the process"),
+	NEVER("mq_open", "POSIX message queues are named objects outside any promise"),
+	NEVER("mq_unlink", "POSIX message queues are named objects outside any promise"),
+	NEVER("mq_timedsend", "POSIX message queues are named objects outside any promise"),
+	NEVER("mq_timedreceive", "POSIX message queues are named objects outside any promise"),
+	NEVER("mq_notify", "POSIX message queues are named objects outside any promise"),
+	NEVER("mq_getsetattr", "POSIX message queues are named objects outside any promise"),
+	NEVER("uselib", "obsolete: loads a library the a.out way"),
+	NEVER("ustat", "obsolete"),
+	NEVER("sysfs", "obsolete"),
+	NEVER("_sysctl", "obsolete: removed from the kernel"),
+	NEVER("nfsservctl", "obsolete: removed from the kernel"),
+	NEVER("create_module", "obsolete: removed from the kernel"),
+	NEVER("get_kernel_syms", "obsolete: removed from the kernel"),
+	NEVER("query_module", "obsolete: removed from the kernel"),
+	NEVER("getpmsg", "not implemented by the kernel"),
+	NEVER("putpmsg", "not implemented by the kernel"),
+	NEVER("afs_syscall", "not implemented by the kernel"),
+	NEVER("tuxcall", "not implemented by the kernel"),
+	NEVER("security", "not implemented by the kernel"),
+	NEVER("vserver", "not implemented by the kernel"),
+	NEVER("epoll_ctl_old", "not implemented by the kernel"),
+	NEVER("epoll_wait_old", "not implemented by the kernel"),
+};
+
+const size_t scopes_rows_count = sizeof(scopes_rows) / sizeof(scopes_rows[0]);
