@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install what seccomp-scopes needs to build and test, from Debian's packages.
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+	echo "scripts/deps.sh: run as root (apt-get install)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+	build-essential cmake pkg-config clang libclang-rt-14-dev \
+	libseccomp-dev libunwind-dev libdw-dev libpng-dev zlib1g-dev \
+	python3 python3-pytest python3-pytest-xdist mandoc util-linux procps >/dev/null
