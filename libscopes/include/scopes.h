@@ -51,6 +51,7 @@ extern "C" {
  *   ESRCH   another thread of the process could not be synchronised (it is
  *           bound to a filter that does not descend from this one's).
  *   ENOSYS  the kernel has no seccomp filter support.
+ *   EMFILE  no descriptor left to export the filter from libseccomp.
  *   ENOTSUP the process holds no `stdio` and asks for a set other than the
  *           current one or "": building a filter needs memory and descriptors
  *           that only `stdio` grants.
@@ -116,7 +117,7 @@ struct scopes_filter;
  * penalty is exactly the one given.
  *
  * Returns the filter, or NULL with errno EINVAL (bad promise string or
- * penalty), ENOMEM, ECANCELED or E2BIG as for scopes_pledge().
+ * penalty), ENOMEM, ECANCELED, EMFILE or E2BIG as for scopes_pledge().
  * Not async-signal-safe. Thread-safe. Needs no promise held beyond `stdio`.
  */
 struct scopes_filter *scopes_compile(const char *promises, enum scopes_penalty penalty);

@@ -140,7 +140,9 @@ static void trace_handshake(const char *promises, const char *execpromises, void
  */
 static int install_locked(const struct scopes_filter *f, struct landlock_plan *plan)
 {
-	long pid = sys_getpid();
+	/* getpid only where the program binds it: a set without stdio may not
+	 * allow getpid, and narrowing to "" must still work there */
+	long pid = f->npid_slots ? sys_getpid() : 0;
 	int rc;
 
 	if (st.stacked_insns + f->count + 4 > STACK_MAX_INSNS) {
@@ -162,7 +164,8 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	st.pledged = 1;
 	st.held = f->set;
 	landlock_note_held(f->set);
-	scopes_query_set_pid(pid);
+	if (pid)
+		scopes_query_set_pid(pid);
 	return 0;
 }
 

@@ -51,10 +51,12 @@ void *sys_calloc(size_t n, size_t size)
 
 int sys_set_no_new_privs(void)
 {
+	/* PR_SET_NO_NEW_PRIVS exists since Linux 3.5, with seccomp filters:
+	 * a kernel that refuses it has no filters either. */
 	if (sys_fault(SCOPES_FAULT_KERNEL))
-		return -EINVAL;
+		return -ENOSYS;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return -errno;
+		return -ENOSYS;
 	return 0;
 }
 

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Invariants of the promise table, and the reverse query on known calls.
+ * The expectations are written from ../shared/PROMISES.md.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include <scopes/table.h>
+
+#include "harness.h"
+
+static const char *set_str(scopes_set_t s)
+{
+	static char buf[8][512];
+	static int k;
+	k = (k + 1) % 8;
+	scopes_promises_format(s, buf[k], sizeof(buf[k]));
+	return buf[k];
+}
+
+static scopes_set_t set_of(const char *s)
+{
+	scopes_set_t v = 0;
+	if (scopes_promises_parse(s, &v) != 0)
+		abort();
+	return v;
+}
+
+static void test_rows(void)
+{
+	const int np = scopes_promise_count();
+	const scopes_set_t valid = np >= 64 ? ~0ULL : (1ULL << np) - 1;
+	scopes_set_t granted = 0;
+
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		long x = scopes_syscall_number(SCOPES_ARCH_X86_64, r->syscall);
+		long a = scopes_syscall_number(SCOPES_ARCH_AARCH64, r->syscall);
+		CHECK(x >= 0 || a >= 0, "row %zu: '%s' resolves on neither x86_64 nor aarch64", i,
+		      r->syscall);
+		CHECK(!((r->any | r->all | r->unless) & ~valid), "row %zu (%s): unknown promise bits", i,
+		      r->syscall);
+		CHECK(r->ncond <= SCOPES_COND_MAX, "row %zu: %u conditions", i, r->ncond);
+		if (r->kind == SCOPES_ROW_GRANT) {
+			CHECK(r->any || r->all, "row %zu (%s): grant with no promise", i, r->syscall);
+			granted |= r->any | r->all;
+		}
+		if (r->kind == SCOPES_ROW_FAIL)
+			CHECK(r->any && r->errnum > 0, "row %zu (%s): fail row without promise/errno", i,
+			      r->syscall);
+		if (r->kind == SCOPES_ROW_NEVER || r->kind == SCOPES_ROW_ENOSYS)
+			CHECK(r->note && *r->note, "row %zu (%s): no reason", i, r->syscall);
+		for (unsigned c = 0; c < r->ncond; c++) {
+			const struct scopes_cond *k = &r->cond[c];
+			CHECK(k->arg <= 5, "row %zu (%s): arg %u", i, r->syscall, k->arg);
+			/* a value with bits outside its mask can never match */
+			CHECK((k->value & ~k->mask) == 0, "row %zu (%s): value 0x%llx outside mask 0x%llx", i,
+			      r->syscall, (unsigned long long)k->value, (unsigned long long)k->mask);
+			/* full 64-bit comparisons: the high half is always compared */
+			CHECK((k->mask >> 32) == 0xffffffffu || k->mask == ~0ULL,
+			      "row %zu (%s): high half not compared", i, r->syscall);
+			for (unsigned d = c + 1; d < r->ncond; d++)
+				CHECK(r->cond[d].arg != k->arg, "row %zu (%s): two conditions on arg %u", i,
+				      r->syscall, k->arg);
+			if (k->value == SCOPES_VALUE_SELF_PID)
+				CHECK(strcmp(r->syscall, "kill") == 0 || strcmp(r->syscall, "tgkill") == 0,
+				      "row %zu (%s): pid placeholder outside kill/tgkill", i, r->syscall);
+		}
+	}
+	/* every promise that is meant to grant something does */
+	for (int p = 0; p < np; p++) {
+		unsigned f = scopes_promise_flags(p);
+		int grants = !!(granted & (1ULL << p));
+		if (f & (SCOPES_PROMISE_COMPAT | SCOPES_PROMISE_MODIFIER))
+			CHECK(!grants, "'%s' is compat/modifier but grants calls", scopes_promise_name(p));
+		else
+			CHECK(grants, "'%s' grants nothing", scopes_promise_name(p));
+		if (f & SCOPES_PROMISE_PATHSCOPED)
+			CHECK(scopes_promise_paths(p)[0] != NULL, "'%s' is path-scoped without paths",
+			      scopes_promise_name(p));
+	}
+}
+
+/* A syscall is never both granted unconditionally and never-granted, and an
+ * ENOSYS syscall has no other rows. */
+static void test_no_conflicts(void)
+{
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		if (!((r->kind == SCOPES_ROW_NEVER && r->ncond == 0) || r->kind == SCOPES_ROW_ENOSYS))
+			continue;
+		for (size_t j = 0; j < scopes_row_count(); j++) {
+			const struct scopes_row *o = scopes_row_get(j);
+			if (j == i || strcmp(o->syscall, r->syscall) != 0)
+				continue;
+			if (r->kind == SCOPES_ROW_ENOSYS)
+				CHECK(0, "%s: ENOSYS row and another row (%zu)", r->syscall, j);
+			else
+				CHECK(o->kind != SCOPES_ROW_ALWAYS && !(o->kind == SCOPES_ROW_GRANT && o->ncond == 0),
+				      "%s: never-granted yet granted unconditionally by row %zu", r->syscall, j);
+		}
+	}
+}
+
+/* Every syscall libseccomp knows for x86_64 is classified by the table:
+ * granted, always, ENOSYS, or never with a reason. */
+static void test_every_syscall_classified(void)
+{
+	int n = 0;
+	for (long nr = 0; nr < 1024; nr++) {
+		const char *name = scopes_syscall_name(SCOPES_ARCH_X86_64, nr);
+		if (!name)
+			continue;
+		n++;
+		int found = 0;
+		for (size_t i = 0; i < scopes_row_count() && !found; i++)
+			found = strcmp(scopes_row_get(i)->syscall, name) == 0;
+		CHECK(found, "x86_64 syscall %ld (%s) is not classified by the table", nr, name);
+	}
+	CHECK(n > 300, "only %d x86_64 syscalls named", n);
+}
+
+struct query_case {
+	const char *syscall;
+	uint64_t args[6];
+	int with_args;
+	enum scopes_class cls;
+	const char *best;   /* best alternative's promises, or the reason */
+	unsigned best_flags;
+};
+
+#define A(...) { __VA_ARGS__ }, 1
+static const struct query_case query_cases[] = {
+	{ "read", A(0), SCOPES_CLASS_PROMISE, "stdio", 0 },
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_RDONLY | O_CLOEXEC), SCOPES_CLASS_PROMISE, "rpath", 0 },
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_WRONLY), SCOPES_CLASS_PROMISE, "wpath", 0 },
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_RDWR), SCOPES_CLASS_PROMISE, "rpath wpath", 0 },
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666),
+	  SCOPES_CLASS_PROMISE, "wpath cpath", 0 },
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_RDWR | O_CREAT | O_EXCL, 0600), SCOPES_CLASS_PROMISE,
+	  "rpath wpath cpath", 0 },
+	/* a setuid mode is never created, not even under /tmp */
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_WRONLY | O_CREAT, 04755), SCOPES_CLASS_PROMISE, NULL, 0 },
+	{ "openat", A((uint64_t)AT_FDCWD, 0, O_RDWR | O_CREAT | O_EXCL, 0600), SCOPES_CLASS_PROMISE,
+	  "rpath wpath cpath", 0 },
+	{ "mmap", A(0, 4096, PROT_READ | PROT_WRITE), SCOPES_CLASS_PROMISE, "stdio", 0 },
+	{ "mmap", A(0, 4096, PROT_READ | PROT_EXEC), SCOPES_CLASS_PROMISE, "prot_exec", 0 },
+	{ "mmap", A(0, 4096, PROT_READ | (1ULL << 32)), SCOPES_CLASS_PROMISE, "prot_exec", 0 },
+	{ "ioctl", A(0, TCGETS), SCOPES_CLASS_PROMISE, "stdio", 0 },
+	{ "ioctl", A(0, TIOCSWINSZ), SCOPES_CLASS_PROMISE, "tty", 0 },
+	{ "ioctl", A(0, TIOCSTI), SCOPES_CLASS_NEVER, "TIOCSTI injects input into a terminal", 0 },
+	{ "ptrace", A(0), SCOPES_CLASS_NEVER, "ptrace cannot be sandboxed", 0 },
+	{ "clone3", A(0), SCOPES_CLASS_ENOSYS, NULL, 0 },
+	{ "openat2", A(0), SCOPES_CLASS_ENOSYS, NULL, 0 },
+	{ "exit_group", A(0), SCOPES_CLASS_ALWAYS, NULL, 0 },
+	{ "prctl", A(38, 1), SCOPES_CLASS_ALWAYS, NULL, 0 },
+	{ "personality", A(0xffffffff), SCOPES_CLASS_PROMISE, "stdio", 0 },
+	{ "personality", A(0x0400000), SCOPES_CLASS_NEVER,
+	  "personality flags such as READ_IMPLIES_EXEC weaken memory protections", 0 },
+	{ "socket", A(2 /* AF_INET */, 1 /* STREAM */, 0), SCOPES_CLASS_PROMISE, "inet", 0 },
+	{ "socket", A(1 /* AF_UNIX */, 1, 0), SCOPES_CLASS_PROMISE, "unix", 0 },
+	{ "socket", A(16 /* AF_NETLINK */, 3 /* RAW */, 0), SCOPES_CLASS_PROMISE, "dns", 0 },
+	{ "socket", A(17 /* AF_PACKET */, 3, 0), SCOPES_CLASS_PROMISE, NULL, 0 },
+	{ "fcntl", A(0, 4 /* F_SETFL */), SCOPES_CLASS_PROMISE, "stdio", 0 },
+	{ "fcntl", A(0, 6 /* F_SETLK */), SCOPES_CLASS_PROMISE, "flock", 0 },
+	{ "fcntl", A(0, 3 | (1ULL << 32)), SCOPES_CLASS_PROMISE, NULL, 0 },
+	{ "execve", A(0), SCOPES_CLASS_PROMISE, "exec", 0 },
+	{ "setuid", A(0), SCOPES_CLASS_PROMISE, "id", 0 },
+	{ "settimeofday", A(0), SCOPES_CLASS_PROMISE, "settime", 0 },
+	{ "mknodat", A((uint64_t)AT_FDCWD, 0, 0010600), SCOPES_CLASS_PROMISE, "dpath", 0 },
+	{ "mknodat", A((uint64_t)AT_FDCWD, 0, 0020600), SCOPES_CLASS_PROMISE, NULL, 0 },
+	{ "fchmodat", A((uint64_t)AT_FDCWD, 0, 0644), SCOPES_CLASS_PROMISE, "fattr", 0 },
+	{ "fchmodat", A((uint64_t)AT_FDCWD, 0, 04755), SCOPES_CLASS_PROMISE, NULL, 0 },
+	{ "clone", A(0x3d0f00 /* glibc thread flags */), SCOPES_CLASS_PROMISE, "stdio", 0 },
+	{ "clone", A(0x01200011 /* fork */), SCOPES_CLASS_PROMISE, "proc", 0 },
+	{ "clone", A(0x10000000 | 17 /* CLONE_NEWUSER */), SCOPES_CLASS_PROMISE, NULL, 0 },
+	{ "landlock_restrict_self", A(0), SCOPES_CLASS_ALWAYS, NULL, 0 },
+};
+#undef A
+
+static void test_queries(void)
+{
+	for (size_t i = 0; i < sizeof(query_cases) / sizeof(query_cases[0]); i++) {
+		const struct query_case *q = &query_cases[i];
+		long nr = scopes_syscall_number(SCOPES_ARCH_X86_64, q->syscall);
+		struct scopes_verdict v;
+		CHECK(nr >= 0, "%s unknown", q->syscall);
+		scopes_query(SCOPES_ARCH_X86_64, nr, q->with_args ? q->args : NULL, &v);
+		CHECK(v.cls == q->cls, "case %zu %s: class %d, want %d", i, q->syscall, v.cls, q->cls);
+		if (q->cls == SCOPES_CLASS_PROMISE && q->best) {
+			CHECK(v.n > 0 && strcmp(set_str(v.alt[0].set), q->best) == 0 &&
+				      (v.alt[0].flags & ~SCOPES_ALT_ARGS_UNKNOWN) == q->best_flags,
+			      "case %zu %s: best '%s' (flags %u, %d alts), want '%s'", i, q->syscall,
+			      v.n ? set_str(v.alt[0].set) : "-", v.n ? v.alt[0].flags : 0, v.n, q->best);
+		} else if (q->cls == SCOPES_CLASS_PROMISE) {
+			CHECK(v.n == 0 && v.reason, "case %zu %s: %d alternatives, want none", i, q->syscall, v.n);
+		} else if (q->best) {
+			CHECK(v.reason && strcmp(v.reason, q->best) == 0, "case %zu %s: reason '%s'", i,
+			      q->syscall, v.reason ? v.reason : "(null)");
+		}
+		CHECK(v.name && strcmp(v.name, q->syscall) == 0, "case %zu: name '%s'", i,
+		      v.name ? v.name : "(null)");
+	}
+}
+
+static void test_query_abi_and_unknown(void)
+{
+	struct scopes_verdict v;
+	uint64_t args[6] = { 0 };
+	scopes_query(SCOPES_ARCH_X86_64, 0x40000000 | 0, args, &v);
+	CHECK(v.cls == SCOPES_CLASS_FOREIGN_ABI && v.name && strcmp(v.name, "read") == 0,
+	      "x32 read: class %d", v.cls);
+	scopes_query(SCOPES_ARCH_I386, 11, args, &v);
+	CHECK(v.cls == SCOPES_CLASS_FOREIGN_ABI && v.name && strcmp(v.name, "execve") == 0,
+	      "i386 execve: class %d name %s", v.cls, v.name ? v.name : "-");
+	scopes_query(SCOPES_ARCH_X86_64, 999, args, &v);
+	CHECK(v.cls == SCOPES_CLASS_UNKNOWN, "nr 999: class %d", v.cls);
+	/* aarch64 numbers resolve through the same table */
+	long nr = scopes_syscall_number(SCOPES_ARCH_AARCH64, "openat");
+	CHECK(nr == 56, "aarch64 openat is %ld", nr);
+	uint64_t wr[6] = { (uint64_t)AT_FDCWD, 0, O_WRONLY };
+	scopes_query(SCOPES_ARCH_AARCH64, nr, wr, &v);
+	CHECK(v.cls == SCOPES_CLASS_PROMISE && v.n && strcmp(set_str(v.alt[0].set), "wpath") == 0,
+	      "aarch64 openat O_WRONLY");
+	/* without arguments: every candidate, flagged when the grant depends on them */
+	scopes_query(SCOPES_ARCH_X86_64, SYS_openat, NULL, &v);
+	int saw_rpath = 0, saw_wpath = 0;
+	for (int i = 0; i < v.n; i++) {
+		if (v.alt[i].set == set_of("rpath"))
+			saw_rpath = !!(v.alt[i].flags & SCOPES_ALT_ARGS_UNKNOWN);
+		if (v.alt[i].set == set_of("wpath"))
+			saw_wpath = !!(v.alt[i].flags & SCOPES_ALT_ARGS_UNKNOWN);
+	}
+	CHECK(saw_rpath && saw_wpath, "openat without args: rpath %d wpath %d (%d alts)", saw_rpath,
+	      saw_wpath, v.n);
+	scopes_query(SCOPES_ARCH_X86_64, SYS_getppid, NULL, &v);
+	CHECK(v.n == 1 && v.alt[0].set == set_of("stdio") && v.alt[0].flags == 0,
+	      "getppid without args");
+}
+
+int main(void)
+{
+	if (scopes_table_init() != 0)
+		return 99;
+	test_rows();
+	test_no_conflicts();
+	test_every_syscall_classified();
+	test_queries();
+	test_query_abi_and_unknown();
+	return harness_finish("test_table");
+}
