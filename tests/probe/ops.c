@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -27,6 +28,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <scopes.h>
 
 #include "ops.h"
 
@@ -115,6 +118,12 @@ static int setup_child(struct probe_ctx *c)
 	if (p < 0)
 		return -1;
 	if (p == 0) {
+		/* let go of the probe's output (the test reads it to EOF) and die
+		 * with the probe when the kill is denied */
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		dup2(null, 2);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		pause();
 		_exit(0);
 	}
@@ -529,6 +538,175 @@ static long run_fopen_w(struct probe_ctx *c)
 	return fclose(f) == 0 && r >= 0 ? 0 : -errno;
 }
 
+
+/* --------------------------------------- the scope matrix's operations */
+
+static long run_mknod_mode(struct probe_ctx *c)
+{
+	return ret(syscall(SYS_mknodat, AT_FDCWD, c->args[0], num(c->args[1]), 0));
+}
+
+static long run_mknod_legacy(struct probe_ctx *c)
+{
+#ifdef SYS_mknod
+	return ret(syscall(SYS_mknod, c->args[0], num(c->args[1]), 0));
+#else
+	(void)c;
+	return -ENOSYS;
+#endif
+}
+
+/* the file named by args[0], opened before the pledge (created if need be) */
+static int setup_open_arg(struct probe_ctx *c)
+{
+	c->fd = open(c->args[0], O_RDWR | O_CREAT, 0644);
+	return c->fd < 0 ? -1 : 0;
+}
+
+static long run_fchmod(struct probe_ctx *c) { return ret(syscall(SYS_fchmod, c->fd, num(c->args[1]))); }
+static long run_fchown(struct probe_ctx *c) { return ret(syscall(SYS_fchown, c->fd, getuid(), getgid())); }
+static long run_lchown(struct probe_ctx *c)
+{
+	return ret(syscall(SYS_fchownat, AT_FDCWD, c->args[0], getuid(), getgid(),
+			   AT_SYMLINK_NOFOLLOW));
+}
+
+static long run_setgid(struct probe_ctx *c)
+{
+	(void)c;
+	return ret(syscall(SYS_setgid, getgid()));
+}
+
+static long run_execveat(struct probe_ctx *c)
+{
+	char *argv[] = { c->args[0], NULL };
+	char *envp[] = { NULL };
+	return ret(syscall(SYS_execveat, AT_FDCWD, c->args[0], argv, envp, 0));
+}
+
+static long run_mmap_exec_file(struct probe_ctx *c)
+{
+	long r = syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, c->fd, 0);
+	return r == -1 ? -errno : 0;
+}
+
+static int setup_open_ro_arg(struct probe_ctx *c)
+{
+	c->fd = open(c->args[0], O_RDONLY);
+	return c->fd < 0 ? -1 : 0;
+}
+
+static long run_sendmmsg(struct probe_ctx *c)
+{
+	char b = 'x';
+	struct iovec iov = { &b, 1 };
+	struct mmsghdr m = { .msg_hdr = { .msg_iov = &iov, .msg_iovlen = 1 } };
+	return ret(syscall(SYS_sendmmsg, c->fd2, &m, 1, 0));
+}
+
+static long run_recvmmsg(struct probe_ctx *c)
+{
+	char b;
+	struct iovec iov = { &b, 1 };
+	struct mmsghdr m = { .msg_hdr = { .msg_iov = &iov, .msg_iovlen = 1 } };
+	if (write(c->fd2, "x", 1) != 1)
+		return -EIO;
+	return ret(syscall(SYS_recvmmsg, c->fd, &m, 1, 0, NULL));
+}
+
+/* one byte with a descriptor attached (SCM_RIGHTS) */
+static long send_fd(int sock, int fd)
+{
+	char b = 'x';
+	struct iovec iov = { &b, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return ret(syscall(SYS_sendmsg, sock, &m, 0));
+}
+
+static long run_send_fd(struct probe_ctx *c) { return send_fd(c->fd2, 0); }
+
+static int setup_fd_in_flight(struct probe_ctx *c)
+{
+	if (setup_sockpair(c) != 0)
+		return -1;
+	return send_fd(c->fd2, 0) == 1 ? 0 : -1;
+}
+
+/* receive the descriptor sent before the pledge; returns 1 if one came */
+static long run_recv_fd(struct probe_ctx *c)
+{
+	char b;
+	struct iovec iov = { &b, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	long r = ret(syscall(SYS_recvmsg, c->fd, &m, 0));
+	if (r < 0)
+		return r;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	return cm && cm->cmsg_type == SCM_RIGHTS ? 1 : 0;
+}
+
+/* The i386 entry point (int $0x80) of a 64-bit process: a foreign ABI that
+ * every filter must kill, whatever its penalty. */
+static long run_int80(struct probe_ctx *c)
+{
+#if defined(__x86_64__)
+	long r, nr = num(c->args[0]);
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory");
+	return r;
+#else
+	(void)c;
+	return -ENOSYS;
+#endif
+}
+
+static long run_unveil(struct probe_ctx *c)
+{
+	return scopes_unveil(c->args[0], c->args[1]) == 0 ? 0 : -errno;
+}
+
+/*
+ * "status OP [ARG...]": perform OP and report through the exit status
+ * instead of stdout, so that promise sets without stdio (write) can be
+ * observed too: 10 for success, 100 + errno for a failure. exit_group is
+ * allowed under every pledge.
+ */
+static const struct probe_op *status_inner;
+
+static int setup_status(struct probe_ctx *c)
+{
+	status_inner = ops_find(c->args[0]);
+	if (!status_inner || c->nargs - 1 < status_inner->min_args) {
+		errno = EINVAL;
+		return -1;
+	}
+	c->args++;
+	c->nargs--;
+	return status_inner->setup ? status_inner->setup(c) : 0;
+}
+
+static long run_status(struct probe_ctx *c)
+{
+	long r = status_inner->run(c);
+	syscall(SYS_exit_group, r < 0 && r > -4096 ? 100 + (int)-r : 10);
+	return -EIO; /* not reached */
+}
+
 #define OP(n, min, use, s, r, d) { n, min, use, s, r, d }
 static const struct probe_op ops[] = {
 	OP("read", 0, "", setup_devzero, run_read, "read one byte from an open fd"),
@@ -604,6 +782,24 @@ static const struct probe_op ops[] = {
 	OP("settimeofday", 0, "", NULL, run_settimeofday, "settimeofday with an invalid time"),
 	OP("prctl", 1, "OPTION [ARG]", NULL, run_prctl, "prctl with a raw option"),
 	OP("raw", 1, "NR [A0..A5]", NULL, run_raw, "any syscall with raw arguments"),
+	OP("mknod", 2, "PATH MODE", NULL, run_mknod_mode, "mknodat with a raw mode (type and bits), dev 0"),
+	OP("mknod-legacy", 2, "PATH MODE", NULL, run_mknod_legacy, "mknod (the old call) with a raw mode"),
+	OP("fchmod", 2, "PATH MODE", setup_open_arg, run_fchmod, "fchmod a file opened before the pledge"),
+	OP("fchown", 1, "PATH", setup_open_arg, run_fchown, "fchown a file opened before the pledge"),
+	OP("lchown", 1, "PATH", setup_file_arg, run_lchown, "fchownat AT_SYMLINK_NOFOLLOW, same owner"),
+	OP("setgid", 0, "", NULL, run_setgid, "setgid to the current gid"),
+	OP("execveat", 1, "PATH", NULL, run_execveat, "execveat PATH"),
+	OP("mmap-exec-file", 1, "PATH", setup_open_ro_arg, run_mmap_exec_file,
+	   "mmap a file opened before the pledge PROT_READ|PROT_EXEC"),
+	OP("sendmmsg", 0, "", setup_sockpair, run_sendmmsg, "sendmmsg one message on a socketpair"),
+	OP("recvmmsg", 0, "", setup_sockpair, run_recvmmsg, "recvmmsg one message on a socketpair"),
+	OP("send-fd", 0, "", setup_sockpair, run_send_fd, "sendmsg with SCM_RIGHTS on a socketpair"),
+	OP("recv-fd", 0, "", setup_fd_in_flight, run_recv_fd,
+	   "recvmsg a descriptor sent before the pledge (1: it came)"),
+	OP("int80", 1, "NR", NULL, run_int80, "a syscall through the i386 entry (int $0x80)"),
+	OP("unveil", 2, "PATH PERMS", NULL, run_unveil, "scopes_unveil(PATH, PERMS)"),
+	OP("status", 1, "OP [ARG...]", setup_status, run_status,
+	   "OP, reported by exit status (10 ok, 100+errno) for sets without stdio"),
 };
 
 const struct probe_op *ops_find(const char *name)
