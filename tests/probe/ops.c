@@ -667,7 +667,7 @@ static long run_int80(struct probe_ctx *c)
 {
 #if defined(__x86_64__)
 	long r, nr = num(c->args[0]);
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory");
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory", "r8", "r9", "r10", "r11");
 	return r;
 #else
 	(void)c;
