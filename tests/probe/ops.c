@@ -564,18 +564,6 @@ static int setup_open_arg(struct probe_ctx *c)
 }
 
 static long run_fchmod(struct probe_ctx *c) { return ret(syscall(SYS_fchmod, c->fd, num(c->args[1]))); }
-static long run_fchown(struct probe_ctx *c) { return ret(syscall(SYS_fchown, c->fd, getuid(), getgid())); }
-static long run_lchown(struct probe_ctx *c)
-{
-	return ret(syscall(SYS_fchownat, AT_FDCWD, c->args[0], getuid(), getgid(),
-			   AT_SYMLINK_NOFOLLOW));
-}
-
-static long run_setgid(struct probe_ctx *c)
-{
-	(void)c;
-	return ret(syscall(SYS_setgid, getgid()));
-}
 
 static long run_execveat(struct probe_ctx *c)
 {
@@ -604,14 +592,117 @@ static long run_sendmmsg(struct probe_ctx *c)
 	return ret(syscall(SYS_sendmmsg, c->fd2, &m, 1, 0));
 }
 
+/* a socketpair with one byte already waiting on fd: receiving it after the
+ * pledge is then one call (no write of stdio's before it) */
+static int setup_sockpair_ready(struct probe_ctx *c)
+{
+	if (setup_sockpair(c) != 0)
+		return -1;
+	return write(c->fd2, "x", 1) == 1 ? 0 : -1;
+}
+
 static long run_recvmmsg(struct probe_ctx *c)
 {
 	char b;
 	struct iovec iov = { &b, 1 };
 	struct mmsghdr m = { .msg_hdr = { .msg_iov = &iov, .msg_iovlen = 1 } };
-	if (write(c->fd2, "x", 1) != 1)
-		return -EIO;
 	return ret(syscall(SYS_recvmmsg, c->fd, &m, 1, 0, NULL));
+}
+
+static long run_recvmsg_ready(struct probe_ctx *c)
+{
+	char b;
+	struct iovec iov = { &b, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	return ret(syscall(SYS_recvmsg, c->fd, &m, 0));
+}
+
+/* Ids and pids looked up before the pledge, so that the operation after it
+ * is the one call it is named after (getuid/getpid need stdio). */
+static struct {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid, tid, ppid;
+} pre;
+
+static int setup_ids(struct probe_ctx *c)
+{
+	(void)c;
+	pre.uid = getuid();
+	pre.gid = getgid();
+	pre.pid = getpid();
+	pre.tid = (pid_t)syscall(SYS_gettid);
+	pre.ppid = getppid();
+	return 0;
+}
+
+static int setup_ids_file(struct probe_ctx *c)
+{
+	setup_ids(c);
+	return setup_file_arg(c);
+}
+
+static int setup_ids_open(struct probe_ctx *c)
+{
+	setup_ids(c);
+	return setup_open_arg(c);
+}
+
+static long run_fchown(struct probe_ctx *c) { return ret(syscall(SYS_fchown, c->fd, pre.uid, pre.gid)); }
+static long run_lchown(struct probe_ctx *c)
+{
+	return ret(syscall(SYS_fchownat, AT_FDCWD, c->args[0], pre.uid, pre.gid,
+			   AT_SYMLINK_NOFOLLOW));
+}
+
+static long run_setgid(struct probe_ctx *c)
+{
+	(void)c;
+	return ret(syscall(SYS_setgid, pre.gid));
+}
+
+static long run_setuid_same(struct probe_ctx *c)
+{
+	(void)c;
+	return ret(syscall(SYS_setuid, pre.uid));
+}
+
+static long run_kill_self0(struct probe_ctx *c)
+{
+	(void)c;
+	return ret(syscall(SYS_kill, pre.pid, 0));
+}
+
+static long run_tgkill_self0(struct probe_ctx *c)
+{
+	(void)c;
+	return ret(syscall(SYS_tgkill, pre.pid, pre.tid, 0));
+}
+
+static long run_kill_ppid0(struct probe_ctx *c)
+{
+	(void)c;
+	return ret(syscall(SYS_kill, pre.ppid, 0));
+}
+
+static long run_chown_same(struct probe_ctx *c)
+{
+	return ret(syscall(SYS_fchownat, AT_FDCWD, c->args[0], pre.uid, pre.gid, 0));
+}
+
+/* kill the child forked before the pledge; it is reaped after the probe ends */
+static long run_kill_child(struct probe_ctx *c)
+{
+	return ret(syscall(SYS_kill, (pid_t)c->value, SIGKILL));
+}
+
+static long run_fork_nowait(struct probe_ctx *c)
+{
+	(void)c;
+	long p = syscall(SYS_fork);
+	if (p == 0)
+		syscall(SYS_exit_group, 0);
+	return p > 0 ? 0 : ret(p);
 }
 
 /* one byte with a descriptor attached (SCM_RIGHTS) */
@@ -785,14 +876,25 @@ static const struct probe_op ops[] = {
 	OP("mknod", 2, "PATH MODE", NULL, run_mknod_mode, "mknodat with a raw mode (type and bits), dev 0"),
 	OP("mknod-legacy", 2, "PATH MODE", NULL, run_mknod_legacy, "mknod (the old call) with a raw mode"),
 	OP("fchmod", 2, "PATH MODE", setup_open_arg, run_fchmod, "fchmod a file opened before the pledge"),
-	OP("fchown", 1, "PATH", setup_open_arg, run_fchown, "fchown a file opened before the pledge"),
-	OP("lchown", 1, "PATH", setup_file_arg, run_lchown, "fchownat AT_SYMLINK_NOFOLLOW, same owner"),
-	OP("setgid", 0, "", NULL, run_setgid, "setgid to the current gid"),
+	OP("fchown", 1, "PATH", setup_ids_open, run_fchown, "fchown a file opened before the pledge"),
+	OP("lchown", 1, "PATH", setup_ids_file, run_lchown, "fchownat AT_SYMLINK_NOFOLLOW, same owner"),
+	OP("setgid", 0, "", setup_ids, run_setgid, "setgid to the current gid"),
 	OP("execveat", 1, "PATH", NULL, run_execveat, "execveat PATH"),
 	OP("mmap-exec-file", 1, "PATH", setup_open_ro_arg, run_mmap_exec_file,
 	   "mmap a file opened before the pledge PROT_READ|PROT_EXEC"),
 	OP("sendmmsg", 0, "", setup_sockpair, run_sendmmsg, "sendmmsg one message on a socketpair"),
-	OP("recvmmsg", 0, "", setup_sockpair, run_recvmmsg, "recvmmsg one message on a socketpair"),
+	OP("recvmmsg", 0, "", setup_sockpair_ready, run_recvmmsg,
+	   "recvmmsg a byte written before the pledge"),
+	OP("recvmsg-ready", 0, "", setup_sockpair_ready, run_recvmsg_ready,
+	   "recvmsg a byte written before the pledge"),
+	OP("setuid-same", 0, "", setup_ids, run_setuid_same, "setuid to the uid read before the pledge"),
+	OP("chown-same", 1, "PATH", setup_ids_file, run_chown_same,
+	   "fchownat to the owner read before the pledge"),
+	OP("kill-self0", 0, "", setup_ids, run_kill_self0, "kill(own pid read before the pledge, 0)"),
+	OP("tgkill-self0", 0, "", setup_ids, run_tgkill_self0, "tgkill(own pid, own tid, 0)"),
+	OP("kill-ppid0", 0, "", setup_ids, run_kill_ppid0, "kill(parent pid read before the pledge, 0)"),
+	OP("kill-child", 0, "", setup_child, run_kill_child, "SIGKILL a child forked before the pledge, no wait"),
+	OP("fork-nowait", 0, "", NULL, run_fork_nowait, "fork; the child exits at once; no wait"),
 	OP("send-fd", 0, "", setup_sockpair, run_send_fd, "sendmsg with SCM_RIGHTS on a socketpair"),
 	OP("recv-fd", 0, "", setup_fd_in_flight, run_recv_fd,
 	   "recvmsg a descriptor sent before the pledge (1: it came)"),
