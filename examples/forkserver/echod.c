@@ -78,7 +78,7 @@ static void report(int i, int status)
 	if (WIFEXITED(status))
 		printf("worker %d: exit %d\n", i, WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		printf("worker %d: killed by %s\n", i, sigabbrev_np(WTERMSIG(status)) ?: "?");
+		printf("worker %d: killed by SIG%s\n", i, sigabbrev_np(WTERMSIG(status)) ?: "?");
 }
 
 int main(int argc, char **argv)

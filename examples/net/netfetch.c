@@ -9,8 +9,9 @@
  * connects and reads what the server sends: from then on, data from the
  * network cannot make it read /etc/hosts, /etc/resolv.conf or anything else.
  *
- * --overstep   resolve HOST a second time after narrowing (a violation: the
- *              resolver must open its files, and `dns` is no longer held)
+ * --overstep   after narrowing, resolve "localhost" as a confused client
+ *              would (a violation: the resolver must open /etc/hosts, and
+ *              `dns` is no longer held)
  *
  * Prints the server's answer on stdout and "netfetch: connected to ADDR port
  * PORT" on stderr; exits 0, or 1 with a message when resolving or connecting
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 	/* The address is known: the resolver's files are out of reach from here. */
 	pledge_or_die("stdio inet");
 	if (oversteps) {
-		struct addrinfo *again = resolve(host, port);
+		struct addrinfo *again = resolve("localhost", port);
 		fprintf(stderr, "%s: overstep: resolved again (the pledge did not hold)\n", prog);
 		freeaddrinfo(again);
 	}
