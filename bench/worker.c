@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker: a fresh process that installs one setup, measures, reports
+ * "key value" lines on its output descriptor and exits. Anything unexpected
+ * (a call that fails under a filter that should allow it, a filter count that
+ * is not the one asked for) ends it with status 1 and a message: a benchmark
+ * of a setup that did not take effect would be a wrong number, not a number.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <scopes.h>
+#include <scopes/table.h>
+#ifdef SCOPES_BENCH_SIGSYS
+#include <scopes/sigsys.h>
+#endif
+
+#include "bench.h"
+
+const struct bench_op_info bench_ops[OP_COUNT] = {
+	[OP_GETPPID] = { "getppid", "getppid", 0, { "getppid", NULL } },
+	[OP_READ1] = { "read1", "read 1 byte", 0, { "read", NULL } },
+	[OP_OPENAT_CLOSE] = { "openat_close", "openat+close", 1, { "openat", "close" } },
+	[OP_MMAP_MUNMAP] = { "mmap_munmap", "mmap+munmap", 1, { "mmap", "munmap" } },
+	[OP_FCNTL_GETFL] = { "fcntl_getfl", "fcntl(F_GETFL)", 1, { "fcntl", NULL } },
+	[OP_IOCTL_FIONREAD] = { "ioctl_fionread", "ioctl(FIONREAD)", 1, { "ioctl", NULL } },
+};
+
+static struct {
+	int zero;      /* /dev/zero: read and fcntl */
+	int pipe[2];   /* ioctl(FIONREAD) */
+	int null_w;    /* the workload's output */
+	int status;    /* /proc/self/status, opened before any filter */
+} fds = { -1, { -1, -1 }, -1, -1 };
+
+static __attribute__((noreturn)) void die(const char *what)
+{
+	fprintf(stderr, "scopes-bench worker: %s: %s\n", what, strerror(errno));
+	_exit(1);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* the vDSO: no system call, no filter */
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+void worker_put(int fd, const char *key, double value)
+{
+	char line[128];
+	int n = snprintf(line, sizeof(line), "%s %.17g\n", key, value);
+	if (n <= 0 || (size_t)n >= sizeof(line) || write(fd, line, (size_t)n) != n)
+		die("writing a result");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ------------------------------------------------------------ the setups */
+
+#if defined(__x86_64__)
+#define UC_RESULT(uc) ((uc)->uc_mcontext.gregs[REG_RAX])
+#elif defined(__aarch64__)
+#define UC_RESULT(uc) ((uc)->uc_mcontext.regs[0])
+#else
+#error "scopes-bench: the bare SIGSYS handler knows x86_64 and aarch64"
+#endif
+
+/* The least a TRAP penalty can cost: the signal round trip, nothing else. */
+static void sigsys_bare(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)si;
+	UC_RESULT((ucontext_t *)ctx) = -EPERM;
+}
+
+static int pledge_or_die(const char *promises)
+{
+	if (scopes_pledge(promises, NULL) != 0)
+		die(promises);
+	return 0;
+}
+
+static void setup_apply(enum bench_setup s)
+{
+	struct sigaction sa;
+
+	switch (s) {
+	case SETUP_NONE:
+		return;
+	case SETUP_ONERULE:
+	case SETUP_ARGFLOOR:
+	case SETUP_ARGFLOOR8:
+	case SETUP_NAIVE:
+	case SETUP_DOCKER:
+		if (filters_install_alternative(s) != 0)
+			_exit(1);
+		return;
+	case SETUP_PLEDGE1:
+	case SETUP_PLEDGE2:
+	case SETUP_PLEDGE4:
+	case SETUP_PLEDGE8:
+		for (int i = BENCH_CHAIN_LEN - bench_setup_stack(s); i < BENCH_CHAIN_LEN; i++)
+			pledge_or_die(bench_chain[i]);
+		return;
+	case SETUP_ERRNO:
+		scopes_set_penalty(SCOPES_PENALTY_ERRNO);
+		pledge_or_die("stdio");
+		return;
+	case SETUP_TRAP:
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = sigsys_bare;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		if (sigaction(SIGSYS, &sa, NULL) != 0)
+			die("sigaction");
+		scopes_set_penalty(SCOPES_PENALTY_TRAP);
+		pledge_or_die("stdio");
+		return;
+	case SETUP_REPORT:
+#ifdef SCOPES_BENCH_SIGSYS
+		if (scopes_sigsys_install(SCOPES_SIGSYS_CONTINUE) != 0)
+			die("scopes_sigsys_install");
+		scopes_set_penalty(SCOPES_PENALTY_TRAP);
+		pledge_or_die("stdio");
+		return;
+#else
+		errno = ENOSYS;
+		die("built without libscopes-sigsys");
+#endif
+	default:
+		errno = EINVAL;
+		die("unknown setup");
+	}
+}
+
+/* The kernel's own count of the filters this process holds. */
+static long filters_held(void)
+{
+	char buf[4096];
+	ssize_t n = pread(fds.status, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		die("reading /proc/self/status");
+	buf[n] = 0;
+	const char *p = strstr(buf, "Seccomp_filters:");
+	return p ? strtol(p + strlen("Seccomp_filters:"), NULL, 10) : -1;
+}
+
+static void prepare(const struct worker_args *a)
+{
+	if (a->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(a->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0)
+			die("sched_setaffinity");
+	}
+	fds.zero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	fds.null_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fds.status = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fds.zero < 0 || fds.null_w < 0 || fds.status < 0 || pipe2(fds.pipe, O_CLOEXEC) != 0)
+		die("opening the descriptors");
+	/* Resolve the table now: a pledge's first call does it otherwise, and
+	 * only the pledge and compile workers time that. */
+	if (strcmp(a->kind, "pledge") != 0 && strcmp(a->kind, "compile") != 0 &&
+	    scopes_table_init() != 0)
+		die("scopes_table_init");
+}
+
+static void check_filters(const struct worker_args *a)
+{
+	long held = filters_held();
+	if (held != bench_setups[a->setup].filters) {
+		fprintf(stderr, "scopes-bench worker: %s holds %ld filters, expected %d\n",
+			bench_setups[a->setup].name, held, bench_setups[a->setup].filters);
+		_exit(1);
+	}
+	worker_put(a->out_fd, "filters", (double)held);
+}
+
+/* ------------------------------------------------------------ per call */
+
+/* Each loop makes its calls and checks the last result: a filter that
+ * refuses a call the setup should allow would make the number meaningless. */
+static void loop_getppid(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (getppid() <= 0)
+			die("getppid");
+}
+
+static void loop_read1(long n)
+{
+	char c;
+	for (long i = 0; i < n; i++)
+		if (read(fds.zero, &c, 1) != 1)
+			die("read");
+}
+
+static void loop_openat_close(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int fd = openat(AT_FDCWD, "/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || close(fd) != 0)
+			die("openat+close");
+	}
+}
+
+static void loop_mmap_munmap(long n)
+{
+	for (long i = 0; i < n; i++) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
+		if (p == MAP_FAILED || munmap(p, 4096) != 0)
+			die("mmap+munmap");
+	}
+}
+
+static void loop_fcntl(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (fcntl(fds.zero, F_GETFL) < 0)
+			die("fcntl(F_GETFL)");
+}
+
+static void loop_ioctl(long n)
+{
+	int avail;
+	for (long i = 0; i < n; i++)
+		if (ioctl(fds.pipe[0], FIONREAD, &avail) != 0)
+			die("ioctl(FIONREAD)");
+}
+
+static void (*const op_loop[OP_COUNT])(long) = {
+	[OP_GETPPID] = loop_getppid,
+	[OP_READ1] = loop_read1,
+	[OP_OPENAT_CLOSE] = loop_openat_close,
+	[OP_MMAP_MUNMAP] = loop_mmap_munmap,
+	[OP_FCNTL_GETFL] = loop_fcntl,
+	[OP_IOCTL_FIONREAD] = loop_ioctl,
+};
+
+/* Calls that take microseconds get fewer iterations, so that every op of a
+ * worker runs for a comparable time. */
+static long op_iters(enum bench_op op, long iters)
+{
+	long n = op == OP_OPENAT_CLOSE || op == OP_MMAP_MUNMAP ? iters / 4 : iters;
+	return n > 0 ? n : 1;
+}
+
+static int worker_percall(const struct worker_args *a)
+{
+	double batch[256];
+	int nb = a->batches < 256 ? a->batches : 256;
+
+	setup_apply(a->setup);
+	check_filters(a);
+	for (int op = 0; op < OP_COUNT; op++) {
+		long n = op_iters(op, a->iters);
+		op_loop[op](n / 8 + 1); /* warm: caches, the first-touch faults */
+		for (int b = 0; b < nb; b++) {
+			double t0 = now_ns();
+			op_loop[op](n);
+			batch[b] = (now_ns() - t0) / (double)n;
+		}
+		worker_put(a->out_fd, bench_ops[op].name, median(batch, nb));
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ workload */
+
+/* Compress a file with zlib (level 6) in 64 KiB reads, writing the result to
+ * /dev/null: CPU-bound with the system calls a real compressor makes. */
+static int worker_workload(const struct worker_args *a)
+{
+	static unsigned char in[1 << 16], out[1 << 16];
+	z_stream zs;
+	long total = 0;
+
+	setup_apply(a->setup);
+	check_filters(a);
+	double t0 = now_ns();
+	int fd = open(a->input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(a->input);
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit(&zs, 6) != Z_OK)
+		die("deflateInit");
+	for (int flush = Z_NO_FLUSH; flush != Z_FINISH;) {
+		ssize_t r = read(fd, in, sizeof(in));
+		if (r < 0)
+			die("read");
+		flush = r == 0 ? Z_FINISH : Z_NO_FLUSH;
+		zs.next_in = in;
+		zs.avail_in = (uInt)r;
+		do {
+			zs.next_out = out;
+			zs.avail_out = sizeof(out);
+			if (deflate(&zs, flush) == Z_STREAM_ERROR)
+				die("deflate");
+			size_t have = sizeof(out) - zs.avail_out;
+			if (have && write(fds.null_w, out, have) != (ssize_t)have)
+				die("write");
+			total += (long)have;
+		} while (zs.avail_out == 0);
+	}
+	deflateEnd(&zs);
+	close(fd);
+	worker_put(a->out_fd, "ms", (now_ns() - t0) / 1e6);
+	worker_put(a->out_fd, "out_bytes", (double)total);
+	return 0;
+}
+
+/* ------------------------------------------------------------ violations */
+
+/* getpriority: cheap, harmless, and outside "stdio" (proc and id grant it). */
+static int worker_violation(const struct worker_args *a)
+{
+	double batch[256];
+	int nb = a->batches < 256 ? a->batches : 256;
+	long n = a->iters > 0 ? a->iters : 1;
+	int denied = a->setup != SETUP_NONE;
+
+	if (a->setup == SETUP_REPORT && dup2(fds.null_w, STDERR_FILENO) < 0)
+		die("dup2"); /* the reports: formatted and written, then dropped */
+	setup_apply(a->setup);
+	check_filters(a);
+	for (int b = -1; b < nb; b++) {
+		double t0 = now_ns();
+		for (long i = 0; i < n; i++) {
+			errno = 0;
+			int r = getpriority(PRIO_PROCESS, 0);
+			if (denied ? !(r == -1 && errno == EPERM) : errno != 0)
+				die(denied ? "getpriority was not refused with EPERM" : "getpriority");
+		}
+		if (b >= 0)
+			batch[b] = (now_ns() - t0) / (double)n;
+	}
+	worker_put(a->out_fd, "ns", median(batch, nb));
+	return 0;
+}
+
+/* ------------------------------------------------------------ latencies */
+
+static int worker_pledge(const struct worker_args *a)
+{
+	double t0 = now_ns();
+	pledge_or_die(BENCH_PROMISES);
+	double t1 = now_ns();
+	pledge_or_die("stdio");
+	double t2 = now_ns();
+	worker_put(a->out_fd, "first_us", (t1 - t0) / 1e3);
+	worker_put(a->out_fd, "second_us", (t2 - t1) / 1e3);
+	return 0;
+}
+
+static int worker_compile(const struct worker_args *a)
+{
+	double v[64];
+	int n = a->batches < 64 ? a->batches : 64;
+	char all[1024];
+	scopes_set_t full = 0;
+
+	double t0 = now_ns();
+	struct scopes_filter *f = scopes_compile(BENCH_PROMISES, SCOPES_PENALTY_KILL);
+	if (!f)
+		die("scopes_compile");
+	worker_put(a->out_fd, "cold_us", (now_ns() - t0) / 1e3);
+	scopes_filter_free(f);
+	for (int i = 0; i < n; i++) {
+		t0 = now_ns();
+		f = scopes_compile(BENCH_PROMISES, SCOPES_PENALTY_KILL);
+		v[i] = (now_ns() - t0) / 1e3;
+		if (!f)
+			die("scopes_compile");
+		scopes_filter_free(f);
+	}
+	worker_put(a->out_fd, "warm_us", median(v, n));
+	for (int i = 0; i < scopes_promise_count(); i++)
+		full |= (scopes_set_t)1 << i;
+	if (scopes_promises_format(full, all, sizeof(all)) >= sizeof(all))
+		die("formatting the full set");
+	for (int i = 0; i < n; i++) {
+		t0 = now_ns();
+		f = scopes_compile(all, SCOPES_PENALTY_KILL);
+		v[i] = (now_ns() - t0) / 1e3;
+		if (!f)
+			die("scopes_compile(full set)");
+		scopes_filter_free(f);
+	}
+	worker_put(a->out_fd, "full_us", median(v, n));
+	return 0;
+}
+
+/* One attach in a forked child; the child sends its time in microseconds. */
+static double attach_in_child(const struct scopes_filter *f, const struct sock_fprog *raw)
+{
+	int p[2];
+	double us = -1;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		die("pipe2");
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int rc;
+		double t0 = now_ns();
+		if (f) {
+			rc = scopes_apply(f);
+		} else {
+			rc = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			if (rc == 0)
+				rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+						  SECCOMP_FILTER_FLAG_TSYNC, raw);
+		}
+		double d = (now_ns() - t0) / 1e3;
+		if (rc != 0 || write(p[1], &d, sizeof(d)) != sizeof(d))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	ssize_t r = read(p[0], &us, sizeof(us));
+	close(p[0]);
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    r != sizeof(us)) {
+		errno = ECHILD;
+		die(f ? "scopes_apply in a child" : "seccomp() in a child");
+	}
+	return us;
+}
+
+/*
+ * scopes_apply of a compiled filter against the kernel's own attach of the
+ * same instructions (no_new_privs, then seccomp with TSYNC, as scopes_apply
+ * does), alternating which goes first.
+ */
+static int worker_apply(const struct worker_args *a)
+{
+	double ap[256], raw[256], ratio[256];
+	int n = a->batches < 256 ? a->batches : 256;
+	const void *insns;
+	size_t count;
+
+	struct scopes_filter *f = scopes_compile(BENCH_PROMISES, SCOPES_PENALTY_KILL);
+	if (!f || scopes_filter_program(f, &insns, &count) != 0)
+		die("scopes_compile");
+	struct sock_fprog prog = { .len = (unsigned short)count,
+				   .filter = (struct sock_filter *)insns };
+	for (int i = 0; i < n; i++) {
+		if (i % 2) {
+			raw[i] = attach_in_child(NULL, &prog);
+			ap[i] = attach_in_child(f, NULL);
+		} else {
+			ap[i] = attach_in_child(f, NULL);
+			raw[i] = attach_in_child(NULL, &prog);
+		}
+		ratio[i] = ap[i] / raw[i];
+	}
+	worker_put(a->out_fd, "apply_us", median(ap, n));
+	worker_put(a->out_fd, "raw_us", median(raw, n));
+	worker_put(a->out_fd, "ratio", median(ratio, n));
+	worker_put(a->out_fd, "insns", (double)count);
+	scopes_filter_free(f);
+	return 0;
+}
+
+int worker_main(const struct worker_args *a)
+{
+	static const struct {
+		const char *kind;
+		int (*fn)(const struct worker_args *);
+	} kinds[] = {
+		{ "percall", worker_percall }, { "workload", worker_workload },
+		{ "violation", worker_violation }, { "pledge", worker_pledge },
+		{ "compile", worker_compile }, { "apply", worker_apply },
+	};
+
+	unsetenv("SCOPES_PENALTY"); /* the bench chooses every penalty itself */
+	prepare(a);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(a->kind, kinds[i].kind) == 0)
+			return kinds[i].fn(a);
+	fprintf(stderr, "scopes-bench worker: unknown kind %s\n", a->kind);
+	return 2;
+}
