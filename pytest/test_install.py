@@ -1,0 +1,334 @@
+"""The installed library, as a C developer outside the project meets it.
+
+`cmake --install` into a temporary prefix, then: the files a system library
+ships (headers, versioned shared library, static library, pkg-config file,
+CMake package, man pages), the exported ABI (SONAME, symbol versions, nothing
+exported beyond libscopes.map), and an outside program built four ways --
+pkg-config, find_package(scopes), plain -I/-L/-lscopes, and OpenBSD source
+with -include scopes/pledge.h -- each of which must run and pledge.
+The man pages must lint clean with mandoc and render with man -l without a
+warning.
+"""
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import TOP, build_dir
+
+MAN_PAGES = [
+    "man1/scopes-trace.1",
+    "man1/scopes-run.1",
+    "man3/scopes_pledge.3",
+    "man3/scopes_unveil.3",
+    "man3/scopes_compile.3",
+    "man3/scopes_sigsys_install.3",
+    "man7/scopes-promises.7",
+]
+# function name -> the page that documents it (installed as a .so page)
+MAN_LINKS = {
+    "scopes_apply": "scopes_compile",
+    "scopes_filter_free": "scopes_compile",
+    "scopes_set_penalty": "scopes_compile",
+    "scopes_sigsys_install_options": "scopes_sigsys_install",
+}
+
+# The outside program: pledges "stdio" with the errno penalty, then tries an
+# open that stdio does not grant. EPERM proves the filter is in force.
+PROG_C = r"""
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <scopes.h>
+
+int main(void)
+{
+	if (scopes_set_penalty(SCOPES_PENALTY_ERRNO) != 0 ||
+	    scopes_pledge("stdio", NULL) != 0) {
+		printf("pledge failed: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	int fd = open("/etc/hostname", O_RDONLY);
+	printf("scopes %s: pledged stdio, open -> %s\n", SCOPES_VERSION_STRING,
+	       fd < 0 ? strerrorname_np(errno) : "allowed");
+	return fd < 0 && errno == EPERM ? 0 : 1;
+}
+"""
+PROG_OUT = "scopes 0.1.0: pledged stdio, open -> EPERM\n"
+
+# OpenBSD source: no scopes header, pledge() as on OpenBSD.
+OBSD_C = r"""
+#include <err.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int main(void)
+{
+	if (pledge("stdio", NULL) == -1)
+		err(1, "pledge");
+	if (pledge("stdio rpath", NULL) != -1)
+		errx(1, "widening a pledge succeeded");
+	puts("pledged the OpenBSD way");
+	return 0;
+}
+"""
+
+CMAKE_PROJECT = """
+cmake_minimum_required(VERSION 3.20)
+project(outside C)
+find_package(scopes 0.1 REQUIRED)
+add_executable(prog_shared prog.c)
+target_link_libraries(prog_shared PRIVATE scopes::scopes)
+add_executable(prog_static prog.c)
+target_link_libraries(prog_static PRIVATE scopes::scopes_static)
+"""
+
+
+def run(argv, **kw):
+    kw.setdefault("capture_output", True)
+    kw.setdefault("text", True)
+    kw.setdefault("timeout", 300)
+    return subprocess.run(argv, **kw)
+
+
+def check(argv, **kw):
+    p = run(argv, **kw)
+    assert p.returncode == 0, f"{' '.join(map(str, argv))} -> {p.returncode}\n{p.stdout}\n{p.stderr}"
+    return p
+
+
+@pytest.fixture(scope="module")
+def prefix():
+    """An install prefix that the unprivileged test user can read too."""
+    d = pathlib.Path(tempfile.mkdtemp(prefix="scopes-install-"))
+    os.chmod(d, 0o755)
+    check(["cmake", "--install", str(build_dir()), "--prefix", str(d / "usr")])
+    for root, dirs, _ in os.walk(d):
+        for x in dirs:
+            os.chmod(os.path.join(root, x), 0o755)
+    yield d / "usr"
+    shutil.rmtree(d)
+
+
+@pytest.fixture(scope="module")
+def work(prefix):
+    w = prefix.parent / "work"
+    w.mkdir()
+    os.chmod(w, 0o755)
+    (w / "prog.c").write_text(PROG_C)
+    (w / "obsd.c").write_text(OBSD_C)
+    return w
+
+
+def libdir(prefix):
+    return next(p.parent for p in prefix.glob("lib*/**/libscopes.so.0"))
+
+
+def pkg_env(prefix):
+    env = dict(os.environ)
+    env["PKG_CONFIG_PATH"] = str(libdir(prefix) / "pkgconfig")
+    return env
+
+
+def assert_runs_pledged(exe, expected=PROG_OUT, **kw):
+    p = run([str(exe)], **kw)
+    assert (p.returncode, p.stdout) == (0, expected), p.stderr
+    return p
+
+
+# ------------------------------------------------------------ installed files
+
+def test_installed_files(prefix):
+    lib = libdir(prefix)
+    for f in ["include/scopes.h", "include/scopes/pledge.h", "include/scopes/table.h"]:
+        assert (prefix / f).is_file(), f
+    assert (lib / "libscopes.so").is_symlink()
+    assert os.readlink(lib / "libscopes.so") == "libscopes.so.0"
+    assert os.readlink(lib / "libscopes.so.0") == "libscopes.so.0.1.0"
+    assert (lib / "libscopes.a").is_file()
+    assert (lib / "pkgconfig/scopes.pc").is_file()
+    for f in ["scopesConfig.cmake", "scopesConfigVersion.cmake", "scopesTargets.cmake"]:
+        assert (lib / "cmake/scopes" / f).is_file(), f
+
+
+def test_pkgconfig_prefix_is_the_install_prefix(prefix):
+    """scopes.pc is written at install time: --prefix, not the configure prefix."""
+    pc = (libdir(prefix) / "pkgconfig/scopes.pc").read_text()
+    assert f"prefix={prefix}\n" in pc
+    env = pkg_env(prefix)
+    assert check(["pkg-config", "--modversion", "scopes"], env=env).stdout == "0.1.0\n"
+    assert check(["pkg-config", "--cflags", "scopes"], env=env).stdout.split() == [
+        f"-I{prefix}/include"]
+    assert check(["pkg-config", "--libs", "scopes"], env=env).stdout.split() == [
+        f"-L{libdir(prefix)}", "-lscopes"]
+    static = check(["pkg-config", "--static", "--libs", "scopes"], env=env).stdout.split()
+    assert "-lseccomp" in static and "-lscopes" in static
+
+
+def test_soname(prefix):
+    out = check(["readelf", "-d", str(libdir(prefix) / "libscopes.so.0.1.0")]).stdout
+    assert re.search(r"\(SONAME\)\s+Library soname: \[libscopes\.so\.0\]", out), out
+
+
+def map_symbols():
+    text = (TOP / "libscopes/libscopes.map").read_text()
+    body = text.split("global:")[1].split("local:")[0]
+    return set(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*;", body))
+
+
+def test_exports_are_exactly_the_version_script(prefix):
+    """Every exported function carries the SCOPES_0.1 version; nothing else leaks."""
+    out = check(["readelf", "--dyn-syms", "-W", str(libdir(prefix) / "libscopes.so.0")]).stdout
+    exported = {}
+    for line in out.splitlines():
+        f = line.split()
+        # Num: Value Size Type Bind Vis Ndx Name
+        if len(f) >= 8 and f[4] in ("GLOBAL", "WEAK") and f[6] != "UND":
+            name, _, version = f[7].partition("@")
+            exported[name] = version.lstrip("@")
+    exported.pop("SCOPES_0.1", None)  # the version definition itself
+    assert set(exported) == map_symbols()
+    assert set(exported.values()) == {"SCOPES_0.1"}
+
+
+def test_static_library_has_the_api(prefix):
+    out = check(["nm", "--defined-only", str(libdir(prefix) / "libscopes.a")]).stdout
+    for sym in ["scopes_pledge", "scopes_compile", "scopes_apply", "pledge", "unveil"]:
+        assert re.search(rf" T {sym}$", out, re.M), sym
+
+
+# ------------------------------------------------- an outside program, 4 ways
+
+def test_build_with_pkg_config(prefix, work):
+    env = pkg_env(prefix)
+    flags = check(["pkg-config", "--cflags", "--libs", "scopes"], env=env).stdout.split()
+    exe = work / "prog_pc"
+    check(["cc", "-o", str(exe), str(work / "prog.c"), *flags,
+           f"-Wl,-rpath,{libdir(prefix)}"])
+    assert_runs_pledged(exe)
+
+
+def test_build_static_with_pkg_config(prefix, work):
+    """pkg-config --static gives what a fully static link needs (libseccomp)."""
+    env = pkg_env(prefix)
+    flags = check(["pkg-config", "--static", "--cflags", "--libs", "scopes"], env=env).stdout.split()
+    exe = work / "prog_static_pc"
+    check(["cc", "-static", "-o", str(exe), str(work / "prog.c"), *flags])
+    assert "statically linked" in check(["file", str(exe)]).stdout
+    assert_runs_pledged(exe)
+
+
+def test_build_with_plain_flags(prefix, work):
+    exe = work / "prog_plain"
+    check(["cc", "-o", str(exe), str(work / "prog.c"), f"-I{prefix}/include",
+           f"-L{libdir(prefix)}", "-lscopes", f"-Wl,-rpath,{libdir(prefix)}"])
+    assert_runs_pledged(exe)
+    # and as an unprivileged user: pledging needs no privilege
+    p = run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(exe)])
+    assert (p.returncode, p.stdout) == (0, PROG_OUT), p.stderr
+
+
+def test_build_openbsd_source_unchanged(prefix, work):
+    exe = work / "obsd"
+    check(["cc", "-include", "scopes/pledge.h", "-o", str(exe), str(work / "obsd.c"),
+           f"-I{prefix}/include", f"-L{libdir(prefix)}", "-lscopes",
+           f"-Wl,-rpath,{libdir(prefix)}"])
+    assert_runs_pledged(exe, expected="pledged the OpenBSD way\n")
+
+
+def test_build_with_find_package(prefix, work):
+    proj = work / "cmake-project"
+    proj.mkdir()
+    (proj / "CMakeLists.txt").write_text(CMAKE_PROJECT)
+    shutil.copy(work / "prog.c", proj / "prog.c")
+    check(["cmake", "-S", str(proj), "-B", str(proj / "build"), f"-DCMAKE_PREFIX_PATH={prefix}"])
+    check(["cmake", "--build", str(proj / "build")])
+    assert_runs_pledged(proj / "build/prog_shared")
+    assert_runs_pledged(proj / "build/prog_static")
+    # the static one does not need libscopes.so at run time
+    assert "libscopes.so" not in check(["ldd", str(proj / "build/prog_static")]).stdout
+
+
+def test_find_package_version_check(prefix, work):
+    """0.x is SameMinorVersion: asking for 0.2 or 1.0 must fail, 0.1.0 passes."""
+    proj = work / "cmake-version"
+    proj.mkdir()
+    for want, ok in [("0.1.0", True), ("0.2", False), ("1.0", False)]:
+        (proj / "CMakeLists.txt").write_text(
+            f"cmake_minimum_required(VERSION 3.20)\nproject(v C)\nfind_package(scopes {want} REQUIRED)\n")
+        shutil.rmtree(proj / "build", ignore_errors=True)
+        p = run(["cmake", "-S", str(proj), "-B", str(proj / "build"),
+                 f"-DCMAKE_PREFIX_PATH={prefix}"])
+        assert (p.returncode == 0) == ok, (want, p.stderr)
+
+
+# --------------------------------------------------------------- man pages
+
+def mandoc_lint(path):
+    """mandoc -T lint messages, without those about the system's mandoc.db
+    (whether other pages are installed here is not the page's fault)."""
+    p = run(["mandoc", "-T", "lint", str(path)])
+    msgs = (p.stdout + p.stderr).splitlines()
+    return [m for m in msgs
+            if "referenced manual not found" not in m and "mandoc.db" not in m]
+
+
+@pytest.mark.parametrize("page", MAN_PAGES)
+def test_man_page_lints_clean(prefix, page):
+    path = prefix / "share/man" / page
+    assert path.is_file(), f"{page} is not installed"
+    assert mandoc_lint(path) == []
+
+
+@pytest.mark.parametrize("page", MAN_PAGES)
+def test_man_page_renders_without_warnings(prefix, page):
+    path = prefix / "share/man" / page
+    assert path.is_file(), f"{page} is not installed"
+    env = dict(os.environ, MANWIDTH="80", MAN_KEEP_FORMATTING="0")
+    p = run(["man", "--warnings", "-l", str(path)], env=env)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert len(p.stdout.splitlines()) > 20
+
+
+@pytest.mark.parametrize("name,target", sorted(MAN_LINKS.items()))
+def test_man_link_pages(prefix, name, target):
+    """`man scopes_apply` shows scopes_compile(3)."""
+    env = dict(os.environ, MANPATH=str(prefix / "share/man"), MANWIDTH="80")
+    p = run(["man", "3", name], env=env)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert p.stdout.lstrip().startswith(target.upper() + "(3)")
+
+
+def test_man_cross_references_resolve(prefix):
+    """Every .Xr to one of our pages names a page that is installed."""
+    ours = {pathlib.Path(p).stem for p in MAN_PAGES} | set(MAN_LINKS)
+    for page in MAN_PAGES:
+        text = (prefix / "share/man" / page).read_text()
+        for name, sec in re.findall(r"^\.Xr (\S+) (\d)", text, re.M):
+            if name.startswith("scopes"):
+                assert name in ours, f"{page} refers to {name}({sec}), not installed"
+                assert list((prefix / "share/man").glob(f"man{sec}/{name}.{sec}")), (page, name)
+
+
+def test_promises_page_is_the_table(prefix):
+    """scopes-promises(7) is generated from the table: every promise has an
+    entry, and sample grants read as the table says (PROMISES.md)."""
+    text = (prefix / "share/man/man7/scopes-promises.7").read_text()
+    names = re.findall(r"^\.It Cm (\S+)$", text, re.M)
+    for expected in ["stdio", "rpath", "wpath", "cpath", "dpath", "tmppath", "inet", "unix",
+                     "dns", "getpw", "tty", "proc", "exec", "prot_exec", "error", "wroute"]:
+        assert expected in names
+    assert len(names) == len(set(names))
+    rendered = run(["mandoc", "-T", "utf8", str(prefix / "share/man/man7/scopes-promises.7")],
+                   env=dict(os.environ, MANWIDTH="200")).stdout
+    rendered = re.sub(r".\x08", "", rendered)
+    flat = " ".join(rendered.split())
+    assert "mmap: prot without PROT_EXEC" in flat
+    assert "ioctl: request is FIONREAD, FIONBIO, FIOCLEX, FIONCLEX or TCGETS" in flat
+    assert "ptrace: ptrace cannot be sandboxed" in flat
