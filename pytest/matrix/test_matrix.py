@@ -1,0 +1,204 @@
+"""The scope matrix: every promise set of spec.SETS against every operation of
+spec.OPS under the ERRNO penalty (the grid), and each promise's key cells
+under the other penalties: KILL (death by SIGSYS exactly), LOG (success, and
+the kernel's audit record of the call), and the `error` promise (ENOSYS).
+
+The expected outcome comes from spec.py, written by hand from PROMISES.md;
+the library's own table is never asked.
+"""
+import json
+import os
+import shlex
+import signal
+
+import pytest
+
+from . import harness, spec
+
+# Disagreements between libscopes and PROMISES.md that are known and not yet
+# fixed: (promise set, operation) -> which one is wrong, and why.
+KNOWN = {}
+
+
+@pytest.fixture(scope="session")
+def matrix_scratch():
+    s = harness.Scratch()
+    yield s
+    s.cleanup()
+
+
+@pytest.fixture(scope="session")
+def landlock():
+    return harness.landlock_enforced()
+
+
+@pytest.fixture(scope="session")
+def audit():
+    if os.geteuid() != 0:
+        pytest.skip("reading audit records needs CAP_AUDIT_READ (run as root)")
+    listener = harness.AuditListener()
+    yield listener
+    listener.close()
+
+
+_controls = {}
+
+
+def control(op, scratch):
+    """The operation unpledged: what "allowed" looks like (cached per worker)."""
+    if op.name not in _controls:
+        _controls[op.name] = harness.run(op, None, None, scratch)[0]
+    return _controls[op.name]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_core_dumps():
+    # KILL cells dump core by default: thousands of them would fill the disk
+    import resource
+    old = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, old[1]))
+    yield
+    resource.setrlimit(resource.RLIMIT_CORE, old)
+
+
+def _fake(returncode):
+    return harness.Observed(returncode)
+
+
+def expected_outcome(exp, penalty, ctl, held_error):
+    V = spec.Verdict
+    if exp.verdict is V.ALLOW:
+        return ctl
+    if exp.verdict is V.DENY:
+        if held_error:  # "error: violations fail with ENOSYS instead of the penalty"
+            return _fake(100 + 38)
+        return {"errno": _fake(100 + 1), "kill": _fake(-signal.SIGSYS),
+                "log": ctl, "error": _fake(100 + 38)}[penalty]
+    if exp.verdict is V.EACCES:
+        return _fake(100 + 13)
+    if exp.verdict is V.FAIL:
+        import errno as E
+        return _fake(100 + getattr(E, exp.errname))
+    if exp.verdict is V.ENOSYS:
+        return _fake(100 + 38)
+    return _fake(-signal.SIGSYS)  # KILLED
+
+
+def which_is_wrong(exp, obs, ctl, penalty):
+    V = spec.Verdict
+    if obs.kind in ("setup-failed", "pledge-failed"):
+        return "the probe is wrong (it failed before the operation): " + obs.stderr.strip()
+    allowed_seen = obs == ctl
+    if exp.verdict is V.ALLOW and not allowed_seen:
+        return ("libscopes is wrong: it denies what PROMISES.md grants (fix the row in "
+                "libscopes/src/promise_table.c) — unless spec.py misreads the quoted line")
+    if exp.verdict is not V.ALLOW and obs == ctl and penalty != "log":
+        return ("libscopes is wrong: it allows what PROMISES.md does not grant (fix the row "
+                "in libscopes/src/promise_table.c) — unless spec.py misreads the quoted line")
+    return ("libscopes is wrong: the denial does not take the form PROMISES.md gives "
+            "(penalty, Landlock EACCES, ENOSYS)")
+
+
+def check_cell(request, promises, op, penalty, scratch, landlock, audit=None):
+    run_set = f"{promises} error".strip() if penalty == "error" else promises
+    run_pen = "kill" if penalty == "error" else penalty
+    obs, argv, paths = harness.run(op, run_set, run_pen, scratch)
+    ctl = control(op, scratch)
+    exp = spec.expect(promises, op, landlock, paths)
+    want = expected_outcome(exp, penalty, ctl, "error" in run_set.split())
+    ok = obs == want
+    logged = None
+    if ok and run_pen == "log" and want is ctl and exp.verdict is spec.Verdict.DENY:
+        logged = audit.wait_for(obs.pid, harness.syscall_number(op.syscall))
+        ok = logged
+    status = ("mismatch" if not ok else
+              "allowed" if exp.verdict is spec.Verdict.ALLOW else "denied")
+    request.node.user_properties.append(("scopes_matrix", json.dumps({
+        "set": promises, "op": op.name, "group": op.group, "penalty": penalty,
+        "status": status, "expected": exp.verdict.value, "want": want.short(),
+        "got": obs.short(), "landlock": exp.landlock, "reason": exp.reason,
+        "logged": logged})))
+    known = KNOWN.get((promises, op.name))
+    if not ok:
+        detail = (f"[{run_set or '(empty)'}] {op.name} under {run_pen}: PROMISES.md gives "
+                  f"{exp.verdict.value} ({want.short()}), libscopes gave {obs.short()}")
+        if logged is False:
+            detail = (f"[{run_set}] {op.name} under log: allowed as it should be, but no "
+                      f"audit record of {op.syscall} for pid {obs.pid} (saw {audit.seen(obs.pid)})")
+        msg = (f"{detail}\n  why: {exp.reason}\n  which is wrong: "
+               f"{which_is_wrong(exp, obs, ctl, penalty) if logged is None else 'libscopes (LOG penalty not logged)'}"
+               f"\n  control run (unpledged): {ctl.short()}\n  argv: {shlex.join(argv)}")
+        if exp.landlock:
+            msg += "\n  (this cell depends on Landlock enforcement of path-scoped promises)"
+        if known:
+            pytest.xfail(f"known: {known}\n{msg}")
+        pytest.fail(msg, pytrace=False)
+    elif known:
+        pytest.fail(f"[{promises}] {op.name} is listed in KNOWN ({known}) but now passes: "
+                    "remove it from KNOWN", pytrace=False)
+
+
+GRID = [(s, op.name) for s in spec.SETS for op in spec.OPS]
+
+
+@pytest.mark.parametrize("promises,opname", GRID,
+                         ids=[f"{s or '(empty)'}::{o}" for s, o in GRID])
+def test_grid(request, promises, opname, matrix_scratch, landlock):
+    """The full grid under the ERRNO penalty: allowed cells behave as unpledged,
+    denied ones fail with EPERM (ENOSYS with `error`, EACCES from Landlock)."""
+    check_cell(request, promises, spec.OPS_BY_NAME[opname], "errno", matrix_scratch, landlock)
+
+
+PENALTY_CELLS = [(p, name, pen)
+                 for p, (allows, denies) in spec.KEY_CELLS.items()
+                 for name in allows + denies
+                 for pen in ("kill", "log", "error")]
+
+
+@pytest.mark.parametrize("promise,opname,penalty", PENALTY_CELLS,
+                         ids=[f"{p}::{o}::{pen}" for p, o, pen in PENALTY_CELLS])
+def test_penalty(request, promise, opname, penalty, matrix_scratch, landlock, audit):
+    """Each promise's key cells under KILL, LOG and `error`."""
+    check_cell(request, spec.key_set(promise), spec.OPS_BY_NAME[opname], penalty,
+               matrix_scratch, landlock, audit)
+
+
+@pytest.mark.parametrize("opname", [op.name for op in spec.OPS])
+def test_control(opname, matrix_scratch):
+    """Unpledged, every operation gets through to its call, and its result cannot
+    be mistaken for a denial (EPERM, ENOSYS, EACCES, SIGSYS)."""
+    op = spec.OPS_BY_NAME[opname]
+    ctl = control(op, matrix_scratch)
+    assert ctl.kind in ("ok", "err", "exit"), f"{opname} unpledged: {ctl.short()} {ctl.stderr}"
+    if op.foreign:
+        return  # the kernel may lack x32 (ENOSYS): any answer, the cells expect SIGSYS
+    if not (op.enosys and ctl.kind == "err"):
+        assert ctl.errname not in ("EPERM", "ENOSYS", "EACCES"), \
+            f"{opname}: its unpledged result {ctl.short()} looks like a denial; choose other arguments"
+
+
+def test_key_cells_cover_every_promise(landlock):
+    """At least three operations each promise allows and three it denies, and
+    the lists agree with the spec (with Landlock, as PROMISES.md means it)."""
+    assert set(spec.KEY_CELLS) == set(spec.PROMISES)
+    for p, (allows, denies) in spec.KEY_CELLS.items():
+        assert len(allows) >= 3 and len(denies) >= 3, p
+        for name in allows:
+            e = spec.expect(spec.key_set(p), spec.OPS_BY_NAME[name], True)
+            assert e.verdict is spec.Verdict.ALLOW, (p, name, e)
+        for name in denies:
+            e = spec.expect(spec.key_set(p), spec.OPS_BY_NAME[name], True)
+            assert e.verdict is not spec.Verdict.ALLOW, (p, name, e)
+
+
+def test_every_promise_is_a_row():
+    rows = {frozenset(s.split()) for s in spec.SETS}
+    for p in spec.PROMISES:
+        assert frozenset(spec.key_set(p).split()) in rows, p
+    assert frozenset() in rows
+
+
+def test_audit_log_action_enabled():
+    """LOG cells need the kernel to record SECCOMP_RET_LOG at all."""
+    with open("/proc/sys/kernel/seccomp/actions_logged") as f:
+        assert "log" in f.read().split(), "kernel.seccomp.actions_logged lacks 'log'"
