@@ -120,13 +120,84 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, long nr, unsigned ncon
 	return rc == -EEXIST ? 0 : rc;
 }
 
+/*
+ * The rows of each syscall, found without a scan of the whole table: the
+ * table lists rows by promise, so the rows of one call are scattered, and a
+ * scan per row was a quarter of the compile time (scopes-bench).
+ */
+struct row_ref {
+	long nr;
+	size_t row;
+};
+struct rows_by_nr {
+	size_t n;
+	struct row_ref *ref; /* the rows with a number on this arch, by (nr, row) */
+	size_t *at;          /* at[row]: where the row is in ref */
+};
+
+static int row_ref_cmp(const void *a, const void *b)
+{
+	const struct row_ref *x = a, *y = b;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+static int rows_by_nr_init(struct rows_by_nr *g, int ai)
+{
+	const size_t n = scopes_rows_count;
+
+	g->n = 0;
+	g->ref = sys_malloc(n * (sizeof(*g->ref) + sizeof(*g->at)));
+	if (!g->ref)
+		return -ENOMEM;
+	g->at = (size_t *)(g->ref + n);
+	for (size_t i = 0; i < n; i++) {
+		long nr = table_row_nr(ai, i);
+		if (nr >= 0)
+			g->ref[g->n++] = (struct row_ref){ nr, i };
+	}
+	qsort(g->ref, g->n, sizeof(*g->ref), row_ref_cmp);
+	for (size_t k = 0; k < g->n; k++)
+		g->at[g->ref[k].row] = k;
+	return 0;
+}
+
+/* Does another included allow row of the same call cover row i? Ties keep
+ * the first. */
+static int row_covered(const struct rows_by_nr *g, size_t i, scopes_set_t set, int landlock)
+{
+	const struct scopes_row *r = &scopes_rows[i];
+	size_t lo = g->at[i], hi = g->at[i] + 1;
+	long nr = g->ref[lo].nr;
+
+	while (lo > 0 && g->ref[lo - 1].nr == nr)
+		lo--;
+	while (hi < g->n && g->ref[hi].nr == nr)
+		hi++;
+	for (size_t k = lo; k < hi; k++) {
+		size_t j = g->ref[k].row;
+		const struct scopes_row *o = &scopes_rows[j];
+		if (j == i)
+			continue;
+		if (!(o->kind == SCOPES_ROW_ALWAYS ||
+		      (o->kind == SCOPES_ROW_GRANT && table_row_granted(o, set, landlock))))
+			continue;
+		if (row_implies(r, o) && (!row_implies(o, r) || j < i))
+			return 1;
+	}
+	return 0;
+}
+
 /* Add the rows the set grants, dropping rows another included row implies. */
 static int add_rows(scmp_filter_ctx ctx, scopes_set_t set, int landlock, int ai,
 		    uint32_t default_action)
 {
 	const size_t n = scopes_rows_count;
+	struct rows_by_nr g;
+	int rc = rows_by_nr_init(&g, ai);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct scopes_row *r = &scopes_rows[i];
 		long nr = table_row_nr(ai, i);
 		uint32_t action;
@@ -156,36 +227,23 @@ static int add_rows(scmp_filter_ctx ctx, scopes_set_t set, int landlock, int ai,
 		}
 		/* Skip a row that another included allow row of the same call
 		 * covers: fewer comparisons, and an unconditional grant keeps the
-		 * call in the kernel's constant-action cache. Ties keep the first. */
-		int covered = 0;
-		if (action == SCMP_ACT_ALLOW) {
-			for (size_t j = 0; j < n && !covered; j++) {
-				const struct scopes_row *o = &scopes_rows[j];
-				if (j == i || table_row_nr(ai, j) != nr)
-					continue;
-				if (!(o->kind == SCOPES_ROW_ALWAYS ||
-				      (o->kind == SCOPES_ROW_GRANT && table_row_granted(o, set, landlock))))
-					continue;
-				if (row_implies(r, o) && (!row_implies(o, r) || j < i))
-					covered = 1;
-			}
-		}
+		 * call in the kernel's constant-action cache. */
+		if (action == SCMP_ACT_ALLOW && row_covered(&g, i, set, landlock))
+			continue;
 		/* libseccomp refuses a rule that repeats the default action (the
 		 * ENOSYS rows under `error`): the default answers the same. */
-		if (covered || action == default_action)
+		if (action == default_action)
 			continue;
-		int rc = add_rule(ctx, action, nr, r->ncond, r->cond);
-		if (rc < 0)
-			return rc;
+		rc = add_rule(ctx, action, nr, r->ncond, r->cond);
 	}
+	free(g.ref);
+	if (rc < 0)
+		return rc;
 	unsigned hn = __atomic_load_n(&handler_rules.n, __ATOMIC_ACQUIRE);
-	for (unsigned i = 0; i < hn; i++) {
-		int rc = add_rule(ctx, SCMP_ACT_ALLOW, handler_rules.rule[i].nr,
-				  handler_rules.rule[i].ncond, handler_rules.rule[i].cond);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	for (unsigned i = 0; i < hn && rc == 0; i++)
+		rc = add_rule(ctx, SCMP_ACT_ALLOW, handler_rules.rule[i].nr,
+			      handler_rules.rule[i].ncond, handler_rules.rule[i].cond);
+	return rc;
 }
 
 /* libseccomp 2.5.4 can only export to a descriptor. A socketpair is granted
