@@ -195,6 +195,10 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 	GRANTC(any_, "setsockopt", EQ(1, level), EQ(2, opt)),                              \
 	GRANTC(any_, "getsockopt", EQ(1, level), EQ(2, opt))
 #define GETSOCKOPT(any_, level, opt) GRANTC(any_, "getsockopt", EQ(1, level), EQ(2, opt))
+/* the same, needing all promises of all_ */
+#define SOCKOPT_ALL(all_, level, opt)                                                     \
+	GRANT_ALL(all_, "setsockopt", EQ(1, level), EQ(2, opt)),                           \
+	GRANT_ALL(all_, "getsockopt", EQ(1, level), EQ(2, opt))
 
 #define NET (P(INET) | P(UNIX))
 
@@ -597,17 +601,17 @@ const struct scopes_row scopes_rows[] = {
 	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_RECVPKTINFO),
 	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_MTU_DISCOVER),
 	SOCKOPT(P(INET) | P(DNS), IPPROTO_IPV6, IPV6_RECVERR),
-	/* mcast: only meaningful on the sockets inet creates */
-	SOCKOPT(P(MCAST), IPPROTO_IP, IP_MULTICAST_IF),
-	SOCKOPT(P(MCAST), IPPROTO_IP, IP_MULTICAST_TTL),
-	SOCKOPT(P(MCAST), IPPROTO_IP, IP_MULTICAST_LOOP),
-	SOCKOPT(P(MCAST), IPPROTO_IP, IP_ADD_MEMBERSHIP),
-	SOCKOPT(P(MCAST), IPPROTO_IP, IP_DROP_MEMBERSHIP),
-	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_IF),
-	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
-	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_LOOP),
-	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP),
-	SOCKOPT(P(MCAST), IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP),
+	/* mcast: with inet, as OpenBSD (PROMISES.md: "with inet"); alone it grants nothing */
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_MULTICAST_IF),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_MULTICAST_TTL),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_MULTICAST_LOOP),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_ADD_MEMBERSHIP),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_DROP_MEMBERSHIP),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_IF),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IPV6, IPV6_MULTICAST_LOOP),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP),
+	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP),
 
 	/* ---- proc */
 	GRANT(P(PROC), "setpgid"),
