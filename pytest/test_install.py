@@ -13,6 +13,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -79,6 +80,25 @@ int main(void)
 }
 """
 
+# Uses the reporter: the violation must explain itself.
+SIGSYS_C = r"""
+#include <fcntl.h>
+#include <stddef.h>
+#include <scopes.h>
+#include <scopes/sigsys.h>
+
+int main(void)
+{
+	if (scopes_sigsys_install(SCOPES_SIGSYS_CORE) != 0)
+		return 2;
+	if (scopes_pledge("stdio", NULL) != 0)
+		return 3;
+	open("/etc/hostname", O_RDONLY);
+	return 0;
+}
+"""
+SIGSYS_LINE = 'scopes: violation: openat(AT_FDCWD, "/etc/hostname", O_RDONLY) needs promise "rpath"'
+
 CMAKE_PROJECT = """
 cmake_minimum_required(VERSION 3.20)
 project(outside C)
@@ -123,6 +143,7 @@ def work(prefix):
     os.chmod(w, 0o755)
     (w / "prog.c").write_text(PROG_C)
     (w / "obsd.c").write_text(OBSD_C)
+    (w / "sigsys.c").write_text(SIGSYS_C)
     return w
 
 
@@ -266,6 +287,55 @@ def test_find_package_version_check(prefix, work):
         p = run(["cmake", "-S", str(proj), "-B", str(proj / "build"),
                  f"-DCMAKE_PREFIX_PATH={prefix}"])
         assert (p.returncode == 0) == ok, (want, p.stderr)
+
+
+# ------------------------------------------------- libscopes-sigsys, if built
+
+def sigsys_built():
+    return any((build_dir() / "sigsys-handler").glob("libscopes-sigsys.so*"))
+
+
+needs_sigsys = pytest.mark.skipif(not sigsys_built(), reason="libscopes-sigsys is not built")
+
+
+def assert_reports(exe):
+    p = run([str(exe)])
+    assert p.returncode == -signal.SIGSYS, p
+    assert p.stderr.splitlines()[0].startswith(SIGSYS_LINE), p.stderr
+
+
+@needs_sigsys
+def test_sigsys_installed(prefix):
+    lib = libdir(prefix)
+    assert (prefix / "include/scopes/sigsys.h").is_file()
+    assert os.readlink(lib / "libscopes-sigsys.so") == "libscopes-sigsys.so.0"
+    out = check(["readelf", "-d", str(lib / "libscopes-sigsys.so.0")]).stdout
+    assert "Library soname: [libscopes-sigsys.so.0]" in out
+    pc = (lib / "pkgconfig/scopes-sigsys.pc").read_text()
+    assert f"prefix={prefix}\n" in pc
+
+
+@needs_sigsys
+def test_sigsys_with_pkg_config(prefix, work):
+    env = pkg_env(prefix)
+    flags = check(["pkg-config", "--cflags", "--libs", "scopes-sigsys"], env=env).stdout.split()
+    exe = work / "sigsys_pc"
+    check(["cc", "-o", str(exe), str(work / "sigsys.c"), *flags, f"-Wl,-rpath,{libdir(prefix)}"])
+    assert_reports(exe)
+
+
+@needs_sigsys
+def test_sigsys_with_find_package(prefix, work):
+    proj = work / "cmake-sigsys"
+    proj.mkdir()
+    (proj / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\nproject(s C)\n"
+        "find_package(scopes 0.1 REQUIRED COMPONENTS sigsys)\n"
+        "add_executable(s sigsys.c)\ntarget_link_libraries(s PRIVATE scopes::sigsys)\n")
+    shutil.copy(work / "sigsys.c", proj / "sigsys.c")
+    check(["cmake", "-S", str(proj), "-B", str(proj / "build"), f"-DCMAKE_PREFIX_PATH={prefix}"])
+    check(["cmake", "--build", str(proj / "build")])
+    assert_reports(proj / "build/s")
 
 
 # --------------------------------------------------------------- man pages
