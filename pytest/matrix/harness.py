@@ -221,15 +221,16 @@ def syscall_number(name: str) -> int:
 def landlock_enforced() -> bool:
     """Does libscopes enforce the path-scoped promises with Landlock here?
 
-    The library answers through scopes_landlock_abi() (>0: enforced) once the
-    Landlock layer exports it; a library without that function fails closed
-    (path-scoped promises grant nothing), which is what the cells then expect.
+    The library answers with scopes_pathscoped_enforced() (<scopes/table.h>);
+    a library without that function fails closed (path-scoped promises grant
+    nothing), which is what the cells then expect.
     SCOPES_MATRIX_LANDLOCK=0|1 overrides, to check the other column by hand."""
     forced = os.environ.get("SCOPES_MATRIX_LANDLOCK")
     if forced in ("0", "1"):
         return forced == "1"
-    fn = getattr(libscopes(), "scopes_landlock_abi", None)
+    fn = getattr(libscopes(), "scopes_pathscoped_enforced", None)
     if fn is None:
         return False
     fn.restype = ctypes.c_int
-    return fn() > 0
+    fn.argtypes = [ctypes.c_void_p]
+    return fn(None) == 1

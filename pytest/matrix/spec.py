@@ -39,19 +39,21 @@ GRANTS_NOTHING = set("audio video drm bpf pf tape disklabel vmm wroute".split())
 RESOLVER_FILES = ("/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/services",
                   "/etc/host.conf", "/etc/gai.conf")
 PATH_SCOPED = {
-    "tmppath": ({"read", "write", "create", "remove", "mkdir", "meta"}, ("/tmp",)),
-    "dns": ({"read", "meta"}, RESOLVER_FILES),
-    "getpw": ({"read", "meta"}, ("/etc/passwd", "/etc/group", "/etc/nsswitch.conf")),
-    "tty": ({"read", "write"}, ("/dev/tty",)),
-    "ps": ({"read", "meta", "readlink", "getdents"}, ("/proc",)),
-    "vminfo": ({"read", "meta", "getdents"},
+    "tmppath": ({"read", "write", "truncate", "create", "remove", "mkdir", "meta", "getdents",
+                 "opath"}, ("/tmp",)),
+    "dns": ({"read", "meta", "opath"}, RESOLVER_FILES),
+    "getpw": ({"read", "meta", "opath"}, ("/etc/passwd", "/etc/group", "/etc/nsswitch.conf")),
+    "tty": ({"read", "write", "opath"}, ("/dev/tty",)),
+    "ps": ({"read", "meta", "readlink", "getdents", "opath"}, ("/proc",)),
+    "vminfo": ({"read", "meta", "getdents", "opath"},
                ("/proc/meminfo", "/proc/stat", "/proc/loadavg", "/sys/devices/system/cpu")),
 }
 # Landlock restricts opens, creation and removal, never metadata: stat, access
-# and readlink of a path, or getdents on a directory opened before the pledge,
-# are not scoped by it. A path-scoped promise whose seccomp layer lets such a
-# call through therefore allows it anywhere (the documented residual).
-UNSCOPED_VERBS = {"meta", "readlink", "getdents"}
+# and readlink of a path, getdents on a directory opened before the pledge, and
+# O_PATH opens (no access right is checked for them) are not scoped by it. A
+# path-scoped promise whose seccomp layer lets such a call through therefore
+# allows it anywhere: the documented residual (metadata, never contents).
+UNSCOPED_VERBS = {"meta", "readlink", "getdents", "opath"}
 
 
 class Verdict(enum.Enum):
@@ -159,17 +161,17 @@ OPS = [
        "tmppath: read files under /tmp (Landlock)", verb="read", path="{tfile}"),
     Op("open-path", ("open-flags", "{dir}", "0x200000"), "openat", "rpath | exec | unveil",
        "files", "unveil: later calls to scopes_unveil (it opens its path O_PATH); "
-       "rpath: read-only opens", verb="read", path="{dir}"),
+       "rpath: read-only opens", verb="opath", path="{dir}"),
     Op("open-w", ("open-w", FILE), "openat", "wpath", "files",
        "wpath: open for writing existing files (O_WRONLY)", verb="write", path=FILE),
     Op("open-w-tmp", ("open-w", "{tfile}"), "openat", "wpath", "files",
        "tmppath: write files under /tmp (Landlock)", verb="write", path="{tfile}"),
     Op("open-trunc", ("open-trunc", FILE), "openat", "wpath", "files",
-       "wpath: opens for writing, truncate", verb="write", path=FILE),
+       "wpath: opens for writing, truncate", verb="truncate", path=FILE),
     Op("open-rw", ("open-rw", FILE), "openat", "rpath wpath", "files",
        "wpath: O_RDWR needs rpath too (OpenBSD)", verb="write", path=FILE),
     Op("open-rdtrunc", ("open-rdtrunc", FILE), "openat", "rpath wpath", "files",
-       "rpath: none of O_TRUNC; wpath: truncate", verb="write", path=FILE),
+       "rpath: none of O_TRUNC; wpath: truncate", verb="truncate", path=FILE),
     Op("open-dev-tty", ("open-flags", "/dev/tty", "2"), "openat", "rpath wpath", "terminal",
        "tty: opening /dev/tty (Landlock)", verb="write", path="/dev/tty"),
     Op("create", ("create", "{new}"), "openat", "wpath cpath", "files",

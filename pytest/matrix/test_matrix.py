@@ -17,7 +17,14 @@ from . import harness, spec
 
 # Disagreements between libscopes and PROMISES.md that are known and not yet
 # fixed: (promise set, operation) -> which one is wrong, and why.
-KNOWN = {}
+KNOWN = {
+    # Under the LOG penalty the seccomp layer lets the open through, but the
+    # Landlock ruleset of a path-scoped promise still refuses it (EACCES): log
+    # mode is not "allowed and logged" for file access then. libscopes is
+    # wrong against DESIGN.md's log mode ("log and allow, for discovery")
+    # unless the lead decides Landlock stays enforcing in log mode: reported.
+    ("stdio ps", "open-w", "log"): "libscopes: Landlock still denies in log mode",
+}
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +125,7 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None):
         "status": status, "expected": exp.verdict.value, "want": want.short(),
         "got": obs.short(), "landlock": exp.landlock, "reason": exp.reason,
         "logged": logged})))
-    known = KNOWN.get((promises, op.name))
+    known = KNOWN.get((promises, op.name, penalty)) if exp.landlock or landlock else None
     if not ok:
         detail = (f"[{run_set or '(empty)'}] {op.name} under {run_pen}: PROMISES.md gives "
                   f"{exp.verdict.value} ({want.short()}), libscopes gave {obs.short()}")
