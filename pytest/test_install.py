@@ -9,6 +9,7 @@ with -include scopes/pledge.h -- each of which must run and pledge.
 The man pages must lint clean with mandoc and render with man -l without a
 warning.
 """
+import ctypes
 import os
 import pathlib
 import re
@@ -402,3 +403,55 @@ def test_promises_page_is_the_table(prefix):
     assert "mmap: prot without PROT_EXEC" in flat
     assert "ioctl: request is FIONREAD, FIONBIO, FIOCLEX, FIONCLEX or TCGETS" in flat
     assert "ptrace: ptrace cannot be sandboxed" in flat
+
+
+class Cond(ctypes.Structure):
+    _fields_ = [("arg", ctypes.c_uint), ("mask", ctypes.c_uint64), ("value", ctypes.c_uint64)]
+
+
+class Row(ctypes.Structure):
+    """struct scopes_row of <scopes/table.h>."""
+    _fields_ = [("kind", ctypes.c_int), ("syscall", ctypes.c_char_p),
+                ("any", ctypes.c_uint64), ("all", ctypes.c_uint64), ("unless", ctypes.c_uint64),
+                ("errnum", ctypes.c_int), ("flags", ctypes.c_uint), ("ncond", ctypes.c_uint),
+                ("cond", Cond * 3), ("note", ctypes.c_char_p)]
+
+
+ROW_ALWAYS, ROW_GRANT, ROW_ENOSYS, ROW_NEVER, ROW_FAIL = range(5)
+
+
+def table_rows(lib):
+    lib.scopes_row_count.restype = ctypes.c_size_t
+    lib.scopes_row_get.restype = ctypes.POINTER(Row)
+    lib.scopes_row_get.argtypes = [ctypes.c_size_t]
+    return [lib.scopes_row_get(i).contents for i in range(lib.scopes_row_count())]
+
+
+def test_promises_page_covers_every_row(prefix):
+    """Read the table from the installed library (ctypes) and find each row
+    in the installed page: every syscall a promise grants is listed in that
+    promise's entry, every never-granted or ENOSYS call in its section."""
+    lib = ctypes.CDLL(str(libdir(prefix) / "libscopes.so.0"))
+    lib.scopes_promise_name.restype = ctypes.c_char_p
+    lib.scopes_promise_name.argtypes = [ctypes.c_int]
+    names = [lib.scopes_promise_name(i).decode() for i in range(lib.scopes_promise_count())]
+    src = (prefix / "share/man/man7/scopes-promises.7").read_text().replace("\\%", "")
+    entries = dict(re.findall(r"^\.It Cm (\S+)\n(.*?)(?=^\.It Cm |^\.El\n\.Sh )", src,
+                              re.M | re.S))
+    assert list(entries) == names
+    never = src.split(".Sh NEVER GRANTED")[1].split(".Sh ")[0]
+    enosys = src.split(".Ss Answered with ENOSYS")[1].split(".S")[0]
+    rows = table_rows(lib)
+    assert len(rows) > 300
+    for r in rows:
+        sysname = r.syscall.decode()
+        word = re.compile(rf"(?<![\w]){re.escape(sysname)}(?![\w])")
+        if r.kind == ROW_GRANT:
+            grantees = r.any or r.all
+            for i, p in enumerate(names):
+                if grantees >> i & 1:
+                    assert word.search(entries[p]), f"{sysname} missing under {p}"
+        elif r.kind == ROW_NEVER:
+            assert word.search(never), sysname
+        elif r.kind == ROW_ENOSYS:
+            assert word.search(enosys), sysname
