@@ -1,25 +1,182 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Landlock layer. Until the ruleset builder lands, path-scoped promises fail
- * closed: landlock_available() reports 0, so the filter builder leaves their
- * grants out and they allow nothing (never global file access in their name).
+ * Landlock layer: path-scoped promises and unveil (see landlock.h).
+ *
+ * What each promise means to Landlock is data in the promise table
+ * (fs_everywhere, fs_beneath_paths, side_paths); unveil's "rwxc" are read
+ * through the same data (r is rpath's rights, w wpath's, x exec's, c cpath's
+ * with dpath's FIFOs and unix's sockets), as OpenBSD's unveil(2) defines them.
+ *
+ * Kernel limits this file works within, each documented in scopes_unveil(3):
+ *  - A Landlock ruleset cannot be edited once a process is restricted by it,
+ *    and layers only intersect. So unveils are collected in memory and take
+ *    effect together, at unveil(NULL, NULL) or at the next pledge.
+ *  - Rights along a path are a union: a nested unveil can add rights beneath
+ *    an unveiled directory, never take them away.
+ *  - landlock_restrict_self() binds the calling thread only before ABI 8
+ *    (LANDLOCK_RESTRICT_SELF_TSYNC). With other threads alive, the seccomp
+ *    filter (thread-synchronised) would grant them the path-scoped opens
+ *    without the ruleset that scopes them: such pledges fail with ESRCH.
+ *  - stat(2), access(2), readlink(2), chdir(2) are not restricted by Landlock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/single_threaded.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "landlock.h"
 #include "scopes/pledge.h"
+#include "system.h"
 
-static scopes_set_t held_now = SCOPES_SET_ALL;
+#define UNVEIL_MAX 256
+#define LL_RESTRICT_SELF_TSYNC (1U << 3) /* ABI 8: every thread of the process */
+#define LL_ABI_TSYNC 8
+
+/* Rights a rule on a non-directory may carry (the others are about a
+ * directory's entries, and Landlock refuses them on files). */
+#define FS_FILE_RIGHTS                                                                 \
+	(SCOPES_FS_EXECUTE | SCOPES_FS_WRITE_FILE | SCOPES_FS_READ_FILE |               \
+	 SCOPES_FS_TRUNCATE | SCOPES_FS_IOCTL_DEV)
+
+enum { UV_R = 1, UV_W = 2, UV_X = 4, UV_C = 8 };
+
+struct unveil_entry {
+	int fd; /* O_PATH, resolved at the call as OpenBSD does */
+	dev_t dev;
+	ino_t ino;
+	int is_dir;
+	unsigned perms;
+};
+
+static pthread_mutex_t ll_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	scopes_set_t held;
+	int locked;       /* unveil(NULL, NULL) was called */
+	unsigned gen;     /* bumped by every change to the unveil list */
+	unsigned applied; /* gen of the last unveil layer committed (0: none) */
+	int n;
+	struct unveil_entry u[UNVEIL_MAX];
+	int have_last;    /* last_key describes the last pledge layer committed */
+	uint64_t last_key;
+	char *program;    /* landlock_allow_program */
+	int hinted;
+} ll = { .held = SCOPES_SET_ALL };
+
+/* ------------------------------------------------------------ the ABI */
+
+static int abi_cached = -1;
+static int abi_errno;
 
 int landlock_abi(void)
 {
-	return 0;
+	int abi = __atomic_load_n(&abi_cached, __ATOMIC_ACQUIRE);
+	if (abi < 0) {
+		int rc = sys_landlock_abi();
+		abi = rc > 0 ? rc : 0;
+		__atomic_store_n(&abi_errno, rc > 0 ? 0 : -rc, __ATOMIC_RELAXED);
+		__atomic_store_n(&abi_cached, abi, __ATOMIC_RELEASE);
+	}
+	return abi;
 }
 
 int landlock_available(void)
 {
-	return 0;
+	return landlock_abi() > 0;
+}
+
+SCOPES_EXPORT int scopes_pathscoped_enforced(const char **why)
+{
+	const char *reason = NULL;
+
+	if (!landlock_available()) {
+		switch (__atomic_load_n(&abi_errno, __ATOMIC_RELAXED)) {
+		case EOPNOTSUPP:
+			reason = "Landlock is disabled on this kernel (boot it with landlock in lsm=)";
+			break;
+		case ENOSYS:
+			reason = "this kernel has no Landlock (CONFIG_SECURITY_LANDLOCK)";
+			break;
+		default:
+			reason = "Landlock is not usable here (its probe failed)";
+			break;
+		}
+	}
+	if (why)
+		*why = reason;
+	return reason == NULL;
+}
+
+/* Every right the running kernel can handle. */
+static uint64_t abi_rights(int abi)
+{
+	uint64_t r = 0;
+
+	if (abi >= 1)
+		r = (SCOPES_FS_MAKE_SYM << 1) - 1;
+	if (abi >= 2)
+		r |= SCOPES_FS_REFER;
+	if (abi >= 3)
+		r |= SCOPES_FS_TRUNCATE;
+	if (abi >= 5)
+		r |= SCOPES_FS_IOCTL_DEV;
+	return r;
+}
+
+static const char *right_name(uint64_t right)
+{
+	switch (right) {
+	case SCOPES_FS_REFER:
+		return "renames and links across directories (ABI 2: they fail with EXDEV instead)";
+	case SCOPES_FS_TRUNCATE:
+		return "truncation (ABI 3)";
+	case SCOPES_FS_IOCTL_DEV:
+		return "device ioctls (ABI 5; the filter still checks the commands)";
+	default:
+		return "some rights";
+	}
+}
+
+static void say(const char *a, const char *b, const char *c)
+{
+	char line[512];
+	int n = snprintf(line, sizeof(line), "scopes: %s%s%s\n", a, b ? b : "", c ? c : "");
+	if (n > 0) {
+		ssize_t w = write(STDERR_FILENO, line,
+				  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)w;
+	}
+}
+
+/* The one-line hints of a degraded kernel, once per process. */
+static void hint_missing(uint64_t wanted)
+{
+	int abi = landlock_abi();
+
+	if (ll.hinted)
+		return;
+	if (abi == 0) {
+		const char *why;
+		scopes_pathscoped_enforced(&why);
+		ll.hinted = 1;
+		say("path-scoped promises grant nothing here: ", why, ". Hint: use Linux 5.13+ with Landlock enabled");
+		return;
+	}
+	uint64_t missing = wanted & ~abi_rights(abi);
+	if (!missing)
+		return;
+	ll.hinted = 1;
+	char abis[16];
+	snprintf(abis, sizeof(abis), "%d", abi);
+	say("Landlock ABI ", abis, " cannot restrict:");
+	for (uint64_t b = 1; b && b <= missing; b <<= 1)
+		if (missing & b)
+			say("  ", right_name(b), NULL);
 }
 
 int landlock_needed(scopes_set_t set)
@@ -30,43 +187,400 @@ int landlock_needed(scopes_set_t set)
 	return 0;
 }
 
-int landlock_prepare(scopes_set_t set, int compiled, struct landlock_plan *plan)
+void landlock_note_held(scopes_set_t set)
 {
-	(void)set;
-	(void)compiled;
-	plan->ruleset_fd = -1;
+	pthread_mutex_lock(&ll_lock);
+	ll.held = set;
+	pthread_mutex_unlock(&ll_lock);
+}
+
+/* --------------------------------------------------------- rulesets */
+
+static uint64_t rights_everywhere(scopes_set_t set)
+{
+	uint64_t r = 0;
+	for (int i = 0; i < SCOPES_P_COUNT; i++)
+		if (set & (1ULL << i))
+			r |= scopes_promise_table[i].fs_everywhere;
+	return r;
+}
+
+/* Grant rights beneath fd (a directory) or on it (a file). */
+static int add_fd_rule(int ruleset, int fd, int is_dir, uint64_t rights)
+{
+	if (!is_dir)
+		rights &= FS_FILE_RIGHTS;
+	if (!rights)
+		return 0;
+	return sys_landlock_add_path_rule(ruleset, fd, rights);
+}
+
+/* The same for a path; a path that does not exist here grants nothing. */
+static int add_path_rule(int ruleset, const char *path, uint64_t rights)
+{
+	struct stat sb;
+
+	if (!rights)
+		return 0;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
+			return 0;
+		return -errno;
+	}
+	int rc = fstat(fd, &sb) == 0 ? add_fd_rule(ruleset, fd, S_ISDIR(sb.st_mode), rights) : -errno;
+	close(fd);
+	return rc;
+}
+
+static int add_paths(int ruleset, const char *const *paths, uint64_t rights)
+{
+	for (; paths && *paths; paths++) {
+		int rc = add_path_rule(ruleset, *paths, rights);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
-int landlock_commit(struct landlock_plan *plan)
+/* exec's side grant: the loader's libraries, the programs, and the directory
+ * of the shim that narrows a new image to its execpromises. */
+static int add_loader_rules(int ruleset, uint64_t handled)
 {
-	plan->ruleset_fd = -1;
+	const struct scopes_promise_info *ex = &scopes_promise_table[SCOPES_P_EXEC];
+	uint64_t rights = ex->fs_side & handled;
+	int rc = add_paths(ruleset, ex->side_paths, rights);
+	const char *shim = exec_shim_path();
+
+	if (rc == 0 && shim && rights) {
+		char dir[4096];
+		const char *slash = strrchr(shim, '/');
+		size_t len = slash ? (size_t)(slash - shim) : 0;
+		if (len > 0 && len < sizeof(dir)) {
+			memcpy(dir, shim, len);
+			dir[len] = '\0';
+			rc = add_path_rule(ruleset, dir, rights);
+		}
+	}
+	return rc;
+}
+
+/* What a pledge layer is built from: the handled rights, the held promises
+ * that add rules, and the program of landlock_allow_program. Two pledges
+ * with the same key would commit the same layer: the second is skipped. */
+static uint64_t layer_key(scopes_set_t set, uint64_t handled)
+{
+	scopes_set_t rules = 0;
+	for (int i = 0; i < SCOPES_P_COUNT; i++)
+		if ((set & (1ULL << i)) && (scopes_promise_table[i].fs_beneath_paths ||
+					    scopes_promise_table[i].fs_side))
+			rules |= 1ULL << i;
+	return handled | (rules << 16);
+}
+
+static int build_pledge_layer(scopes_set_t set, uint64_t handled, int *out)
+{
+	int rs = sys_landlock_create_ruleset(handled);
+	int rc = 0;
+
+	if (rs < 0)
+		return rs;
+	for (int i = 0; i < SCOPES_P_COUNT && rc == 0; i++) {
+		const struct scopes_promise_info *p = &scopes_promise_table[i];
+		if (!(set & (1ULL << i)))
+			continue;
+		if (p->flags & SCOPES_PROMISE_PATHSCOPED)
+			rc = add_paths(rs, p->paths, p->fs_beneath_paths & handled);
+		if (rc == 0 && i == SCOPES_P_EXEC)
+			rc = add_loader_rules(rs, handled);
+	}
+	if (rc == 0 && ll.program)
+		rc = add_path_rule(rs, ll.program,
+				   (SCOPES_FS_READ_FILE | SCOPES_FS_EXECUTE) & handled);
+	if (rc < 0) {
+		close(rs);
+		return rc;
+	}
+	*out = rs;
 	return 0;
+}
+
+/* unveil's permissions, in the promises' own rights (OpenBSD's unveil(2):
+ * r as rpath, w as wpath, x as exec, c as cpath). Landlock also checks read
+ * access when it executes a file, so x carries read. */
+static uint64_t unveil_rights(unsigned perms)
+{
+	const struct scopes_promise_info *t = scopes_promise_table;
+	uint64_t r = 0;
+
+	if (perms & UV_R)
+		r |= t[SCOPES_P_RPATH].fs_everywhere;
+	if (perms & UV_W)
+		r |= t[SCOPES_P_WPATH].fs_everywhere;
+	if (perms & UV_X)
+		r |= t[SCOPES_P_EXEC].fs_everywhere | SCOPES_FS_READ_FILE;
+	if (perms & UV_C)
+		r |= t[SCOPES_P_CPATH].fs_everywhere | t[SCOPES_P_DPATH].fs_everywhere |
+		     t[SCOPES_P_UNIX].fs_everywhere;
+	return r;
+}
+
+/* Caller holds ll_lock. */
+static int build_unveil_layer(int *out)
+{
+	/* Opening is what unveil restricts; which ioctls an open device takes
+	 * is the filter's business, as on OpenBSD. */
+	uint64_t handled = abi_rights(landlock_abi()) & ~SCOPES_FS_IOCTL_DEV;
+	int rs = sys_landlock_create_ruleset(handled);
+	int rc = 0, any_x = 0;
+
+	if (rs < 0)
+		return rs;
+	for (int i = 0; i < ll.n && rc == 0; i++) {
+		rc = add_fd_rule(rs, ll.u[i].fd, ll.u[i].is_dir, unveil_rights(ll.u[i].perms) & handled);
+		any_x |= (ll.u[i].perms & UV_X) != 0;
+	}
+	/* A program unveiled "x" must be able to start: Landlock stays across
+	 * execve, and the new image's loader reads its libraries. */
+	if (rc == 0 && any_x)
+		rc = add_loader_rules(rs, handled);
+	if (rc < 0) {
+		close(rs);
+		return rc;
+	}
+	*out = rs;
+	return 0;
+}
+
+/* Can a layer bind every thread? Caller holds ll_lock. */
+static int threads_check(void)
+{
+	if (landlock_abi() >= LL_ABI_TSYNC || __libc_single_threaded)
+		return 0;
+	/* glibc says threads were started at some point: count them now. A
+	 * read-only open is safe before any pledge and under rpath. */
+	int may_open = ll.held == SCOPES_SET_ALL || (ll.held & SCOPES_P(RPATH));
+	long n = sys_thread_count(may_open);
+	return n == 1 ? 0 : -ESRCH;
 }
 
 void landlock_discard(struct landlock_plan *plan)
 {
-	plan->ruleset_fd = -1;
+	if (plan->unveil_fd >= 0)
+		close(plan->unveil_fd);
+	if (plan->ruleset_fd >= 0)
+		close(plan->ruleset_fd);
+	plan->unveil_fd = plan->ruleset_fd = -1;
 }
 
-void landlock_note_held(scopes_set_t set)
+/* Build the unveil layer if unveils are pending. Caller holds ll_lock. */
+static int prepare_unveils(struct landlock_plan *plan)
 {
-	held_now = set;
+	plan->gen = ll.gen;
+	if (ll.gen == ll.applied || ll.n == 0)
+		return 0;
+	return build_unveil_layer(&plan->unveil_fd);
 }
 
-int exec_arrange(scopes_set_t set, enum scopes_penalty penalty)
+int landlock_prepare(scopes_set_t set, int compiled, struct landlock_plan *plan)
 {
-	(void)set;
-	(void)penalty;
+	int rc;
+
+	plan->unveil_fd = plan->ruleset_fd = -1;
+	plan->key = 0;
+	pthread_mutex_lock(&ll_lock);
+	uint64_t wanted = ~rights_everywhere(set) & ((SCOPES_FS_IOCTL_DEV << 1) - 1);
+	if (landlock_needed(set))
+		hint_missing(wanted);
+	rc = prepare_unveils(plan);
+	if (rc == 0 && compiled) {
+		uint64_t handled = wanted & abi_rights(landlock_abi());
+		plan->key = layer_key(set, handled);
+		if (!(ll.have_last && ll.last_key == plan->key && !ll.program))
+			rc = build_pledge_layer(set, handled, &plan->ruleset_fd);
+	}
+	if (rc == 0 && (plan->unveil_fd >= 0 || plan->ruleset_fd >= 0))
+		rc = threads_check();
+	pthread_mutex_unlock(&ll_lock);
+	if (rc < 0)
+		landlock_discard(plan);
+	return rc;
+}
+
+/* Caller holds ll_lock. After the lock no layer can use the list again. */
+static void close_unveils_if_locked(void)
+{
+	if (!ll.locked)
+		return;
+	for (int i = 0; i < ll.n; i++)
+		close(ll.u[i].fd);
+	ll.n = 0;
+}
+
+int landlock_commit(struct landlock_plan *plan)
+{
+	unsigned flags = landlock_abi() >= LL_ABI_TSYNC ? LL_RESTRICT_SELF_TSYNC : 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&ll_lock);
+	if (plan->unveil_fd >= 0) {
+		rc = sys_landlock_restrict_self(plan->unveil_fd, flags);
+		/* unveils added since the layer was built stay pending */
+		if (rc == 0)
+			ll.applied = plan->gen;
+	}
+	if (rc == 0 && plan->ruleset_fd >= 0) {
+		rc = sys_landlock_restrict_self(plan->ruleset_fd, flags);
+		if (rc == 0) {
+			ll.have_last = 1;
+			ll.last_key = plan->key;
+			free(ll.program);
+			ll.program = NULL;
+		}
+	}
+	close_unveils_if_locked();
+	pthread_mutex_unlock(&ll_lock);
+	landlock_discard(plan);
+	return rc;
+}
+
+/* Pending unveils without a filter to install: NNP, then the layer. */
+static int commit_unveils_now(void)
+{
+	struct landlock_plan plan = { .unveil_fd = -1, .ruleset_fd = -1 };
+
+	pthread_mutex_lock(&ll_lock);
+	int rc = prepare_unveils(&plan);
+	if (rc == 0 && plan.unveil_fd >= 0)
+		rc = threads_check();
+	pthread_mutex_unlock(&ll_lock);
+	if (rc == 0 && plan.unveil_fd >= 0)
+		rc = sys_set_no_new_privs();
+	if (rc < 0) {
+		landlock_discard(&plan);
+		return rc;
+	}
+	return plan.unveil_fd >= 0 ? landlock_commit(&plan) : 0;
+}
+
+int landlock_flush_unveils(void)
+{
+	return commit_unveils_now();
+}
+
+int landlock_allow_program(const char *path)
+{
+	if (strlen(path) >= 4096)
+		return -ENAMETOOLONG;
+	char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	pthread_mutex_lock(&ll_lock);
+	free(ll.program);
+	ll.program = copy;
+	pthread_mutex_unlock(&ll_lock);
 	return 0;
+}
+
+/* ------------------------------------------------------------- unveil */
+
+static int parse_perms(const char *s, unsigned *perms)
+{
+	unsigned p = 0;
+	for (; *s; s++) {
+		switch (*s) {
+		case 'r':
+			p |= UV_R;
+			break;
+		case 'w':
+			p |= UV_W;
+			break;
+		case 'x':
+			p |= UV_X;
+			break;
+		case 'c':
+			p |= UV_C;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	*perms = p;
+	return 0;
+}
+
+/* Caller holds ll_lock. */
+static int unveil_add(const char *path, unsigned perms)
+{
+	struct stat sb;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	/* The same file again replaces its permissions, as on OpenBSD. */
+	for (int i = 0; i < ll.n; i++) {
+		if (ll.u[i].dev == sb.st_dev && ll.u[i].ino == sb.st_ino) {
+			close(fd);
+			ll.u[i].perms = perms;
+			ll.gen++;
+			return 0;
+		}
+	}
+	if (ll.n == UNVEIL_MAX) {
+		close(fd);
+		return -E2BIG;
+	}
+	ll.u[ll.n++] = (struct unveil_entry){ .fd = fd, .dev = sb.st_dev, .ino = sb.st_ino,
+					      .is_dir = S_ISDIR(sb.st_mode), .perms = perms };
+	ll.gen++;
+	return 0;
+}
+
+static int unveil_locked_or_unheld(void)
+{
+	return ll.locked || !(ll.held & SCOPES_P(UNVEIL));
 }
 
 SCOPES_EXPORT int scopes_unveil(const char *path, const char *permissions)
 {
-	(void)path;
-	(void)permissions;
-	errno = ENOSYS;
-	return -1;
+	unsigned perms = 0;
+	int rc;
+
+	if ((path == NULL) != (permissions == NULL))
+		rc = -EINVAL;
+	else if (permissions && parse_perms(permissions, &perms) != 0)
+		rc = -EINVAL;
+	else if (!landlock_available())
+		rc = -ENOSYS;
+	else {
+		pthread_mutex_lock(&ll_lock);
+		if (unveil_locked_or_unheld())
+			rc = -EPERM;
+		else if (path)
+			rc = unveil_add(path, perms);
+		else
+			rc = 0;
+		pthread_mutex_unlock(&ll_lock);
+		if (rc == 0 && !path) {
+			rc = commit_unveils_now();
+			if (rc == 0) {
+				pthread_mutex_lock(&ll_lock);
+				ll.locked = 1;
+				close_unveils_if_locked();
+				pthread_mutex_unlock(&ll_lock);
+			}
+		}
+	}
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	return 0;
 }
 
 SCOPES_EXPORT int unveil(const char *path, const char *permissions)

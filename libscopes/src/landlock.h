@@ -2,15 +2,29 @@
 /*
  * Landlock: where path-scoped promises and unveil get their "where".
  * seccomp decides the verb, Landlock decides the place.
+ *
+ * Two kinds of Landlock layer, each a ruleset the process restricts itself
+ * with (layers stack; the kernel allows an access only if every layer does):
+ *  - the pledge layer, built from the promise table for a pledge holding a
+ *    path-scoped promise: it handles exactly the rights no held promise
+ *    grants everywhere, and grants the promises' rights beneath their paths;
+ *  - the unveil layer, built from the scopes_unveil() calls collected in
+ *    memory: it handles every right and grants each unveiled path its own.
+ * Both are prepared (rulesets built, nothing changed) before the one moment
+ * they are committed, just before the seccomp filter is loaded.
  */
 #ifndef SCOPES_LANDLOCK_H
 #define SCOPES_LANDLOCK_H
 
+#include "exec.h"
 #include "scopes.h"
 #include "table_internal.h"
 
 struct landlock_plan {
-	int ruleset_fd; /* -1: nothing to restrict */
+	int unveil_fd;   /* the unveil layer to commit, or -1 */
+	int ruleset_fd;  /* the pledge layer to commit, or -1 */
+	uint64_t key;    /* what the pledge layer was built from (see landlock.c) */
+	unsigned gen;    /* the unveil list's generation the unveil layer holds */
 };
 
 /* Landlock ABI version of the running kernel (probed once), 0 if none. */
@@ -19,16 +33,28 @@ int landlock_abi(void) SCOPES_HIDDEN;
 int landlock_available(void) SCOPES_HIDDEN;
 /* Does set hold a path-scoped promise (so a ruleset is needed)? */
 int landlock_needed(scopes_set_t set) SCOPES_HIDDEN;
-/* Build the ruleset for set without changing the process. compiled: the
- * filter was compiled with path-scoped grants. Returns 0 or -errno. */
+/*
+ * Build the layers for a pledge of set without changing the process:
+ * the pending unveils, and the pledge layer when compiled (the filter was
+ * compiled with path-scoped grants). Returns 0 or -errno: ENOMEM, EMFILE,
+ * ESRCH (other threads exist and the kernel cannot restrict them all).
+ */
 int landlock_prepare(scopes_set_t set, int compiled, struct landlock_plan *plan) SCOPES_HIDDEN;
-/* Restrict the process with the plan (needs no_new_privs). 0 or -errno. */
+/* Restrict the process with the plan (needs no_new_privs); always consumes
+ * the plan. Returns 0 or -errno (E2BIG: Landlock's 16 layers are used up). */
 int landlock_commit(struct landlock_plan *plan) SCOPES_HIDDEN;
 void landlock_discard(struct landlock_plan *plan) SCOPES_HIDDEN;
 /* The promises now held (unveil checks `unveil`). */
 void landlock_note_held(scopes_set_t set) SCOPES_HIDDEN;
+/* A pledge that installed nothing still makes pending unveils take effect.
+ * Caller holds the API lock. Returns 0 or -errno as prepare and commit. */
+int landlock_flush_unveils(void) SCOPES_HIDDEN;
 
-/* execpromises: arrange that an exec'd image narrows itself to set. */
-int exec_arrange(scopes_set_t set, enum scopes_penalty penalty) SCOPES_HIDDEN;
+/*
+ * For scopes-run: the next pledge layer (and unveil layer) also lets the
+ * kernel read and execute this one file, the program about to be started.
+ * Copies path. Returns 0 or -errno (ENOMEM, ENAMETOOLONG).
+ */
+int landlock_allow_program(const char *path) SCOPES_HIDDEN;
 
 #endif
