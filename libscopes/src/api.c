@@ -245,11 +245,17 @@ SCOPES_EXPORT int scopes_pledge(const char *promises, const char *execpromises)
 		else
 			rc = -EPERM;
 	}
+	/* execpromises need the shim: find it before anything changes */
+	if (rc == 0 && execpromises)
+		rc = exec_prepare();
 	if (rc == 0) {
 		enum scopes_penalty pen = effective_penalty(promises);
 		trace_handshake(promises, execpromises, caller);
 		if (promises && !(st.pledged && req == st.held))
 			rc = pledge_locked(req, pen);
+		/* unveils still pending take effect at every pledge */
+		if (rc == 0)
+			rc = landlock_flush_unveils();
 		if (rc == 0 && execpromises) {
 			rc = exec_arrange(ereq, pen);
 			if (rc == 0) {

@@ -89,44 +89,81 @@ static const char *const paths_ps[] = { "/proc", NULL };
 static const char *const paths_vminfo[] = { "/proc/meminfo", "/proc/stat", "/proc/loadavg",
 					    "/proc/cpuinfo", "/sys/devices/system/cpu", NULL };
 static const char *const paths_none[] = { NULL };
+/* exec's side grant: where the loader of a new image reads its libraries and
+ * the kernel reads the programs it starts, when Landlock handles reads (a
+ * path-scoped promise held without rpath). Missing paths are skipped. */
+static const char *const paths_loader[] = { "/etc/ld.so.cache", "/etc/ld.so.preload",
+					    "/lib", "/lib64", "/lib32", "/libx32", "/usr/lib",
+					    "/usr/lib64", "/usr/lib32", "/usr/libx32",
+					    "/usr/local/lib", "/usr/libexec", "/bin", "/sbin",
+					    "/usr/bin", "/usr/sbin", "/usr/local/bin",
+					    "/usr/local/sbin", NULL };
 
-#define PROMISE(id, name_, flags_, paths_, summary_)                                    \
+/* The Landlock meaning of a promise (table_internal.h): rights granted
+ * everywhere, rights granted beneath the promise's paths, a side grant. */
+#define FS_EVERYWHERE(r) .fs_everywhere = (r)
+#define FS_BENEATH(r) .fs_beneath_paths = (r)
+#define FS_SIDE(paths_, r) .side_paths = (paths_), .fs_side = (r)
+#define FS_READ (SCOPES_FS_READ_FILE | SCOPES_FS_READ_DIR)
+#define FS_WRITE (SCOPES_FS_WRITE_FILE | SCOPES_FS_TRUNCATE)
+#define FS_CREATE_REMOVE                                                                \
+	(SCOPES_FS_MAKE_REG | SCOPES_FS_MAKE_DIR | SCOPES_FS_MAKE_SYM |                 \
+	 SCOPES_FS_REMOVE_FILE | SCOPES_FS_REMOVE_DIR | SCOPES_FS_REFER)
+
+/* PROMISE(id, name, flags, paths, summary[, FS_...]) */
+#define PROMISE(id, name_, flags_, paths_, summary_, ...)                               \
 	[SCOPES_P_##id] = { .name = (name_), .flags = (flags_), .paths = (paths_),      \
-			    .summary = (summary_) }
+			    .summary = (summary_), __VA_ARGS__ }
 #define PATHSC SCOPES_PROMISE_PATHSCOPED
 #define COMPAT SCOPES_PROMISE_COMPAT
 
 const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 	PROMISE(STDIO, "stdio", 0, paths_none,
-		"I/O on descriptors already open, memory, time, threads, own signals"),
-	PROMISE(RPATH, "rpath", 0, paths_none, "read-only opens and path metadata"),
-	PROMISE(WPATH, "wpath", 0, paths_none, "opens for writing existing files, truncate"),
+		"I/O on descriptors already open, memory, time, threads, own signals",
+		/* the filter already limits ioctl to a few commands */
+		FS_EVERYWHERE(SCOPES_FS_IOCTL_DEV)),
+	PROMISE(RPATH, "rpath", 0, paths_none, "read-only opens and path metadata",
+		FS_EVERYWHERE(FS_READ)),
+	PROMISE(WPATH, "wpath", 0, paths_none, "opens for writing existing files, truncate",
+		FS_EVERYWHERE(FS_WRITE)),
 	PROMISE(CPATH, "cpath", 0, paths_none,
-		"create and remove files, directories and links (opens that create)"),
-	PROMISE(DPATH, "dpath", 0, paths_none, "create FIFOs (mkfifo); device nodes never"),
+		"create and remove files, directories and links (opens that create)",
+		FS_EVERYWHERE(FS_CREATE_REMOVE)),
+	PROMISE(DPATH, "dpath", 0, paths_none, "create FIFOs (mkfifo); device nodes never",
+		FS_EVERYWHERE(SCOPES_FS_MAKE_FIFO)),
 	PROMISE(TMPPATH, "tmppath", PATHSC, paths_tmppath,
-		"create, read, write and remove files under /tmp (Landlock)"),
+		"create, read, write and remove files under /tmp (Landlock)",
+		FS_BENEATH(FS_READ | FS_WRITE | SCOPES_FS_MAKE_REG | SCOPES_FS_MAKE_DIR |
+			   SCOPES_FS_REMOVE_FILE | SCOPES_FS_REMOVE_DIR)),
 	PROMISE(FATTR, "fattr", 0, paths_none,
 		"change file modes (no setuid/setgid/sticky), times and attributes"),
 	PROMISE(CHOWN, "chown", 0, paths_none, "change file owners"),
 	PROMISE(FLOCK, "flock", 0, paths_none, "file locks (flock, fcntl locks)"),
 	PROMISE(INET, "inet", 0, paths_none, "IPv4 and IPv6 TCP and UDP sockets"),
 	PROMISE(MCAST, "mcast", 0, paths_none, "multicast membership and options"),
-	PROMISE(UNIX, "unix", 0, paths_none, "AF_UNIX sockets (fd passing included)"),
+	PROMISE(UNIX, "unix", 0, paths_none, "AF_UNIX sockets (fd passing included)",
+		/* bind() creates the socket's file */
+		FS_EVERYWHERE(SCOPES_FS_MAKE_SOCK)),
 	PROMISE(SENDFD, "sendfd", 0, paths_none, "sendmsg on any socket"),
 	PROMISE(RECVFD, "recvfd", 0, paths_none, "recvmsg on any socket"),
-	PROMISE(DNS, "dns", PATHSC, paths_dns, "name resolution: resolver traffic and its files"),
-	PROMISE(GETPW, "getpw", PATHSC, paths_getpw, "passwd and group lookups"),
-	PROMISE(TTY, "tty", PATHSC, paths_tty, "terminal control ioctls and /dev/tty"),
+	PROMISE(DNS, "dns", PATHSC, paths_dns, "name resolution: resolver traffic and its files",
+		FS_BENEATH(SCOPES_FS_READ_FILE)),
+	PROMISE(GETPW, "getpw", PATHSC, paths_getpw, "passwd and group lookups",
+		FS_BENEATH(SCOPES_FS_READ_FILE)),
+	PROMISE(TTY, "tty", PATHSC, paths_tty, "terminal control ioctls and /dev/tty",
+		FS_BENEATH(SCOPES_FS_READ_FILE | SCOPES_FS_WRITE_FILE | SCOPES_FS_IOCTL_DEV)),
 	PROMISE(PROC, "proc", 0, paths_none,
 		"fork, signals to other processes, scheduling and process groups"),
 	PROMISE(EXEC, "exec", 0, paths_none,
-		"execve, with what a dynamically linked program needs to start"),
+		"execve, with what a dynamically linked program needs to start",
+		FS_EVERYWHERE(SCOPES_FS_EXECUTE), FS_SIDE(paths_loader, SCOPES_FS_READ_FILE)),
 	PROMISE(PROT_EXEC, "prot_exec", 0, paths_none, "executable memory (PROT_EXEC)"),
 	PROMISE(SETTIME, "settime", 0, paths_none, "set the system clock"),
 	PROMISE(ID, "id", 0, paths_none, "change user and group ids, limits, priority"),
-	PROMISE(PS, "ps", PATHSC, paths_ps, "read other processes' state under /proc"),
-	PROMISE(VMINFO, "vminfo", PATHSC, paths_vminfo, "read memory and CPU statistics"),
+	PROMISE(PS, "ps", PATHSC, paths_ps, "read other processes' state under /proc",
+		FS_BENEATH(FS_READ)),
+	PROMISE(VMINFO, "vminfo", PATHSC, paths_vminfo, "read memory and CPU statistics",
+		FS_BENEATH(FS_READ)),
 	PROMISE(ROUTE, "route", 0, paths_none, "NETLINK_ROUTE sockets (routing tables)"),
 	PROMISE(UNVEIL, "unveil", 0, paths_none, "later calls to scopes_unveil"),
 	PROMISE(ERROR, "error", SCOPES_PROMISE_MODIFIER, paths_none,
@@ -208,6 +245,22 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 #define CLONE_NS_BITS                                                                     \
 	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |    \
 	 CLONE_NEWPID | CLONE_NEWNET)
+
+/* x86's arch_prctl options (<asm/prctl.h>), spelled out: the table is built
+ * for every arch, and older headers lack the shadow-stack ones. */
+#define ARCHP_SET_GS         0x1001
+#define ARCHP_SET_FS         0x1002
+#define ARCHP_GET_FS         0x1003
+#define ARCHP_GET_GS         0x1004
+#define ARCHP_GET_CPUID      0x1011
+#define ARCHP_GET_XCOMP_SUPP 0x1021
+#define ARCHP_GET_XCOMP_PERM 0x1022
+#define ARCHP_REQ_XCOMP_PERM 0x1023
+#define ARCHP_OLD_CET        0x3000 /* 0x3000-0x3007: glibc's pre-upstream CET calls */
+#define ARCHP_SHSTK_ENABLE   0x5001
+#define ARCHP_SHSTK_LOCK     0x5003
+#define ARCHP_SHSTK_STATUS   0x5005
+#define ARCHP_SHSTK_SHSTK    0x1 /* the shadow stack itself, not WRSS */
 
 #ifndef SO_RCVTIMEO_NEW
 #define SO_RCVTIMEO_NEW 66
@@ -374,8 +427,25 @@ const struct scopes_row scopes_rows[] = {
 	GRANT(P(STDIO), "rseq"),
 	GRANT(P(STDIO), "set_tid_address"),
 	GRANT(P(STDIO), "membarrier"),
-	/* glibc sets the thread pointer with arch_prctl(ARCH_SET_FS) at every start */
-	GRANT(P(STDIO), "arch_prctl"),
+	/* glibc sets the thread pointer with arch_prctl(ARCH_SET_FS) at every
+	 * start; glibc built for CET probes 0x3001.. (unimplemented upstream:
+	 * EINVAL) and newer ones enable and lock the shadow stack. The other
+	 * options map a fresh executable vDSO at a chosen address
+	 * (ARCH_MAP_VDSO_*: executable memory without PROT_EXEC) or weaken the
+	 * shadow stack (disable, unlock, WRSS): prot_exec. */
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_SET_FS)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_GET_FS)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_SET_GS)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_GET_GS)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_GET_CPUID)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_GET_XCOMP_SUPP)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_GET_XCOMP_PERM)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_REQ_XCOMP_PERM)),
+	GRANTC(P(STDIO), "arch_prctl", BITS(0, ~7ULL, ARCHP_OLD_CET)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_SHSTK_ENABLE), EQ(1, ARCHP_SHSTK_SHSTK)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_SHSTK_LOCK)),
+	GRANTC(P(STDIO), "arch_prctl", EQ(0, ARCHP_SHSTK_STATUS)),
+	GRANT(P(PROT_EXEC), "arch_prctl"),
 	GRANTC(P(STDIO), "clone", BITS(0, CLONE_THREAD_BITS | CLONE_NS_BITS, CLONE_THREAD_BITS)),
 	GRANTC(P(PROC), "clone", BITS(0, CLONE_NS_BITS, 0)),
 	GRANT(P(PROC), "fork"),

@@ -6,8 +6,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -76,6 +79,94 @@ int sys_seccomp_load(const struct sock_filter *insns, size_t count)
 	if (errno == ENOMEM) /* the stack of filters is over the kernel's total */
 		return -E2BIG;
 	return -errno;
+}
+
+/* Debian 12's <linux/landlock.h> is older than the calls' current form: the
+ * structures are declared here as the kernel's ABI defines them. */
+struct sys_landlock_ruleset_attr {
+	uint64_t handled_access_fs;
+};
+struct sys_landlock_path_beneath_attr {
+	uint64_t allowed_access;
+	int32_t parent_fd;
+} __attribute__((packed));
+#define SYS_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#define SYS_LANDLOCK_RULE_PATH_BENEATH 1
+
+int sys_landlock_abi(void)
+{
+	long rc = syscall(SYS_landlock_create_ruleset, NULL, 0, SYS_LANDLOCK_CREATE_RULESET_VERSION);
+	return rc < 0 ? -errno : (int)rc;
+}
+
+int sys_landlock_create_ruleset(uint64_t handled_fs)
+{
+	struct sys_landlock_ruleset_attr attr = { .handled_access_fs = handled_fs };
+
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -ENOMEM;
+	long rc = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	return rc < 0 ? -errno : (int)rc;
+}
+
+int sys_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed)
+{
+	struct sys_landlock_path_beneath_attr attr = { .allowed_access = allowed,
+						       .parent_fd = parent_fd };
+
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -ENOMEM;
+	long rc = syscall(SYS_landlock_add_rule, ruleset_fd, SYS_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+	return rc < 0 ? -errno : 0;
+}
+
+int sys_landlock_restrict_self(int ruleset_fd, unsigned flags)
+{
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -E2BIG;
+	long rc = syscall(SYS_landlock_restrict_self, ruleset_fd, flags);
+	return rc < 0 ? -errno : 0;
+}
+
+/*
+ * num_threads is field 20 of /proc/self/stat, the 18th after the ")" that
+ * ends the command name (which may itself hold spaces and parentheses).
+ * The file is opened once: a later pledge may not grant the open. A forked
+ * child's inherited descriptor still describes the parent (the pid field
+ * tells), so it is reopened there when that is safe.
+ */
+long sys_thread_count(int may_open)
+{
+	static int fd = -1;
+	char buf[1024];
+	long pid = sys_getpid();
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (fd < 0) {
+			if (!may_open)
+				return -EPERM;
+			fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return -errno;
+		}
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf[n] = '\0';
+		if (strtol(buf, NULL, 10) != pid) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		char *p = strrchr(buf, ')');
+		for (int field = 0; p && field < 18; field++)
+			p = strchr(p + 1, ' ');
+		if (!p)
+			return -EIO;
+		long threads = strtol(p + 1, NULL, 10);
+		return threads > 0 ? threads : -EIO;
+	}
+	return -EPERM;
 }
 
 int sys_secure_exec(void)

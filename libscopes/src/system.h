@@ -13,6 +13,19 @@ int sys_set_no_new_privs(void) SCOPES_HIDDEN;
 /* Load a filter on every thread (TSYNC). Returns 0 or -errno: ESRCH when a
  * thread cannot be synchronised, ENOSYS without seccomp filters. */
 int sys_seccomp_load(const struct sock_filter *insns, size_t count) SCOPES_HIDDEN;
+/* Landlock. sys_landlock_abi: the kernel's ABI version (>= 1), or -ENOSYS
+ * (not built in), -EOPNOTSUPP (disabled at boot). The others return a
+ * descriptor or 0, or -errno. handled_fs: SCOPES_FS_* rights; the ruleset
+ * handles no network or scope rights (the attribute is passed in its ABI 1
+ * size, which every kernel accepts). */
+int sys_landlock_abi(void) SCOPES_HIDDEN;
+int sys_landlock_create_ruleset(uint64_t handled_fs) SCOPES_HIDDEN;
+int sys_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed) SCOPES_HIDDEN;
+int sys_landlock_restrict_self(int ruleset_fd, unsigned flags) SCOPES_HIDDEN;
+/* Number of threads of this process from /proc/self/stat, or -errno. The
+ * descriptor is opened once and re-read; may_open: opening it now is safe
+ * (no filter of this process denies a read-only open). */
+long sys_thread_count(int may_open) SCOPES_HIDDEN;
 /* AT_SECURE: setuid, setgid or file-capability process. */
 int sys_secure_exec(void) SCOPES_HIDDEN;
 /* getpid() without glibc's wrapper (it is a syscall either way). */

@@ -12,11 +12,46 @@
 #define SCOPES_HIDDEN __attribute__((visibility("hidden")))
 #define SCOPES_EXPORT __attribute__((visibility("default")))
 
+/*
+ * Landlock file-system access rights, bit for bit as the kernel's ABI defines
+ * them (<linux/landlock.h>). Spelled out here because Debian 12's header stops
+ * at ABI 1; the ABI that introduced each right is noted.
+ */
+#define SCOPES_FS_EXECUTE     (1ULL << 0)
+#define SCOPES_FS_WRITE_FILE  (1ULL << 1)
+#define SCOPES_FS_READ_FILE   (1ULL << 2)
+#define SCOPES_FS_READ_DIR    (1ULL << 3)
+#define SCOPES_FS_REMOVE_DIR  (1ULL << 4)
+#define SCOPES_FS_REMOVE_FILE (1ULL << 5)
+#define SCOPES_FS_MAKE_CHAR   (1ULL << 6)
+#define SCOPES_FS_MAKE_DIR    (1ULL << 7)
+#define SCOPES_FS_MAKE_REG    (1ULL << 8)
+#define SCOPES_FS_MAKE_SOCK   (1ULL << 9)
+#define SCOPES_FS_MAKE_FIFO   (1ULL << 10)
+#define SCOPES_FS_MAKE_BLOCK  (1ULL << 11)
+#define SCOPES_FS_MAKE_SYM    (1ULL << 12)
+#define SCOPES_FS_REFER       (1ULL << 13) /* ABI 2 */
+#define SCOPES_FS_TRUNCATE    (1ULL << 14) /* ABI 3 */
+#define SCOPES_FS_IOCTL_DEV   (1ULL << 15) /* ABI 5 */
+
 struct scopes_promise_info {
 	const char *name;
 	unsigned flags;
 	const char *const *paths;
 	const char *summary;
+	/*
+	 * What the promise means to Landlock (landlock.c builds the ruleset
+	 * from these): the SCOPES_FS_* rights it grants beneath every path,
+	 * and those it grants only beneath its own `paths`. A ruleset handles
+	 * exactly the rights no held promise grants everywhere.
+	 */
+	uint64_t fs_everywhere;
+	uint64_t fs_beneath_paths;
+	/* A side grant's paths and rights, applied while the promise is held
+	 * and the rights are handled (exec: the loader of a new image reads
+	 * its libraries, and the kernel reads the program it starts). */
+	const char *const *side_paths;
+	uint64_t fs_side;
 };
 
 extern const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] SCOPES_HIDDEN;

@@ -50,6 +50,17 @@ unsigned scopes_promise_flags(int idx);
 const char *const *scopes_promise_paths(int idx);
 
 /*
+ * Are the grants of path-scoped promises in force here? They need Landlock:
+ * without it a pledge compiles them out and they grant nothing (fail closed).
+ * Returns 1 when Landlock enforces them (*why set to NULL), 0 when they grant
+ * nothing in this process, with *why a static sentence saying why ("this
+ * kernel has no Landlock ..."). why may be NULL.
+ * The kernel is probed once (one landlock_create_ruleset call, allowed under
+ * every pledge); async-signal-safe.
+ */
+int scopes_pathscoped_enforced(const char **why);
+
+/*
  * Parse a promise string into a set. Accepts what scopes_pledge() accepts.
  * Returns 0, or -1 with errno EINVAL (unknown name, control byte, too long).
  * NULL is EINVAL here (scopes_pledge gives NULL its "unchanged" meaning).
