@@ -911,6 +911,24 @@ size_t decode_syscall(uint32_t arch, long nr, const uint64_t args[6], unsigned f
 	return ob.len;
 }
 
+size_t decode_path(uint32_t arch, long nr, const uint64_t args[6], char *out, size_t size)
+{
+	const char *name = scopes_syscall_name(arch, nr);
+	const struct signature *sig = name ? find_signature(name) : NULL;
+
+	if (!sig || !out || size < 2 || (arch != SCOPES_ARCH_X86_64 && arch != SCOPES_ARCH_AARCH64))
+		return 0;
+	for (int i = 0; i < 6 && sig->arg[i] != K_END; i++) {
+		if (sig->arg[i] != K_PATH)
+			continue;
+		size_t n = memprobe_read(args[i], out, size, 1);
+		if (n == 0 || out[n - 1] != '\0')
+			return 0;
+		return n - 1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------- checks against the host */
 
 #if defined(__x86_64__) || defined(__aarch64__)

@@ -39,6 +39,14 @@
 size_t decode_syscall(uint32_t arch, long nr, const uint64_t args[6], unsigned flags,
 		      char *buf, size_t size);
 
+/*
+ * decode_path - the call's first path argument, read through memprobe, into
+ * out (NUL-terminated). Returns its length, or 0 when the call has no path
+ * argument (by the signatures above), the memory is unreadable, or the path
+ * does not fit in size - 1 bytes. Async-signal-safe.
+ */
+size_t decode_path(uint32_t arch, long nr, const uint64_t args[6], char *out, size_t size);
+
 /* Name of signal sig ("SIGSYS", "SIGRT_3"), or NULL outside 1..64. */
 const char *decode_signal_name(uint64_t sig);
 

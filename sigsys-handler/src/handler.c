@@ -190,10 +190,12 @@ static void unwind(ucontext_t *uc, struct violation *v)
 			write_line(sigsys_cfg.report_fd, &ob);
 		}
 		v->nframes++;
-		/* the frame a signal interrupted resumes at its exact address */
-		exact = unw_is_signal_frame(&cursor) > 0;
 		if (unw_step(&cursor) <= 0)
 			break;
+		/* libunwind flags the frame reached through a signal
+		 * trampoline: the interrupted code resumes at this exact
+		 * address, it is no return address */
+		exact = unw_is_signal_frame(&cursor) > 0;
 	}
 }
 
@@ -238,6 +240,9 @@ void sigsys_handler(int sig, siginfo_t *si, void *ucv)
 	v->pledged = v->held != SCOPES_SET_ALL;
 	decode_syscall(v->arch, v->nr, v->args, sigsys_cfg.read_strings ? DECODE_READ_STRINGS : 0,
 		       v->call, sizeof(v->call));
+	v->path[0] = '\0';
+	if (sigsys_cfg.read_strings)
+		decode_path(v->arch, v->nr, v->args, v->path, sizeof(v->path));
 	scopes_query(v->arch, v->nr, v->args, &v->verdict);
 
 	if (sigsys_cfg.report_fd >= 0) {

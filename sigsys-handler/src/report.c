@@ -20,8 +20,15 @@ void report_resolve_frame(struct report_frame *f, uintptr_t ip, int return_addre
 	f->module = symbols_module_path(m);
 	f->offset = ip - bias;
 	f->symbol = symbols_lookup(m, at - bias, &off);
-	if (f->symbol)
+	if (f->symbol) {
 		f->symbol_offset = off + (ip - at);
+	} else if (at != ip) {
+		/* a signal trampoline (__restore_rt) is entered by the
+		 * kernel, not called: its address starts the symbol, and the
+		 * byte before it belongs to none */
+		f->symbol = symbols_lookup(m, ip - bias, &off);
+		f->symbol_offset = off;
+	}
 }
 
 /* Put the names of set as "a b c" (no quotes). */
@@ -38,17 +45,70 @@ static void put_set(struct obuf *ob, scopes_set_t set)
 	}
 }
 
-/* Call fn for each path the path-scoped promises of set are limited to. */
-static void for_each_path(scopes_set_t set, void (*fn)(void *, const char *, int), void *arg)
+/* Is path at or below dir, by its spelling? */
+static int path_covers(const char *dir, const char *path)
 {
-	int k = 0;
+	size_t n = 0;
+	while (dir[n] && dir[n] == path[n])
+		n++;
+	if (dir[n])
+		return 0;
+	return path[n] == '\0' || path[n] == '/' || (n && dir[n - 1] == '/');
+}
+
+/* A path that can be judged by its spelling: absolute, no "." or ".."
+ * component (Landlock decides on the resolved file). */
+static int path_judgeable(const char *path)
+{
+	if (path[0] != '/')
+		return 0;
+	for (const char *p = path; *p; p++) {
+		if (p[0] == '/' && p[1] == '.' &&
+		    (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Call fn for each path a path-scoped alternative is limited to that can
+ * cover the call's path (every path when the call's path is not known).
+ * Returns how many.
+ */
+static int alt_paths(const struct violation *v, const struct scopes_alt *a,
+		     void (*fn)(void *, const char *, int), void *arg)
+{
+	int judge = path_judgeable(v->path), k = 0;
+
 	for (int i = 0; i < scopes_promise_count(); i++) {
-		if (!(set & ((scopes_set_t)1 << i)) ||
+		if (!(a->set & ((scopes_set_t)1 << i)) ||
 		    !(scopes_promise_flags(i) & SCOPES_PROMISE_PATHSCOPED))
 			continue;
-		for (const char *const *p = scopes_promise_paths(i); *p; p++)
-			fn(arg, *p, k++);
+		for (const char *const *p = scopes_promise_paths(i); *p; p++) {
+			if (judge && !path_covers(*p, v->path))
+				continue;
+			if (fn)
+				fn(arg, *p, k);
+			k++;
+		}
 	}
+	return k;
+}
+
+/* Path-scoped alternatives none of whose paths can hold the call's path
+ * are left out, unless that would leave no alternative at all. */
+static int alt_fits(const struct violation *v, int i)
+{
+	const struct scopes_alt *a = &v->verdict.alt[i];
+	return !(a->flags & SCOPES_ALT_PATHSCOPED) || alt_paths(v, a, NULL, NULL) > 0;
+}
+
+static int alt_shown(const struct violation *v, int i)
+{
+	for (int k = 0; k < v->verdict.n; k++)
+		if (alt_fits(v, k))
+			return alt_fits(v, i);
+	return 1;
 }
 
 static void text_path(void *arg, const char *path, int k)
@@ -66,13 +126,13 @@ static void json_path(void *arg, const char *path, int k)
 	ob_json_str(ob, path);
 }
 
-static void put_alt(struct obuf *ob, const struct scopes_alt *a)
+static void put_alt(struct obuf *ob, const struct violation *v, const struct scopes_alt *a)
 {
 	ob_putc(ob, '"');
 	put_set(ob, a->set);
 	ob_putc(ob, '"');
 	if (a->flags & SCOPES_ALT_PATHSCOPED)
-		for_each_path(a->set, text_path, ob);
+		alt_paths(v, a, text_path, ob);
 	if (a->flags & SCOPES_ALT_INCIDENTAL)
 		ob_puts(ob, ", incidentally");
 }
@@ -106,16 +166,19 @@ void report_line1(struct obuf *ob, const struct violation *v)
 	switch (vd->cls) {
 	case SCOPES_CLASS_PROMISE:
 		if (vd->n == 0) {
-			ob_puts(ob, " is not allowed by any promise: ");
+			ob_puts(ob, " is never allowed under pledge: ");
 			ob_puts(ob, reason);
 			break;
 		}
 		ob_puts(ob, " needs promise ");
-		put_alt(ob, &vd->alt[0]);
-		for (int i = 1; i < vd->n; i++) {
-			ob_puts(ob, " (or ");
-			put_alt(ob, &vd->alt[i]);
-			ob_putc(ob, ')');
+		for (int i = 0, shown = 0; i < vd->n; i++) {
+			if (!alt_shown(v, i))
+				continue;
+			if (shown++)
+				ob_puts(ob, " (or ");
+			put_alt(ob, v, &vd->alt[i]);
+			if (shown > 1)
+				ob_putc(ob, ')');
 		}
 		for (int i = 0; i < vd->n; i++) {
 			if (v->pledged && (vd->alt[i].set & ~v->held) == 0) {
@@ -260,9 +323,11 @@ void report_json(struct obuf *ob, const struct violation *v)
 	ob_json_str(ob, class_word(vd->cls));
 	json_key(ob, "needs", 0);
 	ob_putc(ob, '[');
-	for (int i = 0; vd->cls == SCOPES_CLASS_PROMISE && i < vd->n; i++) {
+	for (int i = 0, shown = 0; vd->cls == SCOPES_CLASS_PROMISE && i < vd->n; i++) {
 		const struct scopes_alt *a = &vd->alt[i];
-		if (i)
+		if (!alt_shown(v, i))
+			continue;
+		if (shown++)
 			ob_putc(ob, ',');
 		ob_putc(ob, '{');
 		json_key(ob, "promises", 1);
@@ -270,7 +335,7 @@ void report_json(struct obuf *ob, const struct violation *v)
 		json_key(ob, "paths", 0);
 		ob_putc(ob, '[');
 		if (a->flags & SCOPES_ALT_PATHSCOPED)
-			for_each_path(a->set, json_path, ob);
+			alt_paths(v, a, json_path, ob);
 		ob_putc(ob, ']');
 		json_key(ob, "incidental", 0);
 		ob_puts(ob, (a->flags & SCOPES_ALT_INCIDENTAL) ? "true" : "false");

@@ -16,6 +16,7 @@
 
 #define REPORT_FRAMES_MAX 64
 #define REPORT_CALL_MAX 1024
+#define REPORT_PATH_MAX 4096
 
 enum report_action { REPORT_CORE, REPORT_EXIT, REPORT_CONTINUE };
 
@@ -32,6 +33,7 @@ struct violation {
 	long nr;
 	uint64_t args[6];
 	char call[REPORT_CALL_MAX];  /* decode_syscall() output */
+	char path[REPORT_PATH_MAX];  /* decode_path() output, "" if unknown */
 	struct scopes_verdict verdict;
 	int pledged;                 /* 0: no pledge yet, held is meaningless */
 	scopes_set_t held;

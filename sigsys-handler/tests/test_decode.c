@@ -225,6 +225,7 @@ static void test_line1(void)
 	uint64_t a[6] = { (uint64_t)-100, (uint64_t)(uintptr_t)"/tmp/x", 01101, 0666, 0, 0 };
 	memcpy(v.args, a, sizeof(a));
 	decode_syscall(v.arch, v.nr, v.args, DECODE_READ_STRINGS, v.call, sizeof(v.call));
+	CHECK(decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path)) == 6, "path %s", v.path);
 	scopes_query(v.arch, v.nr, v.args, &v.verdict);
 	v.pledged = 1;
 	v.held = stdio_set;
@@ -232,6 +233,42 @@ static void test_line1(void)
 	report_line1(&ob, &v);
 	CHECK(strcmp(buf, "scopes: violation: openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_TRUNC, "
 			  "0666) needs promise \"wpath cpath\" (or \"tmppath\" under /tmp)") == 0,
+	      "got %s", buf);
+	/* path-scoped alternatives only where their paths can hold the path */
+	static const struct {
+		const char *path, *want;
+	} scoped[] = {
+		{ "/etc/x", "scopes: violation: openat(AT_FDCWD, \"/etc/x\", O_WRONLY|O_CREAT|O_TRUNC, "
+			    "0666) needs promise \"wpath cpath\"" },
+		{ "/tmp", "scopes: violation: openat(AT_FDCWD, \"/tmp\", O_WRONLY|O_CREAT|O_TRUNC, "
+			  "0666) needs promise \"wpath cpath\" (or \"tmppath\" under /tmp)" },
+		{ "/tmpfoo", "scopes: violation: openat(AT_FDCWD, \"/tmpfoo\", O_WRONLY|O_CREAT|O_TRUNC, "
+			     "0666) needs promise \"wpath cpath\"" },
+		/* relative, or with "..": cannot be judged, every alternative */
+		{ "x", "scopes: violation: openat(AT_FDCWD, \"x\", O_WRONLY|O_CREAT|O_TRUNC, "
+		       "0666) needs promise \"wpath cpath\" (or \"tmppath\" under /tmp)" },
+		{ "/tmp/../x", "scopes: violation: openat(AT_FDCWD, \"/tmp/../x\", O_WRONLY|O_CREAT|"
+			       "O_TRUNC, 0666) needs promise \"wpath cpath\" (or \"tmppath\" under /tmp)" },
+	};
+	for (size_t i = 0; i < sizeof(scoped) / sizeof(scoped[0]); i++) {
+		v.args[1] = (uint64_t)(uintptr_t)scoped[i].path;
+		decode_syscall(v.arch, v.nr, v.args, DECODE_READ_STRINGS, v.call, sizeof(v.call));
+		decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path));
+		ob_init(&ob, buf, sizeof(buf));
+		report_line1(&ob, &v);
+		CHECK(strcmp(buf, scoped[i].want) == 0, "%s:\n  got  %s\n  want %s", scoped[i].path,
+		      buf, scoped[i].want);
+	}
+	/* a read of /proc/stat: rpath, or ps under /proc, or vminfo for that file */
+	uint64_t r[6] = { (uint64_t)-100, (uint64_t)(uintptr_t)"/proc/stat", 0, 0, 0, 0 };
+	memcpy(v.args, r, sizeof(r));
+	decode_syscall(v.arch, v.nr, v.args, DECODE_READ_STRINGS, v.call, sizeof(v.call));
+	decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path));
+	scopes_query(v.arch, v.nr, v.args, &v.verdict);
+	ob_init(&ob, buf, sizeof(buf));
+	report_line1(&ob, &v);
+	CHECK(strstr(buf, "needs promise \"rpath\" (or \"ps\" under /proc) (or \"vminfo\" under "
+			  "/proc/stat)") != NULL && !strstr(buf, "dns") && !strstr(buf, "tmppath"),
 	      "got %s", buf);
 	ob_init(&ob, buf, sizeof(buf));
 	report_held(&ob, &v);

@@ -120,6 +120,13 @@ int main(int argc, char **argv)
 		/* the renderers over the table's verdict on the same call */
 		decode_syscall(v.arch, v.nr, v.args, flags, v.call, sizeof(v.call));
 		scopes_query(v.arch, v.nr, v.args, &v.verdict);
+		static const char *const paths[] = { "", "/tmp", "/tmp/x", "/proc/stat", "rel",
+						     "/etc/hosts", "/", "/tmp/../x", "/." };
+		if (rnd() % 4) {
+			strcpy(v.path, paths[rnd() % (sizeof(paths) / sizeof(paths[0]))]);
+		} else {
+			decode_path(v.arch, v.nr, v.args, v.path, 1 + rnd() % sizeof(v.path));
+		}
 		v.pledged = (int)(rnd() % 2);
 		v.held = rnd();
 		v.action = (enum report_action)(rnd() % 3);

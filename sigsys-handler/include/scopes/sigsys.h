@@ -15,7 +15,6 @@
  *
  *   scopes: violation: CALL needs promise "P..."[ (or "Q..."[ under PATHS])...]
  *   scopes: violation: CALL is never allowed under pledge: REASON
- *   scopes: violation: CALL is not allowed by any promise: REASON
  *   scopes: violation: CALL is answered ENOSYS under pledge: REASON
  *   scopes: violation: CALL uses a foreign ABI: REASON
  *   scopes: violation: CALL is allowed by every pledge: another filter denied it
