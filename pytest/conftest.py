@@ -94,3 +94,7 @@ def scratch(tmp_path):
     """A scratch directory the probe may write into (world-writable for unprivileged runs)."""
     os.chmod(tmp_path, 0o777)
     return tmp_path
+
+
+# The scope matrix report, --scopes-matrix=FILE.html|FILE.md (pytest/matrix/report.py).
+pytest_plugins = [*globals().get("pytest_plugins", ()), "matrix.report"]
