@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cover — the smallest promise set that allows every observed call.
+ *
+ * Each call gives a requirement: a list of promise sets, any one of which
+ * allows it (scopes_query's alternatives, filtered by what the tracer knows).
+ * The answer is the set S, beyond a given base, such that every requirement
+ * has an alternative inside S ∪ base, chosen by, in order:
+ *   1. fewest promises;
+ *   2. fewest "broad" promises (prefer a path-scoped promise such as dns
+ *      over rpath when both cost one promise: it grants less);
+ *   3. fewest requirements met only through an incidental alternative (exec's
+ *      loader reads are not what exec is for);
+ *   4. the lowest promise indices (table order: stdio, rpath, ...).
+ * Exact branch and bound; beyond a node budget, the best set found so far
+ * (at worst the greedy one) with exact = 0.
+ *
+ * Pure: no system calls, no global state.
+ */
+#ifndef SCOPES_TRACE_COVER_H
+#define SCOPES_TRACE_COVER_H
+
+#include <stddef.h>
+
+#include <scopes/table.h>
+
+#define COVER_MAX_ALTS 24
+#define COVER_ALT_INCIDENTAL 0x1u
+#define COVER_ALT_ARGDEP     0x2u /* allows the call only for some arguments, which
+				   * were not seen (informational: the solver
+				   * treats it as allowing) */
+
+struct cover_req {
+	int n;                            /* 0: nothing allows it (skipped) */
+	scopes_set_t alt[COVER_MAX_ALTS];
+	unsigned flags[COVER_MAX_ALTS];   /* COVER_ALT_* */
+};
+
+struct cover_result {
+	scopes_set_t set;   /* the promises chosen beyond base */
+	int exact;          /* 1: proven best under the order above */
+	unsigned long nodes; /* search effort, for the report */
+};
+
+/* Default node budget of cover_solve. */
+#define COVER_NODE_BUDGET 500000ul
+
+/*
+ * cover_solve - choose the set.
+ *
+ * reqs, n: the requirements (duplicates are fine; n == 0 gives the empty set).
+ * base:    promises already held (they cost nothing).
+ * broad:   the promises that count as broad for rule 2.
+ * budget:  node budget for the exact search (0: COVER_NODE_BUDGET).
+ * out:     the result.
+ * Returns 0. Pure; thread-safe.
+ */
+int cover_solve(const struct cover_req *reqs, size_t n, scopes_set_t base, scopes_set_t broad,
+		unsigned long budget, struct cover_result *out);
+
+/* Is req met by held? Returns the index of the first alternative inside
+ * held that is not incidental, else of the first incidental one, else -1. */
+int cover_satisfied_by(const struct cover_req *req, scopes_set_t held);
+
+#endif

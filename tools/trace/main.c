@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scopes-trace: run a program and find the smallest set of promises it
+ * needs, with the evidence for each (see --help and tools/trace/README.md).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/landlock.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <scopes.h>
+
+#include "backend.h"
+#include "elfinfo.h"
+#include "report.h"
+
+extern char **environ;
+
+enum { OPT_JSON = 256, OPT_TIMELINE, OPT_VERIFY, OPT_LOG_SOURCE, OPT_NO_HANDSHAKE, OPT_COLOR,
+       OPT_VERSION };
+
+static void usage(FILE *out)
+{
+	fputs("usage: scopes-trace [OPTION]... -- PROGRAM [ARG]...\n"
+	      "Run PROGRAM, observe every system call it and its children make, and say\n"
+	      "which promises it needs: the smallest set, why each promise is in it, what\n"
+	      "no promise can allow, and whether the answer is complete.\n"
+	      "\n"
+	      "  -b, --backend=auto|notify|log\n"
+	      "                  notify: seccomp user notification, unprivileged, lossless,\n"
+	      "                  with arguments (exact answer). log: SECCOMP_RET_LOG audit\n"
+	      "                  records, no arguments (argument-dependent calls are\n"
+	      "                  reported as ambiguous); lossless as root, otherwise read\n"
+	      "                  from the kernel log and marked incomplete when records were\n"
+	      "                  dropped. auto (default): notify where the kernel has it.\n"
+	      "      --log-source=auto|daemon|multicast|kmsg\n"
+	      "                  where the log backend reads records (default: the best\n"
+	      "                  available: daemon, multicast, kmsg)\n"
+	      "      --json      write one JSON object instead of the human report\n"
+	      "  -o, --output=FILE  write the report to FILE (default: standard error)\n"
+	      "      --timeline  show what is needed from each point of the run to its end\n"
+	      "      --verify    run PROGRAM again under scopes-run with the promises found\n"
+	      "                  (enforced) and say whether it ends the same way\n"
+	      "      --no-handshake  do not ask libscopes for its pledge points\n"
+	      "                  (SCOPES_PENALTY=log, SCOPES_TRACE_FD)\n"
+	      "      --color=auto|always|never  colours in the human report (auto: on a\n"
+	      "                  terminal, unless NO_COLOR is set)\n"
+	      "  -h, --help      show this help and exit\n"
+	      "      --version   show the version and exit\n"
+	      "\n"
+	      "PROGRAM's standard input, output and error are its own; the report goes to\n"
+	      "standard error or FILE. The exit status is PROGRAM's (128+N if signal N\n"
+	      "ended it); 125 if scopes-trace failed, 126/127 if PROGRAM could not run.\n"
+	      "\n"
+	      "JSON fields: promises (what to pledge at the top of main), startup_promises\n"
+	      "(what only the dynamic loader needed beyond that), execpromises, evidence\n"
+	      "(per promise: syscalls, counts, example calls), startup_evidence,\n"
+	      "unpledgeable, ambiguous, enosys, always_allowed, images, pledges (split by\n"
+	      "pledge point for programs using libscopes), timeline, verify, complete,\n"
+	      "notes, backend, source, exit_status, signal.\n",
+	      out);
+}
+
+static int parse_choice(const char *arg, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(arg, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* argv[0] through PATH, as execvp would find it. */
+static char *resolve(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return strdup(prog);
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path;;) {
+		const char *end = strchrnul(p, ':');
+		char cand[PATH_MAX];
+		int n = snprintf(cand, sizeof(cand), "%.*s%s%s", (int)(end - p), p,
+				 end == p ? "" : "/", prog);
+		struct stat st;
+		if (n > 0 && (size_t)n < sizeof(cand) && stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0)
+			return strdup(cand);
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return NULL;
+}
+
+/* The environment without our variables, plus (handshake) the new ones. */
+static char **make_env(int trace_fd)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 3, sizeof(*env));
+	if (!env)
+		return NULL;
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((trace_fd < 0) || (strncmp(environ[i], "SCOPES_PENALTY=", 15) != 0 &&
+				       strncmp(environ[i], "SCOPES_TRACE_FD=", 16) != 0))
+			env[w++] = environ[i];
+	if (trace_fd >= 0) {
+		/* log mode in the library: a program's own KILL/TRAP/ERRNO
+		 * filter would outrank our observation of its calls */
+		env[w++] = strdup("SCOPES_PENALTY=log");
+		if (asprintf(&env[w], "SCOPES_TRACE_FD=%d", trace_fd) > 0)
+			w++;
+	}
+	env[w] = NULL;
+	return env;
+}
+
+static int landlock_abi(void)
+{
+	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	return v > 0 ? (int)v : 0;
+}
+
+/* ------------------------------------------------------------- verify */
+
+static char *find_scopes_run(void)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", self_exe());
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		char cand[PATH_MAX + 32];
+		/* next to us in the build tree, or installed side by side */
+		const char *rel[] = { "../run/scopes-run", "scopes-run" };
+		for (size_t i = 0; i < 2; i++) {
+			snprintf(cand, sizeof(cand), "%s/%s", dir, rel[i]);
+			if (access(cand, X_OK) == 0)
+				return realpath(cand, NULL);
+		}
+	}
+	return resolve("scopes-run");
+}
+
+static void verify(struct trace_run *run, char *const *argv)
+{
+	char set[1024];
+	trace_set_str(run->promises, set, sizeof(set));
+	char *tool = find_scopes_run();
+	if (asprintf(&run->verify_cmd, "scopes-run -p \"%s\" --", set) < 0)
+		run->verify_cmd = NULL;
+	for (int i = 0; argv[i] && run->verify_cmd; i++) {
+		char *n;
+		if (asprintf(&n, "%s %s", run->verify_cmd, argv[i]) < 0)
+			break;
+		free(run->verify_cmd);
+		run->verify_cmd = n;
+	}
+	if (!tool) {
+		run->verified = -1;
+		run->verify_tail = strdup("scopes-run not found (next to scopes-trace, or on PATH)");
+		return;
+	}
+	int ep[2];
+	if (pipe2(ep, O_CLOEXEC) != 0) {
+		free(tool);
+		return;
+	}
+	/* the traced run read its standard input: a file can be read again
+	 * from the start, anything else cannot, so the second run gets none */
+	struct stat st;
+	int stdin_file = fstat(0, &st) == 0 && S_ISREG(st.st_mode) && lseek(0, 0, SEEK_SET) == 0;
+	if (!stdin_file)
+		trace_note(run, 0, "verify: standard input was not a file, the second run read "
+			   "/dev/null");
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		if (!stdin_file)
+			dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(ep[1], 2);
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		char **av = calloc(n + 5, sizeof(*av));
+		if (!av)
+			_exit(125);
+		av[0] = tool;
+		av[1] = "-p";
+		av[2] = set;
+		av[3] = "--";
+		for (size_t i = 0; i < n; i++)
+			av[4 + i] = argv[i];
+		execv(tool, av);
+		_exit(126);
+	}
+	close(ep[1]);
+	char tail[2048];
+	size_t len = 0;
+	for (;;) {
+		char b[1024];
+		ssize_t r = read(ep[0], b, sizeof(b));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		/* keep the last bytes (b is smaller than tail) */
+		if (len + (size_t)r > sizeof(tail) - 1) {
+			size_t drop = len + (size_t)r - (sizeof(tail) - 1);
+			memmove(tail, tail + drop, len - drop);
+			len -= drop;
+		}
+		memcpy(tail + len, b, (size_t)r);
+		len += (size_t)r;
+	}
+	close(ep[0]);
+	tail[len] = '\0';
+	while (len && tail[len - 1] == '\n')
+		tail[--len] = '\0';
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		run->verified = -1;
+		run->verify_tail = strdup("could not start scopes-run");
+	} else {
+		run->verified = 1;
+		run->verify_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+		run->verify_same = run->verify_status == run->exit_status;
+		run->verify_tail = strdup(tail);
+	}
+	free(tool);
+}
+
+/* --------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "timeline", no_argument, NULL, OPT_TIMELINE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "log-source", required_argument, NULL, OPT_LOG_SOURCE },
+		{ "no-handshake", no_argument, NULL, OPT_NO_HANDSHAKE },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const backends[] = { "auto", "notify", "log" };
+	static const char *const sources[] = { "auto", "daemon", "multicast", "kmsg" };
+	static const char *const colours[] = { "auto", "always", "never" };
+	int backend = 0, json = 0, timeline = 0, do_verify = 0, handshake = 1, colour = 0, c;
+	enum log_source source = LOG_SOURCE_AUTO;
+	const char *output = NULL;
+
+	while ((c = getopt_long(argc, argv, "+b:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			backend = parse_choice(optarg, backends, 3);
+			if (backend < 0) {
+				fprintf(stderr, "scopes-trace: --backend: auto, notify or log\n");
+				return 125;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_TIMELINE:
+			timeline = 1;
+			break;
+		case OPT_VERIFY:
+			do_verify = 1;
+			break;
+		case OPT_LOG_SOURCE: {
+			int s = parse_choice(optarg, sources, 4);
+			if (s < 0) {
+				fprintf(stderr, "scopes-trace: --log-source: auto, daemon, "
+						"multicast or kmsg\n");
+				return 125;
+			}
+			source = (enum log_source)s;
+			break;
+		}
+		case OPT_NO_HANDSHAKE:
+			handshake = 0;
+			break;
+		case OPT_COLOR:
+			colour = parse_choice(optarg, colours, 3);
+			if (colour < 0) {
+				fprintf(stderr, "scopes-trace: --color: auto, always or never\n");
+				return 125;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("scopes-trace (seccomp-scopes) %s\n", SCOPES_VERSION_STRING);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
+			return 125;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "scopes-trace: no program given\n"
+				"Try 'scopes-trace --help' for more information.\n");
+		return 125;
+	}
+	char *const *prog_argv = argv + optind;
+	if (scopes_table_init() != 0) {
+		perror("scopes-trace: the promise table");
+		return 125;
+	}
+	FILE *out = stderr;
+	if (output) {
+		out = fopen(output, "we");
+		if (!out) {
+			fprintf(stderr, "scopes-trace: %s: %s\n", output, strerror(errno));
+			return 125;
+		}
+	}
+	char *path = resolve(prog_argv[0]);
+	if (!path) {
+		fprintf(stderr, "scopes-trace: %s: command not found\n", prog_argv[0]);
+		return 127;
+	}
+
+	struct tr_options opt = { .argv = prog_argv, .path = path, .trace_fd = -1, .trace_rd = -1,
+				  .timeline = timeline, .log_source = source };
+	if (handshake) {
+		int hp[2];
+		if (pipe2(hp, O_CLOEXEC) != 0) {
+			perror("scopes-trace: pipe");
+			return 125;
+		}
+		fcntl(hp[0], F_SETFL, O_NONBLOCK);
+		opt.trace_rd = hp[0];
+		opt.trace_fd = hp[1];
+	}
+	char **env = make_env(opt.trace_fd);
+	if (!env) {
+		fprintf(stderr, "scopes-trace: out of memory\n");
+		return 125;
+	}
+	opt.envp = env;
+
+	struct trace_run run;
+	trace_run_init(&run, prog_argv);
+	run.timeline = timeline;
+	run.landlock = landlock_abi() > 0;
+	if (!run.landlock)
+		trace_note(&run, 0, "no Landlock: path-scoped promises (dns, getpw, tmppath, ps, "
+			   "vminfo, tty) grant nothing here and are never suggested");
+	/* the program's children must not outlive our view of them silently */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (backend == 0)
+		backend = notify_available() ? 1 : 2;
+	int rc = backend == 1 ? notify_run(&run, &opt) : log_run(&run, &opt);
+	if (rc < 0) {
+		trace_run_free(&run);
+		return 125;
+	}
+	if (!run.started && !run.exec_errno)
+		trace_note(&run, 1, "the program's start was not observed");
+	trace_finish(&run);
+	if (do_verify && run.started)
+		verify(&run, prog_argv);
+
+	int colour_on = colour == 1 ||
+			(colour == 0 && isatty(fileno(out)) && !getenv("NO_COLOR") &&
+			 !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
+	if (json) {
+		if (report_json(&run, out) != 0)
+			fprintf(stderr, "scopes-trace: could not write the JSON report\n");
+	} else {
+		report_human(&run, out, colour_on);
+	}
+	fflush(out);
+	if (out != stderr)
+		fclose(out);
+	int status = run.exit_status;
+	trace_run_free(&run);
+	elf_cache_clear();
+	free(path);
+	return status;
+}

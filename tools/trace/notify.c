@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The notify backend: SECCOMP_RET_USER_NOTIF with FLAG_CONTINUE.
+ *
+ * The child installs a filter that notifies every system call (but the one
+ * sendmsg that hands us the listener), then execs the program. We answer
+ * each notification with "continue" — the call runs as if no filter were
+ * there — after looking at it: arguments, path strings from /proc/TID/mem
+ * (trusted only if SECCOMP_IOCTL_NOTIF_ID_VALID still holds afterwards),
+ * which image and phase it belongs to. The one exception is the calls every
+ * pledge answers with ENOSYS (clone3, openat2): we answer ENOSYS too, so the
+ * program takes the fallback path it will take when pledged, and we see it.
+ *
+ * One listener sees the whole tree: filters are inherited by fork and clone
+ * and survive execve. The listener reports POLLHUP once no task uses the
+ * filter any more.
+ *
+ * Start-up: a new image's calls made from its program interpreter (glibc's
+ * ld.so, found through AT_BASE and /proc/PID/maps) belong to its start-up
+ * until the first call made from anywhere else. With glibc that first call
+ * is libc's early initialisation (prlimit64), which ld.so runs before any
+ * constructor or the program's entry point: so nothing the program's own
+ * code does is ever counted as start-up. Calls ld.so makes later (dlopen,
+ * lazy binding) count for the program. Static programs, and loaders that are
+ * also the C library (musl), have no start-up phase: everything counts for
+ * the program (a superset, never too little).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "decode.h"
+#include "elfinfo.h"
+#include "procfs.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+#define PATH_READ_MAX 4096
+
+struct proc {
+	long pid;
+	int image;          /* -1: the tracer's own child, before its exec */
+	int loader;         /* still in the interpreter's start-up */
+	uint64_t ilo, ihi;  /* the interpreter's mapping */
+	int segment;
+	int pending_pledge; /* handshake seen, filter load not yet */
+	int exec_pending;
+	long exec_tid;
+	char *exec_path;
+	struct auxv_info exec_auxv;
+	struct maps maps;
+	int maps_dirty;
+	/* a descriptor a FAIL-row call created (see trace.h "moot") */
+	int moot_state;     /* 0 none, 1 to check at moot_tid's next call, 2 armed */
+	long moot_tid;
+	int moot_fd;
+	char moot_link[64];
+	scopes_set_t moot_under;
+	const char *moot_why;
+};
+
+struct tmap_ent {
+	long tid;
+	struct proc *p;
+};
+
+struct nstate {
+	struct trace_run *run;
+	const struct tr_options *opt;
+	int listener;
+	int errpipe;
+	int started;         /* the first exec succeeded */
+	pid_t child;
+	struct proc **procs;
+	size_t nprocs, cprocs;
+	struct tmap_ent *threads;
+	size_t tsize, tcount;
+	long nr_write, nr_seccomp, nr_execve, nr_execveat, nr_close, nr_exit, nr_exit_group;
+	long nr_mmap, nr_munmap, nr_mprotect, nr_mremap;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static int kernel_at_least(int want_major, int want_minor)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major > want_major || (major == want_major && minor >= want_minor);
+}
+
+int notify_available(void)
+{
+	unsigned action = SECCOMP_RET_USER_NOTIF;
+	/* FLAG_CONTINUE arrived in 5.5; USER_NOTIF itself in 5.0 */
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0 &&
+	       kernel_at_least(5, 5);
+}
+
+/* ------------------------------------------------------------ processes */
+
+static struct proc *proc_new(struct nstate *ns, long pid, const struct proc *from)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->image = from ? from->image : -1;
+	p->segment = from ? from->segment : 0;
+	p->pending_pledge = -1;
+	p->maps_dirty = 1;
+	if (from) { /* a forked child is past its loader, which stays mapped */
+		p->ilo = from->ilo;
+		p->ihi = from->ihi;
+	}
+	if (ns->nprocs == ns->cprocs) {
+		size_t c = ns->cprocs ? ns->cprocs * 2 : 16;
+		struct proc **np = realloc(ns->procs, c * sizeof(*np));
+		if (!np) {
+			free(p);
+			return NULL;
+		}
+		ns->procs = np;
+		ns->cprocs = c;
+	}
+	ns->procs[ns->nprocs++] = p;
+	ns->run->processes++;
+	return p;
+}
+
+static struct proc *proc_find(struct nstate *ns, long pid)
+{
+	for (size_t i = ns->nprocs; i-- > 0;)
+		if (ns->procs[i]->pid == pid)
+			return ns->procs[i];
+	return NULL;
+}
+
+static void proc_forget(struct nstate *ns, struct proc *p)
+{
+	for (size_t i = 0; i < ns->nprocs; i++) {
+		if (ns->procs[i] == p) {
+			ns->procs[i] = ns->procs[--ns->nprocs];
+			break;
+		}
+	}
+	for (size_t i = 0; i < ns->tsize; i++)
+		if (ns->threads[i].p == p)
+			ns->threads[i].p = NULL; /* tombstone: tid stays known-dead */
+	proc_maps_free(&p->maps);
+	free(p->exec_path);
+	free(p);
+}
+
+static void tmap_put(struct nstate *ns, long tid, struct proc *p);
+
+static void tmap_grow(struct nstate *ns)
+{
+	struct tmap_ent *old = ns->threads;
+	size_t osize = ns->tsize;
+	ns->tsize = osize ? osize * 2 : 256;
+	ns->threads = calloc(ns->tsize, sizeof(*ns->threads));
+	ns->tcount = 0;
+	if (!ns->threads) {
+		fprintf(stderr, "scopes-trace: out of memory\n");
+		exit(125);
+	}
+	for (size_t i = 0; i < osize; i++)
+		if (old[i].tid && old[i].p)
+			tmap_put(ns, old[i].tid, old[i].p);
+	free(old);
+}
+
+static struct tmap_ent *tmap_slot(struct nstate *ns, long tid)
+{
+	size_t h = (size_t)tid * 2654435761u % ns->tsize;
+	while (ns->threads[h].tid && ns->threads[h].tid != tid)
+		h = (h + 1) % ns->tsize;
+	return &ns->threads[h];
+}
+
+static void tmap_put(struct nstate *ns, long tid, struct proc *p)
+{
+	if ((ns->tcount + 1) * 2 > ns->tsize)
+		tmap_grow(ns);
+	struct tmap_ent *e = tmap_slot(ns, tid);
+	if (!e->tid)
+		ns->tcount++;
+	e->tid = tid;
+	e->p = p;
+}
+
+/* The process a thread belongs to, learning new threads and processes. */
+static struct proc *proc_of(struct nstate *ns, long tid)
+{
+	if (!ns->tsize)
+		tmap_grow(ns);
+	struct tmap_ent *e = tmap_slot(ns, tid);
+	if (e->tid == tid && e->p)
+		return e->p;
+	long tgid, ppid;
+	if (proc_status(tid, &tgid, &ppid) != 0)
+		return NULL;
+	struct proc *p = proc_find(ns, tgid);
+	if (!p) {
+		if (tgid != tid) {
+			long pp;
+			if (proc_status(tgid, &tgid, &pp) != 0)
+				return NULL;
+			ppid = pp;
+		}
+		/* a new process: it was forked by its parent (or, if that one
+		 * is gone, by someone in the tree: take the first process) */
+		struct proc *parent = proc_find(ns, ppid);
+		if (!parent && ns->nprocs)
+			parent = ns->procs[0];
+		p = proc_new(ns, tgid, parent);
+		if (!p)
+			return NULL;
+	}
+	ns->run->threads++;
+	tmap_put(ns, tid, p);
+	return p;
+}
+
+static int maps_fresh(struct proc *p)
+{
+	if (p->maps_dirty) {
+		if (proc_maps_read(p->pid, &p->maps) != 0)
+			return -1;
+		p->maps_dirty = 0;
+	}
+	return 0;
+}
+
+/* addr as module + file offset; refreshes the maps once if needed. */
+static struct tr_loc locate(struct proc *p, uint64_t addr)
+{
+	struct tr_loc loc = { NULL, addr };
+	if (maps_fresh(p) != 0)
+		return loc;
+	const struct map_ent *m = proc_maps_find(&p->maps, addr);
+	if (!m || !m->path) {
+		p->maps_dirty = 1;
+		if (maps_fresh(p) != 0)
+			return loc;
+		m = proc_maps_find(&p->maps, addr);
+	}
+	if (m && m->path) {
+		loc.module = m->path;
+		loc.off = addr - m->lo + m->off;
+	}
+	return loc;
+}
+
+/* A new image began in p (the first call after a successful exec). */
+static void image_begin(struct nstate *ns, struct proc *p, const char *path, int parent)
+{
+	char exe[PATH_MAX];
+	struct auxv_info av;
+	const char *interp = NULL;
+
+	if (proc_link(p->pid, "exe", exe, sizeof(exe)) != 0)
+		strcpy(exe, "?");
+	p->maps_dirty = 1;
+	p->loader = 0;
+	p->ilo = p->ihi = 0;
+	if (proc_auxv(p->pid, &av) == 0 && av.base && maps_fresh(p) == 0) {
+		const struct map_ent *m = proc_maps_find(&p->maps, av.base);
+		if (m && m->path) {
+			interp = m->path;
+			p->ilo = UINT64_MAX;
+			for (size_t i = 0; i < p->maps.n; i++) {
+				if (p->maps.ent[i].path != m->path)
+					continue;
+				if (p->maps.ent[i].lo < p->ilo)
+					p->ilo = p->maps.ent[i].lo;
+				if (p->maps.ent[i].hi > p->ihi)
+					p->ihi = p->maps.ent[i].hi;
+			}
+			p->loader = elf_is_glibc_loader(interp);
+			if (!p->loader)
+				trace_note(ns->run, 0,
+					   "%s: its loader %s is also its C library: start-up is "
+					   "counted with the program",
+					   path, interp);
+		}
+	}
+	/* filters survive exec: p->segment stays */
+	p->image = trace_image_add(ns->run, path, exe, interp, parent, p->pid);
+}
+
+/* ---------------------------------------------------------- the call */
+
+/* Join a relative path with the directory it is relative to, resolve
+ * symbolic links when the file exists (Landlock rules follow them too). */
+static void object_path(long tid, const uint64_t *args, int path_idx, int dirfd_idx, int fd_idx,
+			const char *path, char *out, size_t size)
+{
+	char base[PATH_MAX], joined[PATH_MAX * 2];
+
+	out[0] = '\0';
+	if (path_idx >= 0) {
+		if (!path)
+			return;
+		if (path[0] == '/') {
+			snprintf(joined, sizeof(joined), "%s", path);
+		} else {
+			int dfd = dirfd_idx >= 0 ? (int)args[dirfd_idx] : AT_FDCWD;
+			char what[32];
+			if (dfd == AT_FDCWD)
+				snprintf(what, sizeof(what), "cwd");
+			else
+				snprintf(what, sizeof(what), "fd/%d", dfd);
+			if (proc_link(tid, what, base, sizeof(base)) != 0)
+				return;
+			snprintf(joined, sizeof(joined), "%s/%s", base, path);
+		}
+	} else if (fd_idx >= 0) {
+		char what[32];
+		snprintf(what, sizeof(what), "fd/%d", (int)args[fd_idx]);
+		if (proc_link(tid, what, joined, sizeof(joined)) != 0 || joined[0] != '/')
+			return;
+	} else {
+		return;
+	}
+	char *r = realpath(joined, NULL);
+	const char *src = r ? r : joined;
+	size_t l = strlen(src);
+	if (l < size) /* a longer path is no Landlock path we compare with */
+		memcpy(out, src, l + 1);
+	free(r);
+}
+
+/* The first return address on the stack that points into the program's
+ * code rather than the C library or the loader, checked to follow a call
+ * instruction (a stack scan: no frame pointers or unwind tables needed). */
+static struct tr_loc find_caller(struct proc *p, long tid, const struct tr_loc *where)
+{
+	struct tr_loc none = { NULL, 0 };
+	uint64_t sp, pc, stack[128];
+	if (proc_syscall_sp(tid, &sp, &pc) != 0)
+		return none;
+	ssize_t n = proc_mem_read(tid, sp, stack, sizeof(stack));
+	if (n <= 0)
+		return none;
+	for (size_t i = 0; i < (size_t)n / 8; i++) {
+		uint64_t ra = stack[i];
+		const struct map_ent *m = proc_maps_find(&p->maps, ra);
+		if (!m || !m->exec || !m->path || m->path == where->module ||
+		    (ra >= p->ilo && ra < p->ihi))
+			continue;
+		const char *b = strrchr(m->path, '/');
+		b = b ? b + 1 : m->path;
+		if (strncmp(b, "libc.so", 7) == 0 || strncmp(b, "libpthread", 10) == 0)
+			continue;
+		unsigned char code[8];
+		if (ra < 8 || proc_mem_read(tid, ra - 8, code, 8) != 8)
+			continue;
+#if defined(__x86_64__)
+		int call = code[3] == 0xe8 ||                       /* call rel32 */
+			   (code[6] == 0xff && (code[7] & 0x38) == 0x10) || /* call *%reg */
+			   (code[5] == 0xff && (code[6] & 0x38) == 0x10) || /* call *d8(%reg) */
+			   (code[2] == 0xff && (code[3] & 0x38) == 0x10);   /* call *d32(..) */
+#else
+		uint32_t insn;
+		memcpy(&insn, code + 4, 4);
+		int call = (insn & 0xfc000000u) == 0x94000000u ||    /* bl */
+			   (insn & 0xfffffc1fu) == 0xd63f0000u;      /* blr */
+#endif
+		if (!call)
+			continue;
+		struct tr_loc loc = { m->path, ra - m->lo + m->off };
+		return loc;
+	}
+	return none;
+}
+
+static int id_valid(struct nstate *ns, uint64_t id)
+{
+	return ioctl(ns->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+static void handshake(struct nstate *ns, struct proc *p, const struct seccomp_notif *req)
+{
+	char line[8400];
+	size_t len = (size_t)req->data.args[2];
+	if (len < 16 || len >= sizeof(line))
+		return;
+	ssize_t got = proc_mem_read(req->pid, req->data.args[1], line, len);
+	if (got != (ssize_t)len || !id_valid(ns, req->id))
+		return;
+	int idx = trace_pledge_add(ns->run, line, len, p->pid, p->image, p->segment);
+	if (idx < 0)
+		return;
+	struct tr_pledge *pl = &ns->run->pledges[idx];
+	p->maps_dirty = 1;
+	pl->where = locate(p, pl->caller);
+	p->pending_pledge = idx;
+}
+
+static void moot_check(struct proc *p, long tid)
+{
+	if (p->moot_state != 1 || p->moot_tid != tid)
+		return;
+	char what[32];
+	snprintf(what, sizeof(what), "fd/%d", p->moot_fd);
+	if (proc_link(p->pid, what, p->moot_link, sizeof(p->moot_link)) == 0 &&
+	    strncmp(p->moot_link, "socket:", 7) == 0)
+		p->moot_state = 2;
+	else
+		p->moot_state = 0; /* the call failed: nothing was created */
+}
+
+static int moot_applies(struct proc *p, const char *kinds, const uint64_t *args)
+{
+	if (p->moot_state != 2 || !kinds || kinds[0] != 'F' || (int)args[0] != p->moot_fd)
+		return 0;
+	char what[32], link[64];
+	snprintf(what, sizeof(what), "fd/%d", p->moot_fd);
+	if (proc_link(p->pid, what, link, sizeof(link)) != 0 || strcmp(link, p->moot_link) != 0) {
+		p->moot_state = 0;
+		return 0;
+	}
+	return 1;
+}
+
+static void exec_check(struct nstate *ns, struct proc *p, long tid)
+{
+	if (!p->exec_pending || (tid != p->exec_tid && tid != p->pid))
+		return;
+	struct auxv_info now;
+	int changed = proc_auxv(p->pid, &now) == 0 &&
+		      (now.random != p->exec_auxv.random || now.execfn != p->exec_auxv.execfn ||
+		       now.entry != p->exec_auxv.entry);
+	if (changed) {
+		p->exec_pending = 0;
+		image_begin(ns, p, p->exec_path ? p->exec_path : "?", p->image);
+	} else if (tid == p->exec_tid) {
+		p->exec_pending = 0; /* the exec failed; the image goes on */
+	}
+}
+
+static void handle(struct nstate *ns, const struct seccomp_notif *req,
+		   struct seccomp_notif_resp *resp)
+{
+	long tid = req->pid, nr = req->data.nr;
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	struct trace_run *run = ns->run;
+
+	resp->id = req->id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	resp->error = 0;
+	resp->val = 0;
+
+	struct proc *p = proc_of(ns, tid);
+	if (!p)
+		return; /* gone before we could look: nothing to attribute it to */
+	if (p->image < 0) {
+		/* the tracer's own child until its exec is known to have
+		 * succeeded: the error pipe closes (O_CLOEXEC) during the exec,
+		 * before the new image can make a call */
+		if (!ns->started) {
+			struct pollfd pf = { ns->errpipe, POLLIN, 0 };
+			int avail = 0;
+			/* readable with nothing to read: EOF, the exec happened
+			 * (an error message would leave bytes in the pipe) */
+			if (poll(&pf, 1, 0) == 1 && ioctl(ns->errpipe, FIONREAD, &avail) == 0 &&
+			    avail == 0)
+				ns->started = 1;
+		}
+		if (!ns->started)
+			return;
+		run->started = 1;
+		image_begin(ns, p, ns->opt->path, -1);
+	}
+	exec_check(ns, p, tid);
+	moot_check(p, tid);
+
+	struct tr_call c = { .arch = req->data.arch, .nr = nr, .args = args,
+			     .ip = req->data.instruction_pointer, .tid = tid, .pid = p->pid,
+			     .image = p->image, .segment = p->segment };
+	if (p->loader) {
+		if (c.ip >= p->ilo && c.ip < p->ihi)
+			c.phase = p->image == 0 ? TR_STARTUP : TR_LOADER;
+		else
+			p->loader = 0;
+	}
+	if (!p->loader)
+		c.phase = TR_PROGRAM;
+
+	const char *name = scopes_syscall_name(c.arch, nr);
+	const char *kinds = c.arch == scopes_native_arch() ? decode_kinds(name) : NULL;
+	char pathbuf[2][PATH_READ_MAX], object[PATH_MAX];
+	int npaths = 0, valid = 1;
+	for (int i = 0; kinds && kinds[i] && npaths < 2; i++) {
+		if (kinds[i] != 'P')
+			continue;
+		if (proc_mem_string(tid, args[i], pathbuf[npaths], sizeof(pathbuf[npaths])) == 0)
+			c.paths[i] = pathbuf[npaths];
+		npaths++;
+	}
+	if (npaths && !id_valid(ns, req->id))
+		valid = 0; /* the task moved on (died, or a signal restarted the
+			    * call): what we read may not be what it passed */
+	if (!valid)
+		memset(c.paths, 0, sizeof(c.paths));
+	if (valid && trace_pathscoped_possible(c.arch, nr)) {
+		int pi, di, fi;
+		decode_object(name, &pi, &di, &fi);
+		object_path(tid, args, pi, di, fi, pi >= 0 ? c.paths[pi] : NULL, object,
+			    sizeof(object));
+		if (object[0])
+			c.object = object;
+	}
+	if (moot_applies(p, kinds, args) && nr != ns->nr_close) {
+		c.moot = p->moot_under;
+		c.moot_why = p->moot_why;
+	}
+	if (run->timeline) {
+		c.where = locate(p, c.ip);
+		c.caller = find_caller(p, tid, &c.where);
+	}
+
+	enum scopes_class cls = trace_call(run, &c);
+	if (cls == SCOPES_CLASS_ENOSYS) {
+		/* what every pledge answers: take the program down its
+		 * fallback path now, so we see the call it falls back to */
+		resp->flags = 0;
+		resp->error = -ENOSYS;
+	}
+
+	/* what this call changes for the calls after it */
+	if (nr == ns->nr_write && ns->opt->trace_fd >= 0 && (int)args[0] == ns->opt->trace_fd)
+		handshake(ns, p, req);
+	else if (nr == ns->nr_seccomp && args[0] == SECCOMP_SET_MODE_FILTER &&
+		 p->pending_pledge >= 0) {
+		run->pledges[p->pending_pledge].installed = 1;
+		p->segment = p->pending_pledge + 1;
+		p->pending_pledge = -1;
+	} else if ((nr == ns->nr_execve || nr == ns->nr_execveat) && valid) {
+		free(p->exec_path);
+		int pi = nr == ns->nr_execve ? 0 : 1;
+		p->exec_path = c.paths[pi] ? strdup(c.paths[pi]) : NULL;
+		p->exec_tid = tid;
+		p->exec_pending = proc_auxv(p->pid, &p->exec_auxv) == 0;
+	} else if (nr == ns->nr_close && p->moot_state && (int)args[0] == p->moot_fd) {
+		p->moot_state = 0;
+	} else if (nr == ns->nr_mmap || nr == ns->nr_munmap || nr == ns->nr_mprotect ||
+		   nr == ns->nr_mremap) {
+		p->maps_dirty = 1;
+	} else if (nr == ns->nr_exit_group) {
+		proc_forget(ns, p);
+		return;
+	}
+	scopes_set_t under;
+	const char *why;
+	if (trace_fail_row(c.arch, nr, args, p->pid, &under, &why)) {
+		/* the descriptor it creates is the lowest free one */
+		p->moot_fd = proc_lowest_free_fd(p->pid);
+		p->moot_state = p->moot_fd >= 0 ? 1 : 0;
+		p->moot_tid = tid;
+		p->moot_under = under;
+		p->moot_why = why;
+	}
+}
+
+/* ------------------------------------------------------------ the loop */
+
+static void build_filter(struct nstate *ns, struct sock_filter *f, unsigned *n, int sock)
+{
+	uint32_t arch = scopes_native_arch();
+	long sendmsg_nr = scopes_syscall_number(arch, "sendmsg");
+	unsigned k = 0;
+	(void)ns;
+#define S(code, jt, jf, kk) (f[k++] = (struct sock_filter){ (code), (jt), (jf), (kk) })
+	S(BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
+	S(BPF_JMP | BPF_JEQ | BPF_K, 0, 7, arch);
+	S(BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
+	S(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, (uint32_t)sendmsg_nr);
+	S(BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, args[0]));
+	S(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, (uint32_t)sock);
+	S(BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, args[2]) + 4);
+	S(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, (uint32_t)SPAWN_MAGIC_HI);
+	S(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+	S(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+	S(BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, args[2]));
+	S(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, MSG_NOSIGNAL);
+	S(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	S(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+#undef S
+	*n = k;
+}
+
+static int recv_listener(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return -1;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+static void drain(int fd)
+{
+	char buf[4096];
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void report_spawn_error(const struct tr_options *opt, int stage, int err)
+{
+	if (stage == SPAWN_STAGE_EXEC)
+		fprintf(stderr, "scopes-trace: cannot run %s: %s\n", opt->argv[0], strerror(err));
+	else if (stage == SPAWN_STAGE_FILTER)
+		fprintf(stderr, "scopes-trace: cannot install the seccomp filter: %s\n",
+			strerror(err));
+	else
+		fprintf(stderr, "scopes-trace: cannot prepare the child: %s\n", strerror(err));
+}
+
+int notify_run(struct trace_run *run, const struct tr_options *opt)
+{
+	struct nstate ns = { .run = run, .opt = opt, .listener = -1 };
+	struct sock_filter insns[32];
+	unsigned ninsns;
+	int sv[2];
+	uint32_t arch = scopes_native_arch();
+
+	run->backend = "notify";
+	ns.nr_write = scopes_syscall_number(arch, "write");
+	ns.nr_seccomp = scopes_syscall_number(arch, "seccomp");
+	ns.nr_execve = scopes_syscall_number(arch, "execve");
+	ns.nr_execveat = scopes_syscall_number(arch, "execveat");
+	ns.nr_close = scopes_syscall_number(arch, "close");
+	ns.nr_exit_group = scopes_syscall_number(arch, "exit_group");
+	ns.nr_mmap = scopes_syscall_number(arch, "mmap");
+	ns.nr_munmap = scopes_syscall_number(arch, "munmap");
+	ns.nr_mprotect = scopes_syscall_number(arch, "mprotect");
+	ns.nr_mremap = scopes_syscall_number(arch, "mremap");
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		perror("scopes-trace: socketpair");
+		return -1;
+	}
+	build_filter(&ns, insns, &ninsns, sv[1]);
+	struct spawn sp = { .opt = opt,
+			    .prog = { (unsigned short)ninsns, insns },
+			    .seccomp_flags = SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			    .send_sock = sv[1],
+			    .send_magic = SPAWN_MAGIC_HI << 32 | MSG_NOSIGNAL };
+	/* 5.19+: a signal to the program while we look at its call does not
+	 * restart the call (which would notify it twice, doubling a count) */
+	if (kernel_at_least(5, 19))
+		sp.seccomp_flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+
+	ns.child = spawn_child(&sp, &ns.errpipe);
+	if (ns.child < 0) {
+		perror("scopes-trace: fork");
+		return -1;
+	}
+	close(sv[1]);
+	if (opt->trace_fd >= 0)
+		close(opt->trace_fd);
+	/* wait for the listener, or for the child to fail before sending it */
+	struct pollfd pf[2] = { { sv[0], POLLIN, 0 }, { ns.errpipe, POLLIN, 0 } };
+	while (poll(pf, 2, -1) < 0 && errno == EINTR)
+		;
+	if (pf[0].revents & POLLIN)
+		ns.listener = recv_listener(sv[0]);
+	close(sv[0]);
+	if (ns.listener < 0) {
+		int stage = 0, err = spawn_result(ns.errpipe, &stage);
+		spawn_reap(run, ns.child);
+		report_spawn_error(opt, stage, err);
+		close(ns.errpipe);
+		return -1;
+	}
+	unsigned long long sync = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync); /* 6.6+: faster, optional */
+
+	struct seccomp_notif_sizes sizes;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
+		sizes.seccomp_notif = sizeof(struct seccomp_notif);
+		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	}
+	size_t rsz = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif
+									 : sizeof(struct seccomp_notif);
+	size_t wsz = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
+			     ? sizes.seccomp_notif_resp
+			     : sizeof(struct seccomp_notif_resp);
+	struct seccomp_notif *req = malloc(rsz);
+	struct seccomp_notif_resp *resp = malloc(wsz);
+	int pidfd = (int)syscall(SYS_pidfd_open, ns.child, 0);
+	struct proc *root = proc_new(&ns, ns.child, NULL);
+	if (!req || !resp || !root) {
+		fprintf(stderr, "scopes-trace: out of memory\n");
+		kill(ns.child, SIGKILL);
+		spawn_reap(run, ns.child);
+		return -1;
+	}
+	run->processes = 1;
+	tmap_put(&ns, ns.child, root);
+	run->threads = 1;
+
+	int reaped = 0, forwarded = 0;
+	for (;;) {
+		if (got_signal && !forwarded && !reaped) {
+			/* the terminal's signals reach the program directly;
+			 * pass on the ones sent to us alone */
+			if (got_signal == SIGTERM || got_signal == SIGHUP)
+				kill(ns.child, got_signal);
+			forwarded = 1;
+		}
+		struct pollfd fds[3] = { { ns.listener, POLLIN, 0 },
+					 { pidfd, reaped ? 0 : POLLIN, 0 },
+					 { opt->trace_rd, POLLIN, 0 } };
+		int r = poll(fds, 3, pidfd < 0 && !reaped ? 100 : -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("scopes-trace: poll");
+			break;
+		}
+		if (fds[2].revents & (POLLIN | POLLHUP))
+			drain(opt->trace_rd);
+		siginfo_t si = { 0 };
+		if (!reaped && (pidfd < 0 ? waitid(P_PID, (id_t)ns.child, &si,
+						   WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid
+					  : (fds[1].revents & POLLIN))) {
+			spawn_reap(run, ns.child);
+			reaped = 1;
+			if (!ns.started) {
+				int stage = 0, err = spawn_result(ns.errpipe, &stage);
+				if (err) {
+					run->exec_errno = err;
+					report_spawn_error(opt, stage, err);
+				} else {
+					ns.started = 1;
+				}
+			}
+		}
+		if (fds[0].revents & POLLIN) {
+			memset(req, 0, rsz);
+			if (ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
+				continue; /* ENOENT: the task died meanwhile */
+			handle(&ns, req, resp);
+			/* ENOENT: the task was killed while we looked */
+			ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+			continue;
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR)) {
+			if (reaped)
+				break;
+			/* no task uses the filter, our child is only a zombie
+			 * not yet noticed: reap it now */
+			spawn_reap(run, ns.child);
+			reaped = 1;
+			break;
+		}
+	}
+	if (!ns.started && !run->exec_errno) {
+		int stage = 0, err = spawn_result(ns.errpipe, &stage);
+		if (err) {
+			run->exec_errno = err;
+			report_spawn_error(opt, stage, err);
+		}
+	}
+	if (opt->trace_rd >= 0)
+		drain(opt->trace_rd);
+	close(ns.listener);
+	close(ns.errpipe);
+	if (pidfd >= 0)
+		close(pidfd);
+	free(req);
+	free(resp);
+	while (ns.nprocs)
+		proc_forget(&ns, ns.procs[0]);
+	free(ns.procs);
+	free(ns.threads);
+	return 0;
+}

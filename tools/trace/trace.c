@@ -1,0 +1,690 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The analysis: from observed calls to requirements (what the promise table
+ * says would allow each), classes of calls, and the minimal promise sets.
+ *
+ * Policy decided here, each rule with its reason:
+ *  - A path-scoped alternative (dns, getpw, tmppath, ps, vminfo, tty) counts
+ *    only when the path the call acts on is under that promise's paths, and
+ *    only when Landlock can enforce it (without Landlock those promises grant
+ *    nothing, PROMISES.md "fail closed"). Unknown path: it does not count.
+ *  - An incidental alternative (exec's grant of what a loader needs) counts
+ *    for loader calls only; for the program's own calls the promise whose
+ *    purpose it is gets suggested (the table: "suggest it last").
+ *  - Audit records carry no arguments: a call whose promise depends on them
+ *    is ambiguous; the cover may use any of its non-path-scoped alternatives
+ *    (the least privileged one wins), and the report lists it with all its
+ *    candidates, never as a certainty.
+ *  - A call the table answers with an error under some promises (FAIL row:
+ *    glibc's nscd probe under getpw/dns) is allowed by those promises as far
+ *    as the program is concerned; so are the calls on the descriptor it
+ *    would not have created (the backend marks them moot).
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "elfinfo.h"
+#include "trace.h"
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fprintf(stderr, "scopes-trace: out of memory\n");
+		exit(125);
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d) {
+		fprintf(stderr, "scopes-trace: out of memory\n");
+		exit(125);
+	}
+	return d;
+}
+
+#define GROW(arr, n, cap)                                                          \
+	do {                                                                       \
+		if ((n) == (cap)) {                                                \
+			(cap) = (cap) ? (cap) * 2 : 16;                            \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));           \
+		}                                                                  \
+	} while (0)
+
+void trace_run_init(struct trace_run *run, char *const *argv)
+{
+	memset(run, 0, sizeof(*run));
+	run->argv = argv;
+	run->complete = 1;
+	run->exact = 1;
+}
+
+void trace_run_free(struct trace_run *run)
+{
+	for (size_t i = 0; i < run->nimages; i++) {
+		free(run->images[i].path);
+		free(run->images[i].exe);
+		free(run->images[i].interp);
+	}
+	free(run->images);
+	for (size_t i = 0; i < run->npledges; i++) {
+		free(run->pledges[i].promises);
+		free(run->pledges[i].execpromises);
+	}
+	free(run->pledges);
+	for (size_t i = 0; i < run->nclasses; i++) {
+		for (int k = 0; k < run->classes[i].nexamples; k++)
+			free(run->classes[i].examples[k]);
+		free(run->classes[i].last_example);
+	}
+	free(run->classes);
+	free(run->hash);
+	for (int i = 0; i < run->nnotes; i++)
+		free(run->notes[i]);
+	free(run->steps);
+	free(run->verify_tail);
+	free(run->verify_cmd);
+}
+
+int trace_image_add(struct trace_run *run, const char *path, const char *exe, const char *interp,
+		    int parent, long pid)
+{
+	GROW(run->images, run->nimages, run->cimages);
+	struct tr_image *im = &run->images[run->nimages];
+	*im = (struct tr_image){ xstrdup(path), xstrdup(exe), xstrdup(interp), parent, pid, 0 };
+	if (run->nimages > 0)
+		run->exec_images = 1;
+	return (int)run->nimages++;
+}
+
+void trace_note(struct trace_run *run, int incomplete, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (incomplete) {
+		run->complete = 0;
+		run->incomplete_notes++;
+	}
+	for (int i = 0; i < run->nnotes; i++)
+		if (strcmp(run->notes[i], buf) == 0)
+			return;
+	if (run->nnotes < TR_MAX_NOTES)
+		run->notes[run->nnotes++] = xstrdup(buf);
+}
+
+int trace_pledge_add(struct trace_run *run, const char *line, size_t len, long pid, int image,
+		     int prev_segment)
+{
+	static const char tag[] = "scopes-pledge\t";
+	char buf[8300];
+
+	if (len < sizeof(tag) - 1 || memcmp(line, tag, sizeof(tag) - 1) != 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, line + sizeof(tag) - 1, len - (sizeof(tag) - 1));
+	buf[len - (sizeof(tag) - 1)] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	char *f[3];
+	char *p = buf;
+	for (int i = 0; i < 3; i++) {
+		f[i] = p;
+		char *t = strchr(p, '\t');
+		if (!t && i < 2)
+			return -1;
+		if (t) {
+			*t = '\0';
+			p = t + 1;
+		}
+	}
+	GROW(run->pledges, run->npledges, run->cpledges);
+	struct tr_pledge *pl = &run->pledges[run->npledges];
+	memset(pl, 0, sizeof(*pl));
+	pl->promises = strcmp(f[0], "(null)") ? xstrdup(f[0]) : NULL;
+	pl->execpromises = strcmp(f[1], "(null)") ? xstrdup(f[1]) : NULL;
+	pl->parsed = pl->promises && scopes_promises_parse(pl->promises, &pl->set) == 0;
+	pl->caller = strtoull(f[2], NULL, 16);
+	pl->pid = pid;
+	pl->image = image;
+	pl->prev = prev_segment;
+	return (int)run->npledges++;
+}
+
+/* ------------------------------------------------------ classification */
+
+scopes_set_t trace_broad_set(void)
+{
+	scopes_set_t b = 0;
+	for (int i = 0; i < scopes_promise_count(); i++)
+		if (!(scopes_promise_flags(i) & SCOPES_PROMISE_PATHSCOPED))
+			b |= 1ULL << i;
+	return b;
+}
+
+/* Is path equal to root or beneath it? Both absolute and resolved. */
+static int path_under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The promise's paths with symbolic links resolved (Landlock rules are on
+ * the files the paths resolve to), computed once. */
+static const char *promise_path_real(int idx, int k, const char *path)
+{
+	static char *real[64][8];
+	if (idx < 0 || idx >= 64 || k < 0 || k >= 8)
+		return path;
+	if (!real[idx][k]) {
+		char *r = realpath(path, NULL);
+		real[idx][k] = r ? r : xstrdup(path);
+	}
+	return real[idx][k];
+}
+
+static int object_in_promise(int idx, const char *object)
+{
+	const char *const *paths = scopes_promise_paths(idx);
+	for (int k = 0; paths && paths[k]; k++)
+		if (path_under(object, paths[k]) || path_under(object, promise_path_real(idx, k, paths[k])))
+			return 1;
+	return 0;
+}
+
+/* Every path-scoped promise of set covers object. */
+static int pathscoped_ok(scopes_set_t set, const char *object)
+{
+	if (!object)
+		return 0;
+	for (int i = 0; i < scopes_promise_count(); i++)
+		if ((set & (1ULL << i)) && (scopes_promise_flags(i) & SCOPES_PROMISE_PATHSCOPED) &&
+		    !object_in_promise(i, object))
+			return 0;
+	return 1;
+}
+
+static void req_add(struct cover_req *r, scopes_set_t set, unsigned flags)
+{
+	for (int i = 0; i < r->n; i++) {
+		if ((r->alt[i] & set) == r->alt[i]) { /* a subset is there already */
+			if (r->alt[i] == set) /* the same set: the stronger claim wins */
+				r->flags[i] &= flags;
+			return;
+		}
+	}
+	int w = 0;
+	for (int i = 0; i < r->n; i++) /* drop supersets of the new one */
+		if ((set & r->alt[i]) != set) {
+			r->alt[w] = r->alt[i];
+			r->flags[w++] = r->flags[i];
+		}
+	r->n = w;
+	if (r->n < COVER_MAX_ALTS) {
+		r->alt[r->n] = set;
+		r->flags[r->n++] = flags;
+	}
+}
+
+int trace_fail_row(uint32_t arch, long nr, const uint64_t args[6], long pid, scopes_set_t *under,
+		   const char **why)
+{
+	const char *name = scopes_syscall_name(arch, nr);
+	if (!name || !args)
+		return 0;
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		if (r->kind != SCOPES_ROW_FAIL || strcmp(r->syscall, name) != 0)
+			continue;
+		int match = 1;
+		for (unsigned c = 0; c < r->ncond && match; c++) {
+			uint64_t want = r->cond[c].value;
+			if (want == SCOPES_VALUE_SELF_PID)
+				want = (uint64_t)pid;
+			match = (args[r->cond[c].arg] & r->cond[c].mask) == want;
+		}
+		if (match) {
+			*under = r->any;
+			*why = r->note;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+struct classified {
+	enum scopes_class cls;
+	const char *reason, *note, *fail_note;
+	struct cover_req req, cand;
+	int argdep, fails;
+};
+
+static void classify(const struct trace_run *run, const struct tr_call *c, struct classified *k)
+{
+	struct scopes_verdict v;
+
+	memset(k, 0, sizeof(*k));
+	scopes_query(c->arch, c->nr, c->args, &v);
+	k->cls = v.cls;
+	k->reason = v.reason;
+	if (v.cls != SCOPES_CLASS_PROMISE)
+		return;
+	for (int i = 0; i < v.n; i++) {
+		const struct scopes_alt *a = &v.alt[i];
+		unsigned f = a->flags & SCOPES_ALT_INCIDENTAL ? COVER_ALT_INCIDENTAL : 0;
+		if (a->flags & SCOPES_ALT_ARGS_UNKNOWN) {
+			f |= COVER_ALT_ARGDEP;
+			k->argdep = 1;
+		}
+		req_add(&k->cand, a->set, f);
+		if (a->flags & SCOPES_ALT_PATHSCOPED) {
+			/* only where Landlock enforces it, and the path is known
+			 * to be one of the promise's */
+			if (!run->landlock || !c->args || !pathscoped_ok(a->set, c->object))
+				continue;
+		}
+		if (!k->note)
+			k->note = a->note;
+		req_add(&k->req, a->set, f);
+	}
+	if (c->phase == TR_PROGRAM) {
+		int primary = 0;
+		for (int i = 0; i < k->req.n; i++)
+			primary |= !(k->req.flags[i] & COVER_ALT_INCIDENTAL);
+		if (primary) {
+			int w = 0;
+			for (int i = 0; i < k->req.n; i++)
+				if (!(k->req.flags[i] & COVER_ALT_INCIDENTAL)) {
+					k->req.alt[w] = k->req.alt[i];
+					k->req.flags[w++] = k->req.flags[i];
+				}
+			k->req.n = w;
+		}
+	}
+	scopes_set_t under = 0;
+	const char *why = NULL;
+	if (trace_fail_row(c->arch, c->nr, c->args, c->pid, &under, &why)) {
+		k->fails = 1;
+		k->fail_note = why;
+	} else if (c->moot) {
+		under = c->moot;
+		k->fails = 1;
+		k->fail_note = c->moot_why;
+	}
+	for (int b = 0; b < scopes_promise_count(); b++) {
+		if (!(under & (1ULL << b)))
+			continue;
+		/* a path-scoped promise answers with the error only where it is
+		 * enforced at all */
+		if ((scopes_promise_flags(b) & SCOPES_PROMISE_PATHSCOPED) && !run->landlock)
+			continue;
+		req_add(&k->req, 1ULL << b, 0);
+		req_add(&k->cand, 1ULL << b, 0);
+	}
+	if (k->req.n == 0) {
+		k->cls = SCOPES_CLASS_NEVER;
+		k->reason = v.n == 0 ? (v.reason ? v.reason : "no promise allows it with these arguments")
+				     : "only path-scoped promises allow it, and not for this path";
+	}
+}
+
+/* ------------------------------------------------------------- classes */
+
+static uint64_t class_hash(const struct tr_call *c, const struct classified *k)
+{
+	uint64_t h = 1469598103934665603ull;
+#define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211ull)
+	MIX(c->arch);
+	MIX(c->nr);
+	MIX(c->image);
+	MIX(c->phase);
+	MIX(c->segment);
+	MIX(k->cls);
+	MIX(k->argdep);
+	MIX(k->fails);
+	MIX(k->req.n);
+	for (int i = 0; i < k->req.n; i++) {
+		MIX(k->req.alt[i]);
+		MIX(k->req.flags[i]);
+	}
+#undef MIX
+	return h;
+}
+
+static int class_equal(const struct tr_class *x, const struct tr_call *c, const struct classified *k)
+{
+	if (x->arch != c->arch || x->nr != c->nr || x->image != c->image || x->phase != c->phase ||
+	    x->segment != c->segment || x->cls != k->cls || x->argdep != k->argdep ||
+	    x->fails != k->fails || x->req.n != k->req.n)
+		return 0;
+	for (int i = 0; i < k->req.n; i++)
+		if (x->req.alt[i] != k->req.alt[i] || x->req.flags[i] != k->req.flags[i])
+			return 0;
+	return 1;
+}
+
+static void rehash(struct trace_run *run)
+{
+	size_t size = run->hash_size ? run->hash_size * 2 : 1024;
+	free(run->hash);
+	run->hash = xrealloc(NULL, size * sizeof(*run->hash));
+	memset(run->hash, 0, size * sizeof(*run->hash));
+	run->hash_size = size;
+	for (size_t i = 0; i < run->nclasses; i++) {
+		const struct tr_class *x = &run->classes[i];
+		struct tr_call c = { .arch = x->arch, .nr = x->nr, .image = x->image,
+				     .phase = x->phase, .segment = x->segment };
+		struct classified k = { .cls = x->cls, .argdep = x->argdep,
+					.fails = x->fails, .req = x->req };
+		size_t h = (size_t)class_hash(&c, &k) % size;
+		while (run->hash[h])
+			h = (h + 1) % size;
+		run->hash[h] = i + 1;
+	}
+}
+
+static struct tr_class *class_for(struct trace_run *run, const struct tr_call *c,
+				  const struct classified *k)
+{
+	if (run->nclasses * 2 >= run->hash_size)
+		rehash(run);
+	size_t h = (size_t)class_hash(c, k) % run->hash_size;
+	while (run->hash[h]) {
+		struct tr_class *x = &run->classes[run->hash[h] - 1];
+		if (class_equal(x, c, k))
+			return x;
+		h = (h + 1) % run->hash_size;
+	}
+	GROW(run->classes, run->nclasses, run->cclasses);
+	struct tr_class *x = &run->classes[run->nclasses];
+	memset(x, 0, sizeof(*x));
+	x->arch = c->arch;
+	x->nr = c->nr;
+	x->name = scopes_syscall_name(c->arch, c->nr);
+	x->image = c->image;
+	x->phase = c->phase;
+	x->segment = c->segment;
+	x->cls = k->cls;
+	x->reason = k->reason;
+	x->note = k->note;
+	x->req = k->req;
+	x->cand = k->cand;
+	x->argdep = k->argdep;
+	x->fails = k->fails;
+	x->fail_note = k->fail_note;
+	x->first_seq = run->seq;
+	x->chosen = -1;
+	run->hash[h] = ++run->nclasses;
+	return x;
+}
+
+int trace_pathscoped_possible(uint32_t arch, long nr)
+{
+	static signed char known[1024]; /* 0 unknown, 1 no, 2 yes (native arch) */
+	if (arch != scopes_native_arch() || nr < 0 || nr >= 1024)
+		return 0;
+	if (!known[nr]) {
+		struct scopes_verdict v;
+		int yes = 0;
+		scopes_query(arch, nr, NULL, &v);
+		for (int i = 0; i < v.n; i++)
+			yes |= (v.alt[i].flags & SCOPES_ALT_PATHSCOPED) != 0;
+		known[nr] = (signed char)(yes ? 2 : 1);
+	}
+	return known[nr] == 2;
+}
+
+enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
+{
+	struct classified k;
+	char ex[512], nm[48];
+
+	run->seq++;
+	run->calls++;
+	if (c->image >= 0 && (size_t)c->image < run->nimages)
+		run->images[c->image].calls++;
+	classify(run, c, &k);
+	struct tr_class *x = class_for(run, c, &k);
+	x->count++;
+	x->last_seq = run->seq;
+	const char *name = x->name;
+	if (!name) {
+		snprintf(nm, sizeof(nm), "syscall_%ld", c->nr);
+		name = nm;
+	}
+	int want_example = x->nexamples < TR_EXAMPLES || run->timeline;
+	if (want_example) {
+		decode_call(ex, sizeof(ex), name, c->args, c->paths);
+		int dup = 0;
+		for (int i = 0; i < x->nexamples; i++)
+			dup |= strcmp(x->examples[i], ex) == 0;
+		if (!dup && x->nexamples < TR_EXAMPLES)
+			x->examples[x->nexamples++] = xstrdup(ex);
+		if (run->timeline) {
+			free(x->last_example);
+			x->last_example = xstrdup(ex);
+		}
+	}
+	x->last_where = c->where;
+	x->last_caller = c->caller;
+	return k.cls;
+}
+
+/* -------------------------------------------------------------- finish */
+
+static int class_in_program(const struct tr_class *x)
+{
+	return x->phase != TR_STARTUP;
+}
+
+static int class_has_req(const struct tr_class *x)
+{
+	return x->cls == SCOPES_CLASS_PROMISE && x->req.n > 0;
+}
+
+typedef int (*class_pred)(const struct trace_run *, const struct tr_class *, const void *);
+
+/* Cover the requirements of the classes pred selects, beyond base. */
+static scopes_set_t cover_classes(struct trace_run *run, class_pred pred, const void *arg,
+				  scopes_set_t base)
+{
+	struct cover_req *reqs = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < run->nclasses; i++) {
+		const struct tr_class *x = &run->classes[i];
+		if (!class_has_req(x) || !pred(run, x, arg))
+			continue;
+		int dup = 0; /* many classes share one requirement */
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = reqs[k].n == x->req.n &&
+			      memcmp(reqs[k].alt, x->req.alt, sizeof(scopes_set_t) * (size_t)x->req.n) == 0 &&
+			      memcmp(reqs[k].flags, x->req.flags, sizeof(unsigned) * (size_t)x->req.n) == 0;
+		if (dup)
+			continue;
+		GROW(reqs, n, cap);
+		reqs[n++] = x->req;
+	}
+	struct cover_result res;
+	cover_solve(reqs, n, base, trace_broad_set(), 0, &res);
+	if (!res.exact)
+		run->exact = 0;
+	free(reqs);
+	return res.set;
+}
+
+static int pred_program(const struct trace_run *run, const struct tr_class *x, const void *arg)
+{
+	(void)run;
+	(void)arg;
+	return class_in_program(x);
+}
+
+static int pred_startup(const struct trace_run *run, const struct tr_class *x, const void *arg)
+{
+	(void)run;
+	(void)arg;
+	return x->phase == TR_STARTUP;
+}
+
+/* What exec'd images need once running: their own code, and the loaders of
+ * images they exec in turn (those run under execpromises too). */
+static int pred_exec(const struct trace_run *run, const struct tr_class *x, const void *arg)
+{
+	(void)arg;
+	if (x->image <= 0 || (size_t)x->image >= run->nimages)
+		return 0;
+	if (x->phase == TR_PROGRAM)
+		return 1;
+	return x->phase == TR_LOADER && run->images[x->image].parent > 0;
+}
+
+/* Is segment seg, or one it leads to, the class's segment? */
+static int segment_within(const struct trace_run *run, int class_seg, int seg)
+{
+	for (int s = class_seg, guard = 0; s > 0 && guard < 1000; guard++) {
+		if (s == seg)
+			return 1;
+		s = run->pledges[s - 1].prev;
+	}
+	return 0;
+}
+
+static int pred_segment_from(const struct trace_run *run, const struct tr_class *x, const void *arg)
+{
+	return class_in_program(x) && segment_within(run, x->segment, *(const int *)arg);
+}
+
+struct missing_arg {
+	int seg;
+	scopes_set_t declared;
+};
+
+static int pred_missing(const struct trace_run *run, const struct tr_class *x, const void *arg)
+{
+	const struct missing_arg *m = arg;
+	(void)run;
+	return class_in_program(x) && x->segment == m->seg &&
+	       cover_satisfied_by(&x->req, m->declared) < 0;
+}
+
+static int pred_since(const struct trace_run *run, const struct tr_class *x, const void *arg)
+{
+	(void)run;
+	return class_in_program(x) && x->last_seq > *(const uint64_t *)arg;
+}
+
+static int by_last_seq(const void *a, const void *b)
+{
+	const struct tr_class *x = *(const struct tr_class *const *)a;
+	const struct tr_class *y = *(const struct tr_class *const *)b;
+	return x->last_seq < y->last_seq ? -1 : x->last_seq > y->last_seq;
+}
+
+static void timeline(struct trace_run *run)
+{
+	const struct tr_class **order = xrealloc(NULL, run->nclasses * sizeof(*order));
+	size_t n = 0;
+	for (size_t i = 0; i < run->nclasses; i++)
+		if (class_has_req(&run->classes[i]) && class_in_program(&run->classes[i]))
+			order[n++] = &run->classes[i];
+	qsort(order, n, sizeof(*order), by_last_seq);
+	scopes_set_t prev = run->promises;
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* several classes may end at the same call; take the last */
+		if (i + 1 < n && order[i + 1]->last_seq == order[i]->last_seq)
+			continue;
+		uint64_t since = order[i]->last_seq;
+		scopes_set_t need = cover_classes(run, pred_since, &since, 0);
+		if (need == prev)
+			continue;
+		GROW(run->steps, run->nsteps, cap);
+		run->steps[run->nsteps++] = (struct tr_step){ order[i], need };
+		prev = need;
+	}
+	free(order);
+}
+
+void trace_finish(struct trace_run *run)
+{
+	run->promises = cover_classes(run, pred_program, NULL, 0);
+	run->startup = cover_classes(run, pred_startup, NULL, run->promises);
+	if (run->exec_images)
+		run->execpromises = cover_classes(run, pred_exec, NULL, 0);
+	for (size_t p = 0; p < run->npledges; p++) {
+		struct tr_pledge *pl = &run->pledges[p];
+		int seg = (int)p + 1;
+		if (!pl->installed || !pl->parsed)
+			continue;
+		struct missing_arg m = { seg, pl->set };
+		pl->needed_beyond = cover_classes(run, pred_missing, &m, pl->set);
+		pl->suggested = cover_classes(run, pred_segment_from, &seg, 0);
+	}
+	/* which alternative each class is credited to */
+	for (size_t i = 0; i < run->nclasses; i++) {
+		struct tr_class *x = &run->classes[i];
+		if (!class_has_req(x))
+			continue;
+		scopes_set_t held = x->phase == TR_STARTUP ? run->promises | run->startup
+							    : run->promises;
+		x->chosen = cover_satisfied_by(&x->req, held);
+		/* ambiguous: what was chosen allows it only for some arguments,
+		 * and none of what is held allows it for all */
+		int sure = 0;
+		for (int a = 0; a < x->req.n; a++)
+			sure |= (x->req.alt[a] & held) == x->req.alt[a] &&
+				!(x->req.flags[a] & COVER_ALT_ARGDEP);
+		x->ambiguous = x->argdep && !sure;
+	}
+	if (run->timeline)
+		timeline(run);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+char *trace_set_str(scopes_set_t set, char *buf, size_t size)
+{
+	scopes_promises_format(set, buf, size);
+	return buf;
+}
+
+char *trace_loc_str(const struct tr_loc *loc, char *buf, size_t size)
+{
+	if (!loc->module) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	const char *base = strrchr(loc->module, '/');
+	base = base ? base + 1 : loc->module;
+	/* shown as the link-time address, what addr2line -e MODULE takes */
+	struct elf_file *ef = elf_get(loc->module);
+	uint64_t off = 0, at = loc->off;
+	const char *fn = NULL;
+	if (ef) {
+		uint64_t va = elf_offset_to_vaddr(ef, loc->off);
+		if (va) {
+			at = va;
+			fn = elf_symbol(ef, va, &off);
+		}
+	}
+	if (fn)
+		snprintf(buf, size, "%s+%#llx (%s+%#llx)", base, (unsigned long long)at, fn,
+			 (unsigned long long)off);
+	else
+		snprintf(buf, size, "%s+%#llx", base, (unsigned long long)at);
+	return buf;
+}

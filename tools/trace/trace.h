@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scopes-trace's model: what the backends observed (images, pledge points,
+ * calls aggregated into classes) and what the analysis concludes from it
+ * (the minimal promise sets, evidence, timeline).
+ *
+ * A backend feeds calls with trace_call(); the classification of every call
+ * comes only from scopes_query() and the table's rows (<scopes/table.h>).
+ * trace_finish() then computes the covers; the report reads the struct.
+ */
+#ifndef SCOPES_TRACE_TRACE_H
+#define SCOPES_TRACE_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <scopes/table.h>
+
+#include "cover.h"
+
+/* When in the life of an image a call was made. */
+enum tr_phase {
+	TR_STARTUP, /* the first image's dynamic loader, before its code ran */
+	TR_LOADER,  /* the loader of an image the program exec'd */
+	TR_PROGRAM, /* everything else: main and what it calls */
+};
+
+/* A code location: module (interned path, NULL if unknown) + file offset. */
+struct tr_loc {
+	const char *module;
+	uint64_t off;
+};
+
+/* One observed system call, as a backend hands it over. */
+struct tr_call {
+	uint32_t arch;
+	long nr;
+	const uint64_t *args;   /* NULL: not known (audit records) */
+	uint64_t ip;
+	long tid, pid;          /* pid: the thread group */
+	int image;              /* index into run->images */
+	enum tr_phase phase;
+	int segment;            /* 0 before any pledge, else pledge index + 1 */
+	const char *paths[6];   /* strings read for path arguments */
+	const char *object;     /* absolute, resolved path the call acts on */
+	scopes_set_t moot;      /* promises under which this call never happens:
+				 * it uses a descriptor that a call the table
+				 * answers with an error (FAIL row) would not
+				 * have created under them */
+	const char *moot_why;
+	struct tr_loc where;    /* --timeline: the call's instruction */
+	struct tr_loc caller;   /* --timeline: first return address in the program */
+};
+
+struct tr_image {
+	char *path;   /* as given to execve */
+	char *exe;    /* the binary that ran (/proc/PID/exe, audit exe=) */
+	char *interp; /* its program interpreter, NULL if static */
+	int parent;   /* the image that exec'd it, -1 for the first */
+	long pid;
+	unsigned long calls;
+};
+
+struct tr_pledge {
+	char *promises;      /* as written; NULL for "(null)" */
+	char *execpromises;
+	scopes_set_t set;    /* promises parsed (valid if parsed) */
+	int parsed;
+	uint64_t caller;     /* return address in the program */
+	struct tr_loc where; /* caller resolved */
+	long pid;
+	int image;
+	int prev;            /* the segment the process was in before */
+	int installed;       /* a filter load followed: the segment began */
+	/* trace_finish: */
+	scopes_set_t needed_beyond; /* what the run needed after it, not granted */
+	scopes_set_t suggested;     /* what would have sufficed from here on */
+};
+
+#define TR_EXAMPLES 3
+
+/* Calls with the same requirement, in the same image, phase and segment. */
+struct tr_class {
+	uint32_t arch;
+	long nr;
+	const char *name;
+	int image;
+	enum tr_phase phase;
+	int segment;
+	enum scopes_class cls;
+	const char *reason;       /* unpledgeable, ENOSYS, always */
+	const char *note;         /* the table's note on the chosen rule */
+	struct cover_req req;     /* the alternatives the cover may use */
+	struct cover_req cand;    /* every alternative (shown in evidence) */
+	int argdep;               /* some alternative depends on arguments not seen */
+	int ambiguous;            /* trace_finish: argdep, and what is held allows
+				   * it only for some arguments */
+	int fails;                /* a FAIL row: answered with an error under req alts */
+	const char *fail_note;
+	unsigned long count;
+	uint64_t first_seq, last_seq;
+	char *examples[TR_EXAMPLES];
+	int nexamples;
+	char *last_example;
+	struct tr_loc last_where, last_caller;
+	/* trace_finish: */
+	int chosen;               /* index into req.alt of the alternative used, -1 */
+};
+
+struct tr_step {                  /* --timeline */
+	const struct tr_class *after; /* the class whose last call ends the step */
+	scopes_set_t need;            /* needed from then to the end */
+};
+
+#define TR_MAX_NOTES 16
+
+struct trace_run {
+	/* settings */
+	int timeline;
+	int landlock;             /* path-scoped promises can be enforced */
+	const char *backend;      /* "notify" or "log" */
+	const char *source;       /* log: "netlink-daemon", "netlink-multicast", "kmsg" */
+	char *const *argv;
+
+	/* what was seen */
+	struct tr_image *images;
+	size_t nimages, cimages;
+	struct tr_pledge *pledges;
+	size_t npledges, cpledges;
+	struct tr_class *classes;
+	size_t nclasses, cclasses;
+	size_t *hash;             /* class index + 1, open addressing */
+	size_t hash_size;
+	uint64_t seq;
+	unsigned long calls;
+	unsigned long processes, threads;
+
+	/* completeness */
+	int complete;
+	char *notes[TR_MAX_NOTES]; /* why incomplete, or caveats */
+	int nnotes;
+	int incomplete_notes;      /* how many of notes say "incomplete" */
+
+	/* results */
+	scopes_set_t promises;     /* after main starts, whole process tree */
+	scopes_set_t startup;      /* only the first image's start-up, beyond promises */
+	scopes_set_t execpromises; /* what the exec'd images needed */
+	int exec_images;           /* some image other than the first ran */
+	int exact;                 /* every cover proven minimal */
+	struct tr_step *steps;
+	size_t nsteps;
+
+	/* the program's end */
+	int started;               /* the program's image began running */
+	int exit_status;           /* 128+signal if it died by one */
+	int exit_signal;
+	int exec_errno;            /* could not run the program */
+
+	/* --verify */
+	int verified;              /* 0 not asked, 1 ran, -1 could not run */
+	int verify_status;
+	int verify_same;
+	char *verify_tail;         /* last lines of its stderr */
+	char *verify_cmd;
+};
+
+void trace_run_init(struct trace_run *run, char *const *argv);
+void trace_run_free(struct trace_run *run);
+
+/* Record an image (exec'd program). Returns its index. */
+int trace_image_add(struct trace_run *run, const char *path, const char *exe, const char *interp,
+		    int parent, long pid);
+
+/* Record a pledge point from the library's handshake line
+ * "scopes-pledge\t<promises>\t<execpromises>\t<caller>". Returns its index,
+ * or -1 if the line is not a handshake. */
+int trace_pledge_add(struct trace_run *run, const char *line, size_t len, long pid, int image,
+		     int prev_segment);
+
+/* Feed one observed call. Returns how the table classifies it (the notify
+ * backend answers ENOSYS itself to calls every pledge answers so). */
+enum scopes_class trace_call(struct trace_run *run, const struct tr_call *call);
+
+/* Note something the reader must know; incomplete: the answer may miss calls. */
+void trace_note(struct trace_run *run, int incomplete, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Does a FAIL row of the table answer this call with an error under some
+ * promises? Returns 1 and sets *under (the promises) and *why, else 0. */
+int trace_fail_row(uint32_t arch, long nr, const uint64_t args[6], long pid, scopes_set_t *under,
+		   const char **why);
+
+/* Could a path-scoped promise allow syscall nr (so the tracer should find
+ * the path it acts on)? Cached per number. */
+int trace_pathscoped_possible(uint32_t arch, long nr);
+
+/* Compute the covers, evidence choices and timeline. */
+void trace_finish(struct trace_run *run);
+
+/* Promises that count as broad for the cover's tie-break. */
+scopes_set_t trace_broad_set(void);
+
+/* Format a set ("stdio rpath"); returns buf. */
+char *trace_set_str(scopes_set_t set, char *buf, size_t size);
+
+/* Resolve a location to "module+0x1a2 (func+0x10)" into buf; returns buf. */
+char *trace_loc_str(const struct tr_loc *loc, char *buf, size_t size);
+
+#endif
