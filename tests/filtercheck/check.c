@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <string.h>
+
+#include "bpf_interp.h"
+#include "check.h"
+
+static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
+
+const char *fc_set_str(scopes_set_t set)
+{
+	static char buf[1024];
+	scopes_promises_format(set, buf, sizeof(buf));
+	return buf[0] ? buf : "(empty)";
+}
+
+static void describe(FILE *out, const struct model *m, const struct seccomp_data *d,
+		     const char *what)
+{
+	const char *name = scopes_syscall_name(d->arch, (uint32_t)d->nr);
+	fprintf(out, "%s: set \"%s\" penalty %s landlock %d: arch 0x%08x nr %d (%s) args", what,
+		fc_set_str(m->set), penalty_names[m->penalty], m->landlock, d->arch, d->nr,
+		name ? name : "?");
+	for (int i = 0; i < 6; i++)
+		fprintf(out, " %#" PRIx64, (uint64_t)d->args[i]);
+	fputc('\n', out);
+}
+
+int fc_compare(const struct sock_filter *prog, size_t len, const struct model *m,
+	       const struct seccomp_data *d, struct fc_stats *st, FILE *out)
+{
+	uint32_t got;
+	const char *why;
+	struct model_answer want = model_eval(m, d);
+	char a[32], b[32];
+
+	st->cases++;
+	if (bpfi_run(prog, len, d, &got, &why) != 0) {
+		st->diffs++;
+		if (out && st->reported++ < st->report_max) {
+			describe(out, m, d, "PROGRAM FAULT");
+			fprintf(out, "  %s\n", why);
+		}
+		return 1;
+	}
+	if (want.overlap) {
+		st->overlaps++;
+		if (out && st->reported++ < st->report_max) {
+			describe(out, m, d, "OVERLAP");
+			fprintf(out, "  rows with different answers match this call\n");
+		}
+		return 2;
+	}
+	if (got == want.want || got == want.also)
+		return 0;
+	st->diffs++;
+	if (out && st->reported++ < st->report_max) {
+		describe(out, m, d, "DIFFERENCE");
+		fprintf(out, "  filter answers %s, the table means %s\n",
+			model_action_str(got, a, sizeof(a)), model_action_str(want.want, b, sizeof(b)));
+	}
+	return 1;
+}
+
+uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const struct model *m,
+			  const struct case_list *l, struct fc_stats *st, FILE *out)
+{
+	uint64_t before = st->diffs + st->overlaps + st->rule_errors + st->cache_missed +
+			  st->cache_unsound;
+	char why[160];
+
+	st->programs++;
+	if (len > st->max_len)
+		st->max_len = len;
+	if (bpfi_check(prog, len, why, sizeof(why)) != 0) {
+		st->rule_errors++;
+		if (out)
+			fprintf(out, "KERNEL RULES: set \"%s\" penalty %s: %s\n", fc_set_str(m->set),
+				penalty_names[m->penalty], why);
+		return 1;
+	}
+	for (int nr = 0; nr < MODEL_NR_MAX; nr++) {
+		int cached = bpfi_const_allow(prog, len, nr, m->arch);
+		int always = model_always_allowed(m, nr);
+		st->cache_checked++;
+		if (always && !cached) {
+			st->cache_missed++;
+			if (out && st->reported++ < st->report_max)
+				fprintf(out, "CACHE MISS: set \"%s\" penalty %s: %s (%d) is granted "
+					     "without argument checks but not cached\n",
+					fc_set_str(m->set), penalty_names[m->penalty],
+					scopes_syscall_name(m->arch, nr), nr);
+		}
+		if (cached && !always) {
+			st->cache_unsound++;
+			if (out && st->reported++ < st->report_max)
+				fprintf(out, "CACHE UNSOUND: set \"%s\" penalty %s: nr %d cached as "
+					     "allowed but the table does not grant it unconditionally\n",
+					fc_set_str(m->set), penalty_names[m->penalty], nr);
+		}
+		/* a foreign ABI is killed: nothing of it may be cached */
+		if (m->arch == SCOPES_ARCH_X86_64 &&
+		    bpfi_const_allow(prog, len, nr, SCOPES_ARCH_I386)) {
+			st->cache_unsound++;
+			if (out && st->reported++ < st->report_max)
+				fprintf(out, "CACHE UNSOUND: i386 nr %d cached as allowed\n", nr);
+		}
+	}
+	for (size_t i = 0; i < l->n; i++)
+		fc_compare(prog, len, m, &l->v[i], st, out);
+	return st->diffs + st->overlaps + st->rule_errors + st->cache_missed + st->cache_unsound -
+	       before;
+}
