@@ -184,9 +184,12 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 
 /* -------------------------------------------------------------- open flags */
 
-/* The creation bits: O_CREAT and O_TMPFILE's own bit (O_TMPFILE also carries
- * O_DIRECTORY, which is harmless alone). */
-#define OCR (O_CREAT | __O_TMPFILE)
+/* The creation bits: O_CREAT and O_TMPFILE's own bit. glibc's __O_TMPFILE is
+ * that bit *with* O_DIRECTORY (O_TMPFILE is the pair; the kernel refuses the
+ * bit alone), so it must not be masked whole: O_DIRECTORY in the mask refused
+ * opendir() (O_RDONLY|O_DIRECTORY) under rpath. */
+#define TMPFILE_BIT (__O_TMPFILE & ~O_DIRECTORY)
+#define OCR (O_CREAT | TMPFILE_BIT)
 #define NO_SUID_MODE 07000 /* setuid, setgid, sticky: never in a created mode */
 
 /* Which promises an open needs, by access mode and creation:
@@ -199,7 +202,7 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 	GRANTC(P(WPATH), sys, BITS(f, O_ACCMODE | OCR, O_WRONLY)),                        \
 	GRANT_ALL(P(RPATH) | P(WPATH), sys, BITS(f, O_RDWR | OCR, O_RDWR)),               \
 	GRANT_ALL(P(RPATH) | P(WPATH), sys, BITS(f, O_ACCMODE | OCR, O_RDONLY)),          \
-	GRANT_ALL(P(RPATH) | P(CPATH), sys, BITS(f, O_ACCMODE | __O_TMPFILE | O_TRUNC, O_RDONLY), \
+	GRANT_ALL(P(RPATH) | P(CPATH), sys, BITS(f, O_ACCMODE | TMPFILE_BIT | O_TRUNC, O_RDONLY), \
 		  BITS(m, NO_SUID_MODE, 0)),                                              \
 	GRANT_ALL(P(WPATH) | P(CPATH), sys, BITS(f, O_ACCMODE, O_WRONLY),                 \
 		  BITS(m, NO_SUID_MODE, 0)),                                              \
