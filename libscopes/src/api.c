@@ -36,6 +36,7 @@ static struct {
 	 * stdio was still held: narrowing to "" needs no allocation then. */
 	struct scopes_filter *empty;
 	enum scopes_penalty empty_penalty;
+	struct scopes_filter *kept; /* installed under a set without stdio, never freed */
 } st = { .penalty = SCOPES_PENALTY_KILL };
 
 static struct sock_filter apply_buf[BPF_MAXINSNS];
@@ -199,6 +200,17 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen)
 			goto out;
 	}
 	rc = install_with_landlock(f);
+	if (rc == 0 && !(req & SCOPES_P(STDIO))) {
+		/* The filter now in place refuses brk, munmap and madvise, and
+		 * free() may hand memory back with them: keep it instead (a few
+		 * KiB, once: only "" can follow, and it is prebuilt). */
+		st.kept = f;
+		if (empty) {
+			st.empty = empty;
+			st.empty_penalty = pen;
+		}
+		return 0;
+	}
 	if (rc == 0 && empty) {
 		filter_free(st.empty);
 		st.empty = empty;
