@@ -23,6 +23,18 @@ DONE_LINE = ('scopes: violation: openat(AT_FDCWD, "/tmp/x", O_WRONLY|O_CREAT|O_T
              'needs promise "wpath cpath" (or "tmppath" under /tmp)')
 
 
+def parse_frames(lines):
+    """(index, ip, symbol, module+offset) of each frame line, in order."""
+    out = []
+    for line in lines:
+        m = FRAME.match(line)
+        if m:
+            sym = m.group(3)
+            out.append((int(m.group(1)), int(m.group(2), 16),
+                        None if sym == "??" else sym.rsplit("+0x", 1)[0], m.group(4)))
+    return out
+
+
 class Run:
     def __init__(self, proc, argv):
         self.argv = argv
@@ -32,16 +44,8 @@ class Run:
         self.stderr = proc.stderr
         self.lines = proc.stderr.splitlines()
 
-    def frames(self, lines=None):
-        """(index, ip, symbol, module) of each frame line, in order."""
-        out = []
-        for line in self.lines if lines is None else lines:
-            m = FRAME.match(line)
-            if m:
-                sym = m.group(3)
-                out.append((int(m.group(1)), int(m.group(2), 16),
-                            None if sym == "??" else sym.rsplit("+0x", 1)[0], m.group(4)))
-        return out
+    def frames(self):
+        return parse_frames(self.lines)
 
     def __repr__(self):
         return (f"{' '.join(map(str, self.argv))} -> rc {self.returncode}\n"
@@ -423,3 +427,34 @@ def test_foreign_abi_is_killed_without_a_report():
     out = run_probe("int80", "20", promises="stdio", reporter=True)
     assert out.signal == signal.SIGSYS, out
     assert "scopes: violation" not in out.stderr, out
+
+
+# ------------------------------------------------ the handler's rules, narrow
+
+def test_empty_pledge_grants_the_report_descriptor_only():
+    """Under pledge("") the handler's rule lets write(2) through on the report
+    descriptor only: a write to stdout is still a violation, reported."""
+    out = run_probe("write-stdout", promises="", reporter=True)
+    assert out.signal == signal.SIGSYS, out
+    lines = out.stderr.splitlines()
+    assert re.fullmatch(r'scopes: violation: write\(1, 0x[0-9a-f]+, 0\) needs promise "stdio"',
+                        lines[0]), out
+    assert lines[1] == 'scopes: promises held: ""', out
+    assert "run_write_stdout" in [f[2] for f in parse_frames(lines)], out
+
+
+def test_unprivileged(scratch):
+    """The same report for an unprivileged process (no capability needed:
+    no_new_privs, a filter, a handler)."""
+    exe = built("sigsys-handler/tests/sigsys-violate-nofp")
+    argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(exe), "-p", "",
+            "fopen", f"{scratch}/x"]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd=scratch)
+    r = Run(proc, argv)
+    assert r.signal == signal.SIGSYS, r
+    assert r.lines[0] == (f'scopes: violation: openat(AT_FDCWD, "{scratch}/x", O_WRONLY|O_CREAT|'
+                          'O_TRUNC, 0666) needs promise "wpath cpath"'
+                          + (' (or "tmppath" under /tmp)' if str(scratch).startswith("/tmp/") else "")), r
+    assert r.lines[1] == 'scopes: promises held: ""', r
+    assert_calls_in_order(r, ["open_for_write", "main"])
+    assert not (scratch / "x").exists()

@@ -32,7 +32,14 @@
  * The promise sets come from the promise table (scopes_query() of
  * <scopes/table.h>), best first; each set is the whole set needed, including
  * promises already held. A path-scoped alternative ("tmppath") names the
- * paths it is limited to: (or "tmppath" under /tmp).
+ * paths it is limited to: (or "tmppath" under /tmp). When the call's path
+ * argument was read and is absolute (without "." or ".." components), only
+ * the path-scoped alternatives with a path at or above it are shown, with
+ * those paths (opening /proc/stat: "rpath" (or "ps" under /proc) (or
+ * "vminfo" under /proc/stat)); if that would leave none, all are shown.
+ * "never allowed" covers both the calls no promise grants (the table's
+ * reason: "ptrace cannot be sandboxed") and the arguments no promise
+ * grants ("no promise allows it with these arguments").
  * If a needed set is already held (another filter, e.g. an execpromises
  * narrowing or the program's own, denied the call), line 1 ends with
  * " (held: another filter denied it)".
@@ -57,8 +64,9 @@
  *   "args":    six strings "0x..." (the raw 64-bit arguments)
  *   "call":    the decoded call, as in the text report
  *   "class":   "always" | "promise" | "enosys" | "never" | "foreign_abi" | "unknown"
- *   "needs":   array of alternatives, best first; each
- *              {"promises": [names], "paths": [paths or empty], "incidental": bool}
+ *   "needs":   array of the alternatives line 1 shows, best first; each
+ *              {"promises": [names], "paths": [the paths line 1 shows, or
+ *              empty when not path-scoped], "incidental": bool}
  *   "reason":  string or null (set for every class but "promise" with needs)
  *   "held":    array of promise names, or null before any pledge
  *   "action":  "core" | "exit" | "continue" (what follows the report)
@@ -142,9 +150,11 @@ struct scopes_sigsys_options {
  *        SCOPES_SIGSYS_CONTINUE, or'ed with SCOPES_SIGSYS_JSON,
  *        SCOPES_SIGSYS_NO_STRINGS, SCOPES_SIGSYS_NO_BACKTRACE.
  * The report goes to stderr (fd 2), as text, or as JSON with
- * SCOPES_SIGSYS_JSON. The environment variable SCOPES_SIGSYS_JSON_FD=n adds
- * a JSON line on fd n (for tools driving a program; ignored in setuid and
- * other AT_SECURE processes, and when n is not an open descriptor).
+ * SCOPES_SIGSYS_JSON. The environment variable SCOPES_SIGSYS_JSON_FD=n
+ * sends the JSON line to fd n: in addition to the text report, or, with
+ * SCOPES_SIGSYS_JSON, instead of stderr (for tools driving a program;
+ * ignored in setuid and other AT_SECURE processes, and when n is not an
+ * open descriptor).
  *
  * It must be called before the first scopes_pledge(), from one thread, and
  * once. It reads the symbol tables of the modules loaded now, warms up
