@@ -339,6 +339,36 @@ def test_sigsys_with_find_package(prefix, work):
     assert_reports(proj / "build/s")
 
 
+# ----------------------------------------------------- the tools, if built
+
+def tool_built(name):
+    return (build_dir() / f"tools/{name.split('-')[1]}/{name}").exists()
+
+
+@pytest.mark.parametrize("tool", ["scopes-trace", "scopes-run"])
+def test_tool_installed_with_version_and_help(prefix, tool):
+    if not tool_built(tool):
+        pytest.skip(f"{tool} is not built")
+    exe = prefix / "bin" / tool
+    p = run([str(exe), "--version"])
+    assert (p.returncode, p.stdout) == (0, f"{tool} (seccomp-scopes) 0.1.0\n"), p.stderr
+    p = run([str(exe), "--help"])
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith(f"usage: {tool} "), p.stdout[:200]
+
+
+def test_installed_scopes_run_finds_its_parts(prefix):
+    """Relocated to the install prefix, scopes-run still finds what it loads
+    into the program (the exec shim, the reporter)."""
+    if not tool_built("scopes-run"):
+        pytest.skip("scopes-run is not built")
+    exe = prefix / "bin/scopes-run"
+    p = run([str(exe), "-p", "stdio rpath", "--", "cat", "/etc/hostname"])
+    assert (p.returncode, p.stdout) == (0, pathlib.Path("/etc/hostname").read_text()), p.stderr
+    p = run([str(exe), "-p", "stdio", "--", "cat", "/etc/hostname"])
+    assert p.returncode == 128 + signal.SIGSYS, p.stderr
+
+
 # --------------------------------------------------------------- man pages
 
 def mandoc_lint(path):
