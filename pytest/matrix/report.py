@@ -16,7 +16,8 @@ import pathlib
 from . import spec
 
 PROP = "scopes_matrix"
-SYMBOL = {"allowed": "\u2713", "denied": "\u00b7", "mismatch": "\u2717", "notrun": "?"}
+SYMBOL = {"allowed": "\u2713", "denied": "\u00b7", "mismatch": "\u2717", "known": "!",
+          "notrun": "?"}
 PENALTY_ORDER = ("errno", "kill", "log", "error")
 
 
@@ -69,8 +70,9 @@ def cell_status(records):
     if not records:
         return "notrun"
     statuses = {r["status"] for r in records.values()}
-    if "mismatch" in statuses:
-        return "mismatch"
+    for st in ("mismatch", "known"):
+        if st in statuses:
+            return st
     return "allowed" if "allowed" in statuses else "denied"
 
 
@@ -80,6 +82,8 @@ def cell_title(setname, op, records):
         r = records.get(pen)
         if r:
             line = f"{pen}: {r['status']} — expected {r['expected']} ({r['want']}), got {r['got']}"
+            if r.get("known"):
+                line += f" — KNOWN: {r['known']}"
             if r.get("logged") is not None:
                 line += ", audit record " + ("seen" if r["logged"] else "MISSING")
             lines.append(line)
@@ -92,7 +96,7 @@ def cell_title(setname, op, records):
 
 
 def summary(cells):
-    counts = {"allowed": 0, "denied": 0, "mismatch": 0, "notrun": 0}
+    counts = {"allowed": 0, "denied": 0, "mismatch": 0, "known": 0, "notrun": 0}
     runs = 0
     for s in spec.SETS:
         for op in spec.OPS:
@@ -127,6 +131,7 @@ table.grid th.set { text-align: left; white-space: nowrap; padding: 0 6px; font-
 td.allowed { background: #9be39b; }
 td.denied { background: #f0f0f0; color: #888; }
 td.mismatch { background: #e33; color: #fff; font-weight: bold; }
+td.known { background: #f5a623; color: #fff; font-weight: bold; }
 td.notrun { background: #fff; color: #bbb; }
 td.landlock { box-shadow: inset 0 0 0 2px #36c; }
 td.penalties { text-decoration: underline; }
@@ -136,10 +141,11 @@ ul.mismatches li { font-family: monospace; white-space: pre-wrap; margin-bottom:
 SCRIPT = """
 document.addEventListener('DOMContentLoaded', function () {
   var cells = document.querySelectorAll('table.grid td.cell');
-  var by = {allowed: 0, denied: 0, mismatch: 0, notrun: 0};
+  var by = {allowed: 0, denied: 0, mismatch: 0, known: 0, notrun: 0};
   cells.forEach(function (c) { by[c.dataset.status] += 1; });
   document.body.dataset.rendered = cells.length + ' cells: ' + by.allowed + ' allowed, ' +
-    by.denied + ' denied, ' + by.mismatch + ' mismatch, ' + by.notrun + ' not run';
+    by.denied + ' denied, ' + by.mismatch + ' mismatch, ' + by.known + ' known, ' +
+    by.notrun + ' not run';
   document.getElementById('rendered').textContent = document.body.dataset.rendered;
 });
 """
@@ -162,7 +168,8 @@ def render_html(cells):
            + f"<span>probe runs: {runs}</span></p>",
            "<p class='legend'><span>\u2713 allowed</span><span>\u00b7 denied (the penalty, "
            "EACCES from Landlock, ENOSYS, or SIGSYS for a foreign ABI)</span><span>\u2717 "
-           "mismatch: libscopes and PROMISES.md disagree</span><span style='box-shadow: inset 0 "
+           "mismatch: libscopes and PROMISES.md disagree</span><span>! known disagreement (reported,"
+           " see the cell)</span><span style='box-shadow: inset 0 "
            "0 0 2px #36c'>&nbsp;framed&nbsp;</span> depends on Landlock</p>",
            "<p>Rendered: <span id='rendered'>(not rendered by a browser)</span></p>",
            "<table class='grid' id='grid'><thead><tr><th></th>"]
@@ -187,14 +194,15 @@ def render_html(cells):
                 if len(recs) > 1:
                     cls.append("penalties")
                 title = cell_title(s, op, recs)
-                if st == "mismatch":
+                if st in ("mismatch", "known"):
                     mismatches.append(title)
                 out.append(f"<td class='{' '.join(cls)}' data-status='{st}' data-set='{e(s)}' "
                            f"data-op='{e(op.name)}' title='{e(title, quote=True)}'>"
                            f"{SYMBOL[st]}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
-    out.append(f"<h2>Mismatches ({len(mismatches)})</h2><ul class='mismatches'>")
+    out.append(f"<h2>Mismatches and known disagreements ({len(mismatches)})</h2>"
+               "<ul class='mismatches'>")
     out += [f"<li>{e(m)}</li>" for m in mismatches]
     out.append("</ul></body></html>")
     return "\n".join(out) + "\n"
@@ -206,7 +214,8 @@ def render_md(cells):
            "Expected outcomes are written by hand from PROMISES.md (pytest/matrix/spec.py). "
            "Grid under the ERRNO penalty; cells marked `*` were also run under KILL, LOG and "
            "`error`; `L`: depends on Landlock.", "",
-           "Legend: \u2713 allowed, \u00b7 denied, \u2717 mismatch, ? not run.", "",
+           "Legend: \u2713 allowed, \u00b7 denied, \u2717 mismatch, ! known disagreement, "
+           "? not run.", "",
            " | ".join(f"{k}: {v}" for k, v in counts.items()) + f" | probe runs: {runs}", ""]
     mismatches = []
     for g, ops in groups():
@@ -222,12 +231,12 @@ def render_md(cells):
                     mark += "L"
                 if len(recs) > 1:
                     mark += "*"
-                if st == "mismatch":
+                if st in ("mismatch", "known"):
                     mismatches.append(cell_title(s, op, recs))
                 row.append(mark)
             out.append(f"| `{s or '(empty)'}` | " + " | ".join(row) + " |")
         out.append("")
-    out += [f"## Mismatches ({len(mismatches)})", ""]
+    out += [f"## Mismatches and known disagreements ({len(mismatches)})", ""]
     for m in mismatches:
         out += ["```", m, "```", ""]
     return "\n".join(out) + "\n"

@@ -118,14 +118,14 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None):
     if ok and run_pen == "log" and want is ctl and exp.verdict is spec.Verdict.DENY:
         logged = audit.wait_for(obs.pid, harness.syscall_number(op.syscall))
         ok = logged
-    status = ("mismatch" if not ok else
-              "allowed" if exp.verdict is spec.Verdict.ALLOW else "denied")
+    known = KNOWN.get((promises, op.name, penalty)) if exp.landlock or landlock else None
+    status = ("allowed" if exp.verdict is spec.Verdict.ALLOW else "denied") if ok else \
+        "known" if known else "mismatch"
     request.node.user_properties.append(("scopes_matrix", json.dumps({
         "set": promises, "op": op.name, "group": op.group, "penalty": penalty,
         "status": status, "expected": exp.verdict.value, "want": want.short(),
         "got": obs.short(), "landlock": exp.landlock, "reason": exp.reason,
-        "logged": logged})))
-    known = KNOWN.get((promises, op.name, penalty)) if exp.landlock or landlock else None
+        "logged": logged, "known": known})))
     if not ok:
         detail = (f"[{run_set or '(empty)'}] {op.name} under {run_pen}: PROMISES.md gives "
                   f"{exp.verdict.value} ({want.short()}), libscopes gave {obs.short()}")

@@ -28,6 +28,7 @@ arguments, which promise would have allowed it, and where in the program.
 import pytest
 
 from .report import Frame, Violation  # noqa: F401  (public names)
+from . import run as _run
 from .run import (Minimal, RunResult, ScopesToolMissing, scopes_assert_minimal,  # noqa: F401
                   scopes_call, scopes_minimal, scopes_run)
 
@@ -71,6 +72,23 @@ def _scopes_minimal_fixture():
 def _scopes_assert_minimal_fixture():
     """Assert a command needs exactly these promises."""
     return scopes_assert_minimal
+
+
+def pytest_runtest_setup(item):
+    _run.RECENT.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that ran programs under promises gets a section with each
+    run that did not end cleanly: the call, the promise it needed, the frames."""
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call" and rep.failed and _run.RECENT:
+        bad = [r for r in _run.RECENT if not r.ok]
+        if bad:
+            rep.sections.append(("scopes: runs under promises that did not end cleanly",
+                                 "\n\n".join(r.describe() for r in bad)))
 
 
 def pytest_assertrepr_compare(config, op, left, right):

@@ -28,6 +28,10 @@ from typing import List, Optional, Sequence
 from . import report as _report
 
 
+# The runs of the current test, for the failure report (the plugin clears it).
+RECENT: list = []
+
+
 class ScopesToolMissing(RuntimeError):
     """A tool or library of seccomp-scopes is not built or installed."""
 
@@ -102,6 +106,9 @@ class RunResult:
     def ok(self) -> bool:
         """Ended by itself with status 0 and no violation."""
         return self.returncode == 0 and not self.violations
+
+    def __post_init__(self):
+        RECENT.append(self)
 
     def ended(self) -> str:
         if self.signal:
