@@ -22,10 +22,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/single_threaded.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,6 +37,7 @@
 #include "system.h"
 
 #define UNVEIL_MAX 256
+#define LL_PROGRAMS_MAX 4
 #define LL_RESTRICT_SELF_TSYNC (1U << 3) /* ABI 8: every thread of the process */
 #define LL_ABI_TSYNC 8
 
@@ -64,7 +67,8 @@ static struct {
 	struct unveil_entry u[UNVEIL_MAX];
 	int have_last;    /* last_key describes the last pledge layer committed */
 	uint64_t last_key;
-	char *program;    /* landlock_allow_program */
+	int nprograms;    /* landlock_allow_program */
+	char *programs[LL_PROGRAMS_MAX];
 	int hinted;
 } ll = { .held = SCOPES_SET_ALL };
 
@@ -243,16 +247,47 @@ static int add_paths(int ruleset, const char *const *paths, uint64_t rights)
 	return 0;
 }
 
-/* exec's side grant: the loader's libraries, the programs, and the directory
- * of the shim that narrows a new image to its execpromises. */
-static int add_loader_rules(int ruleset, uint64_t handled)
+/* This program's ELF interpreter (PT_INTERP), read from memory; NULL for a
+ * static program. The kernel opens a new image's interpreter to execute it,
+ * so it needs execute as well as read where Landlock handles execute. */
+static const char *own_interpreter(void)
+{
+	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
+	unsigned long n = getauxval(AT_PHNUM);
+	uintptr_t bias = 0;
+
+	if (!ph)
+		return NULL;
+	for (unsigned long i = 0; i < n; i++)
+		if (ph[i].p_type == PT_PHDR)
+			bias = (uintptr_t)ph - ph[i].p_vaddr;
+	for (unsigned long i = 0; i < n; i++)
+		if (ph[i].p_type == PT_INTERP)
+			return (const char *)(bias + ph[i].p_vaddr);
+	return NULL;
+}
+
+/* exec's side grant: the loader's libraries, the directory of the shim that
+ * narrows a new image to its execpromises, the interpreter itself, and with
+ * programs, the programs' directories (not for unveil, whose "x" names the
+ * programs). */
+static int add_loader_rules(int ruleset, uint64_t handled, int programs)
 {
 	const struct scopes_promise_info *ex = &scopes_promise_table[SCOPES_P_EXEC];
 	uint64_t rights = ex->fs_side & handled;
-	int rc = add_paths(ruleset, ex->side_paths, rights);
-	const char *shim = exec_shim_path();
 
-	if (rc == 0 && shim && rights) {
+	if (!rights)
+		return 0;
+	int rc = add_paths(ruleset, ex->side_paths, rights);
+	if (rc == 0 && programs)
+		rc = add_paths(ruleset, ex->side_programs, rights);
+	const char *shim = exec_shim_path();
+	const char *interp = own_interpreter();
+
+	if (rc == 0 && interp)
+		rc = add_path_rule(ruleset, interp, (rights | SCOPES_FS_EXECUTE) & handled);
+
+	if (rc == 0 && shim) {
 		char dir[4096];
 		const char *slash = strrchr(shim, '/');
 		size_t len = slash ? (size_t)(slash - shim) : 0;
@@ -292,10 +327,10 @@ static int build_pledge_layer(scopes_set_t set, uint64_t handled, int *out)
 		if (p->flags & SCOPES_PROMISE_PATHSCOPED)
 			rc = add_paths(rs, p->paths, p->fs_beneath_paths & handled);
 		if (rc == 0 && i == SCOPES_P_EXEC)
-			rc = add_loader_rules(rs, handled);
+			rc = add_loader_rules(rs, handled, 1);
 	}
-	if (rc == 0 && ll.program)
-		rc = add_path_rule(rs, ll.program,
+	for (int i = 0; rc == 0 && i < ll.nprograms; i++)
+		rc = add_path_rule(rs, ll.programs[i],
 				   (SCOPES_FS_READ_FILE | SCOPES_FS_EXECUTE) & handled);
 	if (rc < 0) {
 		close(rs);
@@ -343,7 +378,7 @@ static int build_unveil_layer(int *out)
 	/* A program unveiled "x" must be able to start: Landlock stays across
 	 * execve, and the new image's loader reads its libraries. */
 	if (rc == 0 && any_x)
-		rc = add_loader_rules(rs, handled);
+		rc = add_loader_rules(rs, handled, 0);
 	if (rc < 0) {
 		close(rs);
 		return rc;
@@ -396,7 +431,7 @@ int landlock_prepare(scopes_set_t set, int compiled, struct landlock_plan *plan)
 	if (rc == 0 && compiled) {
 		uint64_t handled = wanted & abi_rights(landlock_abi());
 		plan->key = layer_key(set, handled);
-		if (!(ll.have_last && ll.last_key == plan->key && !ll.program))
+		if (!(ll.have_last && ll.last_key == plan->key && !ll.nprograms))
 			rc = build_pledge_layer(set, handled, &plan->ruleset_fd);
 	}
 	if (rc == 0 && (plan->unveil_fd >= 0 || plan->ruleset_fd >= 0))
@@ -434,8 +469,8 @@ int landlock_commit(struct landlock_plan *plan)
 		if (rc == 0) {
 			ll.have_last = 1;
 			ll.last_key = plan->key;
-			free(ll.program);
-			ll.program = NULL;
+			while (ll.nprograms > 0)
+				free(ll.programs[--ll.nprograms]);
 		}
 	}
 	close_unveils_if_locked();
@@ -470,16 +505,19 @@ int landlock_flush_unveils(void)
 
 int landlock_allow_program(const char *path)
 {
+	int rc = 0;
+
 	if (strlen(path) >= 4096)
 		return -ENAMETOOLONG;
-	char *copy = strdup(path);
-	if (!copy)
-		return -ENOMEM;
 	pthread_mutex_lock(&ll_lock);
-	free(ll.program);
-	ll.program = copy;
+	if (ll.nprograms == LL_PROGRAMS_MAX)
+		rc = -E2BIG;
+	else if (!(ll.programs[ll.nprograms] = strdup(path)))
+		rc = -ENOMEM;
+	else
+		ll.nprograms++;
 	pthread_mutex_unlock(&ll_lock);
-	return 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------- unveil */

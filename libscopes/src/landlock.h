@@ -51,9 +51,9 @@ void landlock_note_held(scopes_set_t set) SCOPES_HIDDEN;
 int landlock_flush_unveils(void) SCOPES_HIDDEN;
 
 /*
- * For scopes-run: the next pledge layer (and unveil layer) also lets the
- * kernel read and execute this one file, the program about to be started.
- * Copies path. Returns 0 or -errno (ENOMEM, ENAMETOOLONG).
+ * For scopes-run: the next pledge layer also lets the kernel read and execute
+ * this file (the program about to be started, a script's interpreter; up to
+ * 4). Copies path. Returns 0 or -errno (ENOMEM, ENAMETOOLONG, E2BIG).
  */
 int landlock_allow_program(const char *path) SCOPES_HIDDEN;
 
