@@ -89,21 +89,23 @@ static const char *const paths_ps[] = { "/proc", NULL };
 static const char *const paths_vminfo[] = { "/proc/meminfo", "/proc/stat", "/proc/loadavg",
 					    "/proc/cpuinfo", "/sys/devices/system/cpu", NULL };
 static const char *const paths_none[] = { NULL };
-/* exec's side grant: where the loader of a new image reads its libraries and
- * the kernel reads the programs it starts, when Landlock handles reads (a
- * path-scoped promise held without rpath). Missing paths are skipped. */
+/* exec's side grant, when Landlock handles reads (a path-scoped promise held
+ * without rpath, or unveil): where the loader of a new image reads its
+ * libraries, and where the programs it starts are read by the kernel.
+ * Missing paths are skipped. */
 static const char *const paths_loader[] = { "/etc/ld.so.cache", "/etc/ld.so.preload",
 					    "/lib", "/lib64", "/lib32", "/libx32", "/usr/lib",
 					    "/usr/lib64", "/usr/lib32", "/usr/libx32",
-					    "/usr/local/lib", "/usr/libexec", "/bin", "/sbin",
-					    "/usr/bin", "/usr/sbin", "/usr/local/bin",
-					    "/usr/local/sbin", NULL };
+					    "/usr/local/lib", NULL };
+static const char *const paths_programs[] = { "/bin", "/sbin", "/usr/bin", "/usr/sbin",
+					      "/usr/local/bin", "/usr/local/sbin",
+					      "/usr/libexec", NULL };
 
 /* The Landlock meaning of a promise (table_internal.h): rights granted
  * everywhere, rights granted beneath the promise's paths, a side grant. */
 #define FS_EVERYWHERE(r) .fs_everywhere = (r)
 #define FS_BENEATH(r) .fs_beneath_paths = (r)
-#define FS_SIDE(paths_, r) .side_paths = (paths_), .fs_side = (r)
+#define FS_SIDE(r, libs, programs) .fs_side = (r), .side_paths = (libs), .side_programs = (programs)
 #define FS_READ (SCOPES_FS_READ_FILE | SCOPES_FS_READ_DIR)
 #define FS_WRITE (SCOPES_FS_WRITE_FILE | SCOPES_FS_TRUNCATE)
 #define FS_CREATE_REMOVE                                                                \
@@ -156,7 +158,8 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 		"fork, signals to other processes, scheduling and process groups"),
 	PROMISE(EXEC, "exec", 0, paths_none,
 		"execve, with what a dynamically linked program needs to start",
-		FS_EVERYWHERE(SCOPES_FS_EXECUTE), FS_SIDE(paths_loader, SCOPES_FS_READ_FILE)),
+		FS_EVERYWHERE(SCOPES_FS_EXECUTE),
+		FS_SIDE(SCOPES_FS_READ_FILE, paths_loader, paths_programs)),
 	PROMISE(PROT_EXEC, "prot_exec", 0, paths_none, "executable memory (PROT_EXEC)"),
 	PROMISE(SETTIME, "settime", 0, paths_none, "set the system clock"),
 	PROMISE(ID, "id", 0, paths_none, "change user and group ids, limits, priority"),
@@ -564,10 +567,13 @@ const struct scopes_row scopes_rows[] = {
 	GRANTF0(P(TMPPATH), F_PS, "rmdir"),
 	GRANTF(P(TMPPATH), F_PS, "mkdir", BITS(1, NO_SUID_MODE, 0)),
 	GRANTF(P(TMPPATH), F_PS, "mkdirat", BITS(2, NO_SUID_MODE, 0)),
-	/* the loader of an exec'd image looks for /etc/ld.so.preload */
+	/* the loader of an exec'd image looks for /etc/ld.so.preload, and
+	 * stats the directories of a RUNPATH ($ORIGIN, build trees) */
 	GRANTF0(P(EXEC), F_INC, "access"),
 	GRANTF0(P(EXEC), F_INC, "faccessat"),
 	GRANTF0(P(EXEC), F_INC, "readlink"),
+	GRANTF0(P(EXEC), F_INC, "newfstatat"),
+	GRANTF0(P(EXEC), F_INC, "stat"),
 
 	GRANTC(P(CPATH), "mkdir", BITS(1, NO_SUID_MODE, 0)),
 	GRANTC(P(CPATH), "mkdirat", BITS(2, NO_SUID_MODE, 0)),

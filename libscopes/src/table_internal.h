@@ -47,11 +47,13 @@ struct scopes_promise_info {
 	 */
 	uint64_t fs_everywhere;
 	uint64_t fs_beneath_paths;
-	/* A side grant's paths and rights, applied while the promise is held
+	/* A side grant's rights and paths, applied while the promise is held
 	 * and the rights are handled (exec: the loader of a new image reads
-	 * its libraries, and the kernel reads the program it starts). */
-	const char *const *side_paths;
+	 * its libraries, side_paths; the kernel reads the program it starts,
+	 * side_programs, where no unveil names the programs). */
 	uint64_t fs_side;
+	const char *const *side_paths;
+	const char *const *side_programs;
 };
 
 extern const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] SCOPES_HIDDEN;
