@@ -22,8 +22,9 @@
 enum bench_setup {
 	SETUP_NONE,      /* no filter: the reference */
 	SETUP_ONERULE,   /* default allow and one rule: the constant-action cache floor */
-	SETUP_ARGFLOOR,  /* default allow, one rule per measured call checking an
-			  * argument: the least any argument check costs */
+	SETUP_ARGFLOOR,  /* default allow, one never-matching argument rule on each
+			  * call the pledge checks: the least any argument check
+			  * costs (and on getppid and read: a cache miss) */
 	SETUP_ARGFLOOR8, /* 8 of those stacked: the kernel's cost per filter */
 	SETUP_PLEDGE1,   /* scopes_pledge("stdio rpath") */
 	SETUP_PLEDGE2,   /* the last 2, 4, 8 pledges of a narrowing chain ending */
@@ -101,6 +102,7 @@ struct worker_args {
 	int cpu;             /* -1: not pinned */
 	long iters;          /* per batch (per-call), per sample (others) */
 	int batches;
+	int wall_clock;      /* time batches by the wall clock, not CPU time */
 	const char *input;   /* workload: the file to compress */
 };
 int worker_main(const struct worker_args *a);
@@ -143,6 +145,7 @@ struct bench_params {
 	long iters;
 	int batches;
 	int cpu;
+	int wall_clock;
 	int quick;
 	int have_report;     /* libscopes-sigsys measured */
 	char command[512];

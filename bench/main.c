@@ -3,7 +3,8 @@
  * scopes-bench — what a pledge costs.
  *
  *   scopes-bench [--rounds N] [--iters N] [--batches N] [--cpu N|-1]
- *                [--workload-mib N] [--only LIST] [--quick] [--json[=FILE]]
+ *                [--workload-mib N] [--only LIST] [--wall-clock] [--quick]
+ *                [--json[=FILE]]
  *
  * The driver: it runs every measurement in a fresh worker process, alternating
  * a run under no filter with a run under each setup (none, A, none, B, none,
@@ -45,6 +46,7 @@ static struct {
 	const char *self;
 	char input[64];          /* the workload's input file */
 	int cpu;
+	int wall_clock;
 	const char *only;
 } drv = { .cpu = -1 };
 
@@ -95,7 +97,8 @@ static void run_worker(const char *kind, enum bench_setup s, long iters, int bat
 			_exit(127);
 		char *argv[] = { (char *)drv.self, "--worker", (char *)kind,
 				 (char *)bench_setups[s].name, fdn, cpu, it, nb,
-				 drv.input[0] ? drv.input : "-", NULL };
+				 drv.wall_clock ? "wall" : "cpu", drv.input[0] ? drv.input : "-",
+				 NULL };
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
@@ -342,8 +345,9 @@ static void usage(FILE *f, int status)
 		"usage: scopes-bench [--rounds N] [--iters N] [--batches N] [--cpu N|-1]\n"
 		"                    [--workload-mib N] [--only LIST] [--quick] [--json[=FILE]]\n"
 		"  --rounds N       alternating rounds (default 15)\n"
-		"  --iters N        calls per batch for the cheap calls (default 20000)\n"
-		"  --batches N      batches per worker, the worker reports their median (default 5)\n"
+		"  --iters N        calls per batch for the cheap calls (default 2000)\n"
+		"  --batches N      batches per worker, the worker reports their median (default 25)\n"
+		"  --wall-clock     time batches by the wall clock (default: the worker's CPU time)\n"
 		"  --cpu N          pin the workers to CPU N; -1 leaves them free (default -1)\n"
 		"  --workload-mib N size of the zlib workload's input (default 4)\n"
 		"  --only LIST      comma-separated: percall,workload,violation,latency,size\n"
@@ -356,7 +360,7 @@ static int worker_entry(int argc, char **argv)
 {
 	struct worker_args a = { 0 };
 
-	if (argc != 9)
+	if (argc != 10)
 		return 2;
 	a.kind = argv[2];
 	a.setup = SETUP_COUNT;
@@ -369,7 +373,8 @@ static int worker_entry(int argc, char **argv)
 	a.cpu = atoi(argv[5]);
 	a.iters = atol(argv[6]);
 	a.batches = atoi(argv[7]);
-	a.input = argv[8];
+	a.wall_clock = strcmp(argv[8], "wall") == 0;
+	a.input = argv[9];
 	return worker_main(&a);
 }
 
@@ -382,12 +387,13 @@ int main(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "workload-mib", required_argument, NULL, 'w' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "wall-clock", no_argument, NULL, 'W' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "json", optional_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench_params p = { .rounds = 15, .iters = 20000, .batches = 5, .cpu = -1 };
+	struct bench_params p = { .rounds = 15, .iters = 2000, .batches = 25, .cpu = -1 };
 	struct bench_machine m;
 	struct bench_sizes z;
 	const char *json = NULL;
@@ -424,6 +430,9 @@ int main(int argc, char **argv)
 		case 'q':
 			p.quick = 1;
 			break;
+		case 'W':
+			p.wall_clock = 1;
+			break;
 		case 'j':
 			json = optarg ? optarg : "-";
 			break;
@@ -447,6 +456,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	drv.cpu = p.cpu;
+	drv.wall_clock = p.wall_clock;
 	unsetenv("SCOPES_PENALTY");
 	size_t off = 0;
 	for (int i = 0; i < argc && off < sizeof(p.command); i++)
@@ -474,7 +484,7 @@ int main(int argc, char **argv)
 	static const enum bench_setup workload[] = { SETUP_PLEDGE1, SETUP_NAIVE, SETUP_DOCKER };
 	enum bench_setup violation[3] = { SETUP_ERRNO, SETUP_TRAP, SETUP_REPORT };
 	int nviolation = p.have_report ? 3 : 2;
-	long viol_iters = p.quick ? 20 : 2000;
+	long viol_iters = p.quick ? 20 : 400;
 	int lat_batches = p.quick ? 2 : 10;
 
 	for (int r = 0; r < p.rounds; r++) {

@@ -17,7 +17,7 @@
  * (each filter's length plus 4). */
 #define KERNEL_MAX_INSNS 4096
 #define KERNEL_MAX_PATH_INSNS 32768
-/* Two medians of noisy runs closer than this are "the same". */
+/* Two medians of noisy runs closer than this are "the same", at least. */
 #define SAME_NS 2.0
 
 static const enum bench_setup percall_cols[] = { SETUP_ONERULE, SETUP_ARGFLOOR, SETUP_ARGFLOOR8,
@@ -67,16 +67,34 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 	char note[160];
 	int n = 0;
 
+	/* "No slower than a one-rule filter" for a call the cache serves: the
+	 * cache must serve it (decided from the programs, exactly), and the
+	 * measured difference must be within what separates the other setups
+	 * that the cache serves too (their spread is the noise of this run),
+	 * or SAME_NS, whichever is larger. */
 	for (int op = OP_GETPPID; op <= OP_READ1; op++) {
-		double dp = stats_median_of("percall/pledge1/%s/d", bench_ops[op].name);
+		static const enum bench_setup others[] = { SETUP_PLEDGE2, SETUP_PLEDGE4, SETUP_PLEDGE8,
+							   SETUP_NAIVE, SETUP_DOCKER };
 		double d1 = stats_median_of("percall/onerule/%s/d", bench_ops[op].name);
+		double dp = stats_median_of("percall/pledge1/%s/d", bench_ops[op].name);
+		double lo = d1, hi = d1;
+		for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
+			double d = stats_median_of("percall/%s/%s/d", sname(others[k]),
+						   bench_ops[op].name);
+			if (!z->cached[others[k]][op] || isnan(d))
+				continue;
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+		}
+		double tol = hi - lo > SAME_NS ? hi - lo : SAME_NS;
+		snprintf(note, sizeof(note), "%s; noise: other cached setups spread %.1f ns",
+			 z->cached[SETUP_PLEDGE1][op] ? "served by the kernel's constant-action cache"
+						      : "NOT in the constant-action cache",
+			 hi - lo);
 		target(t, &n, max,
 		       op == OP_GETPPID ? "getppid (no argument checks): pledge minus one-rule filter"
 					: "read 1 byte (no argument checks): pledge minus one-rule filter",
-		       "ns", dp - d1, SAME_NS,
-		       dp - d1 <= SAME_NS && z->cached[SETUP_PLEDGE1][op],
-		       z->cached[SETUP_PLEDGE1][op] ? "served by the kernel's constant-action cache"
-						    : "NOT in the constant-action cache");
+		       "ns", dp - d1, tol, dp - d1 <= tol && z->cached[SETUP_PLEDGE1][op], note);
 	}
 	for (size_t i = 0; i < sizeof(argchecked) / sizeof(argchecked[0]); i++) {
 		const char *op = bench_ops[argchecked[i].op].name;
@@ -105,11 +123,18 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 	target(t, &n, max, "zlib workload under the pledge, ratio to no filter", "x", wr, 1.01,
 	       wr <= 1.01, NULL);
 	double pl = stats_median_of("pledge/none/first_us");
-	target(t, &n, max, "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process", "us", pl,
-	       1000, pl <= 1000, pl <= 500 ? "within the 0.5 ms aim" : "over the 0.5 ms aim");
+	double plc = stats_median_of("pledge/none/first_us_cpu");
+	snprintf(note, sizeof(note), "%s; CPU time %.0f us (table init %.0f, compile %.0f)",
+		 pl <= 500 ? "within the 0.5 ms aim" : "over the 0.5 ms aim", plc,
+		 stats_median_of("compile/none/table_init_us_cpu"),
+		 stats_median_of("compile/none/first_us_cpu"));
+	target(t, &n, max, "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process, wall", "us",
+	       pl, 1000, pl <= 1000, note);
 	double ar = stats_median_of("apply/none/ratio");
+	snprintf(note, sizeof(note), "CPU time, paired; %.0f us against %.0f us",
+		 stats_median_of("apply/none/apply_us_cpu"), stats_median_of("apply/none/raw_us_cpu"));
 	target(t, &n, max, "scopes_apply over a raw seccomp() of the same program", "x", ar, 1.10,
-	       ar <= 1.10, NULL);
+	       ar <= 1.10, note);
 	target(t, &n, max, "full promise set, instructions", "insns", (double)z->full,
 	       KERNEL_MAX_INSNS, z->full > 0 && z->full <= KERNEL_MAX_INSNS, NULL);
 	double stack8 = 8.0 * (double)(z->full + 4);
@@ -250,32 +275,37 @@ static void text_violation(FILE *out, const struct bench_params *p)
 	}
 }
 
+static const struct {
+	const char *key, *json, *label;
+} latency_rows[] = {
+	{ "pledge/none/first_us", "pledge_first",
+	  "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process" },
+	{ "pledge/none/second_us", "pledge_second",
+	  "scopes_pledge(\"stdio\") after it (stacks a 2nd filter)" },
+	{ "compile/none/table_init_us", "table_init",
+	  "  of the first: scopes_table_init (syscall names, once per process)" },
+	{ "compile/none/first_us", "compile_first", "  of the first: scopes_compile(\"" BENCH_PROMISES "\")" },
+	{ "compile/none/warm_us", "compile_warm", "scopes_compile(\"" BENCH_PROMISES "\"), again" },
+	{ "compile/none/full_us", "compile_full_set", "scopes_compile(every promise)" },
+	{ "apply/none/apply_us", "apply", "scopes_apply of the compiled filter, forked child" },
+	{ "apply/none/raw_us", "raw_attach", "raw prctl(NO_NEW_PRIVS) + seccomp(TSYNC), same program" },
+};
+
 static void text_latency(FILE *out)
 {
-	static const struct {
-		const char *key, *label;
-	} rows[] = {
-		{ "pledge/none/first_us", "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process" },
-		{ "pledge/none/second_us", "scopes_pledge(\"stdio\") after it (stacks a 2nd filter)" },
-		{ "compile/none/cold_us", "scopes_compile(\"" BENCH_PROMISES "\"), first in a process" },
-		{ "compile/none/warm_us", "scopes_compile(\"" BENCH_PROMISES "\"), again" },
-		{ "compile/none/full_us", "scopes_compile(every promise)" },
-		{ "apply/none/apply_us", "scopes_apply of the compiled filter, forked child" },
-		{ "apply/none/raw_us", "raw prctl(NO_NEW_PRIVS) + seccomp(TSYNC), same program" },
-		{ "apply/none/ratio", "scopes_apply / raw attach (paired ratio)" },
-	};
-	char cell[128];
+	char wall[128], cpu[128];
 
-	fprintf(out, "\n### Latency, µs (median over rounds [min–max])\n\n| what | µs |\n|---|---|\n");
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct series *s = stats_get(rows[i].key);
-		if (strstr(rows[i].key, "ratio") && s)
-			snprintf(cell, sizeof(cell), "×%.3f [%.3f–%.3f]", stats_median(s), stats_min(s),
-				 stats_max(s));
-		else
-			fmt_range(cell, sizeof(cell), s);
-		fprintf(out, "| %s | %s |\n", rows[i].label, cell);
+	fprintf(out, "\n### Latency, µs (median over rounds [min–max])\n\n"
+		     "| what | wall clock | CPU time |\n|---|---|---|\n");
+	for (size_t i = 0; i < sizeof(latency_rows) / sizeof(latency_rows[0]); i++) {
+		fmt_range(wall, sizeof(wall), stats_get(latency_rows[i].key));
+		fmt_range(cpu, sizeof(cpu), stats_find("%s_cpu", latency_rows[i].key));
+		fprintf(out, "| %s | %s | %s |\n", latency_rows[i].label, wall, cpu);
 	}
+	const struct series *r = stats_get("apply/none/ratio");
+	if (r)
+		fprintf(out, "| scopes_apply / raw attach, CPU time, paired | ×%.3f [%.3f–%.3f] | |\n",
+			stats_median(r), stats_min(r), stats_max(r));
 }
 
 static void text_sizes(FILE *out, const struct bench_sizes *z)
@@ -311,8 +341,10 @@ void report_text(FILE *out, const struct bench_machine *m, const struct bench_pa
 
 	fprintf(out, "## scopes-bench results\n\n");
 	fprintf(out, "- command: `%s`\n", p->command);
-	fprintf(out, "- date: %s; %d round%s, %.0f s; workers %s\n", m->date, p->rounds,
-		p->rounds == 1 ? "" : "s", p->seconds, p->cpu >= 0 ? "pinned" : "not pinned");
+	fprintf(out, "- date: %s; %d round%s, %.0f s; workers %s; per-call and workload figures in %s\n",
+		m->date, p->rounds, p->rounds == 1 ? "" : "s", p->seconds,
+		p->cpu >= 0 ? "pinned" : "not pinned",
+		p->wall_clock ? "wall-clock time" : "the worker's CPU time");
 	fprintf(out, "- kernel: %s\n", m->kernel);
 	fprintf(out, "- CPU: %s × %ld; BPF JIT %d; spectre_v2: %s; SSB: %s\n", m->cpu, m->ncpu,
 		m->bpf_jit, m->spectre_v2, m->ssb);
@@ -471,6 +503,7 @@ void report_json(FILE *out, const struct bench_machine *m, const struct bench_pa
 	js_num("iters", (double)p->iters);
 	js_num("batches", p->batches);
 	js_num("cpu", p->cpu);
+	js_str("clock", p->wall_clock ? "wall" : "thread-cpu");
 	js_bool("quick", p->quick);
 	js_num("seconds", p->seconds);
 	js_num("workload_bytes", (double)p->workload_bytes);
@@ -523,14 +556,13 @@ void report_json(FILE *out, const struct bench_machine *m, const struct bench_pa
 	js_close('}');
 
 	js_open("latency_us", '{');
-	js_series("pledge_first", stats_get("pledge/none/first_us"));
-	js_series("pledge_second", stats_get("pledge/none/second_us"));
-	js_series("compile_cold", stats_get("compile/none/cold_us"));
-	js_series("compile_warm", stats_get("compile/none/warm_us"));
-	js_series("compile_full_set", stats_get("compile/none/full_us"));
-	js_series("apply", stats_get("apply/none/apply_us"));
-	js_series("raw_attach", stats_get("apply/none/raw_us"));
-	js_series("apply_over_raw", stats_get("apply/none/ratio"));
+	for (size_t i = 0; i < sizeof(latency_rows) / sizeof(latency_rows[0]); i++) {
+		js_open(latency_rows[i].json, '{');
+		js_series("wall", stats_get(latency_rows[i].key));
+		js_series("cpu", stats_find("%s_cpu", latency_rows[i].key));
+		js_close('}');
+	}
+	js_series("apply_over_raw_cpu", stats_get("apply/none/ratio"));
 	js_close('}');
 
 	js_open("filter_insns", '{');

@@ -44,9 +44,13 @@ for name in ("none", "pledge1", "naive", "docker"):
     positive(d["workload_ms"][name]["value"], "workload " + name)
 for name in ("none", "errno", "trap"):
     positive(d["violation_ns"][name]["value"], "violation " + name)
-for key in ("pledge_first", "pledge_second", "compile_cold", "compile_warm",
-            "compile_full_set", "apply", "raw_attach", "apply_over_raw"):
-    positive(d["latency_us"][key], "latency " + key)
+if "report" in d["violation_ns"]:  # built with libscopes-sigsys
+    positive(d["violation_ns"]["report"]["value"], "violation report")
+for key in ("pledge_first", "pledge_second", "table_init", "compile_first",
+            "compile_warm", "compile_full_set", "apply", "raw_attach"):
+    positive(d["latency_us"][key]["wall"], "latency %s wall" % key)
+    positive(d["latency_us"][key]["cpu"], "latency %s cpu" % key)
+positive(d["latency_us"]["apply_over_raw_cpu"], "apply/raw")
 
 insns = d["filter_insns"]
 assert 0 < insns["full_set"] <= insns["kernel_max"], insns["full_set"]
