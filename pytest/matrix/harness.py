@@ -113,15 +113,16 @@ def probe_env():
     return e
 
 
-def run(op: spec.Op, promises, penalty, scratch: Scratch, preexec_fn=None, timeout=30):
-    """Run op under promises (None: no pledge, the control run). Returns (Observed, argv, paths)."""
+def run(op: spec.Op, promises, penalty, scratch: Scratch, wrap=(), timeout=30):
+    """Run op under promises (None: no pledge, the control run), as `wrap` says
+    (e.g. setpriv to another user). Returns (Observed, argv, paths)."""
     paths = scratch.paths_for(op.probe)
     args = [a.format(**paths) for a in op.probe]
-    argv = [str(built("tests/scopes-probe"))]
+    argv = [*wrap, str(built("tests/scopes-probe"))]
     argv += ["-n"] if promises is None else ["-p", promises, "-P", penalty]
     argv += ["status", *args]
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                         env=probe_env(), cwd=scratch.outside, preexec_fn=preexec_fn)
+                         env=probe_env(), cwd=scratch.outside)
     try:
         _, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

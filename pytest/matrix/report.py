@@ -122,7 +122,7 @@ h1 { font-size: 20px; margin: 0 0 .3em; }
 .legend span, .counts span { margin-right: 1.2em; }
 table.grid { border-collapse: collapse; margin-top: 1em; }
 table.grid th, table.grid td { border: 1px solid #ccc; padding: 0; text-align: center; }
-table.grid td.cell { width: 15px; min-width: 15px; height: 17px; font-size: 11px; }
+table.grid td.cell { width: 14px; min-width: 14px; height: 17px; font-size: 11px; }
 table.grid th.op { writing-mode: vertical-rl; transform: rotate(180deg); font-weight: normal;
   white-space: nowrap; padding: 3px 0; font-size: 11px; }
 table.grid th.group { font-size: 11px; background: #eef; }

@@ -172,8 +172,6 @@ OPS = [
        "wpath: O_RDWR needs rpath too (OpenBSD)", verb="write", path=FILE),
     Op("open-rdtrunc", ("open-rdtrunc", FILE), "openat", "rpath wpath", "files",
        "rpath: none of O_TRUNC; wpath: truncate", verb="truncate", path=FILE),
-    Op("open-dev-tty", ("open-flags", "/dev/tty", "2"), "openat", "rpath wpath", "terminal",
-       "tty: opening /dev/tty (Landlock)", verb="write", path="/dev/tty"),
     Op("create", ("create", "{new}"), "openat", "wpath cpath", "files",
        "cpath: O_WRONLY|O_CREAT needs wpath cpath", verb="create", path="{new}"),
     Op("create-tmp", ("create", "{tnew}"), "openat", "wpath cpath", "files",
@@ -327,6 +325,8 @@ OPS = [
     Op("recvmmsg", ("recvmmsg",), "recvmmsg", "inet | unix | recvfd", "sockets",
        "recvfd: recvmmsg"),
     # ------------------------------------------------------------- terminal
+    Op("open-dev-tty", ("open-flags", "/dev/tty", "2"), "openat", "rpath wpath", "terminal",
+       "tty: opening /dev/tty (Landlock)", verb="write", path="/dev/tty"),
     Op("ioctl-tcgets", ("ioctl-tty", "0x5401"), "ioctl", "stdio | tty", "terminal",
        "stdio ioctl: TCGETS (isatty); tty: TCGETS"),
     Op("ioctl-tiocgwinsz", ("ioctl-tty", "0x5413"), "ioctl", "tty", "terminal",

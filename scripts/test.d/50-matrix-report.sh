@@ -55,7 +55,7 @@ chrome() {
 		--no-first-run --user-data-dir="$profile" "$@" 2>>"$out/chromium.log"
 }
 chrome --dump-dom "file://$report" >"$out/scopes-matrix.dom.html"
-chrome --screenshot="$out/scopes-matrix.png" --window-size=2600,1400 "file://$report" >/dev/null
+chrome --screenshot="$out/scopes-matrix.png" --window-size=3400,1500 "file://$report" >/dev/null
 
 /usr/bin/python3 - "$out/scopes-matrix.dom.html" "$expected" "$out/scopes-matrix.png" <<'EOF'
 import re
