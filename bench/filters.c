@@ -29,6 +29,8 @@
 
 #include "bench.h"
 
+#define NARROWING "stacked pledges, narrowing to \"" BENCH_PROMISES "\""
+
 const struct bench_setup_info bench_setups[SETUP_COUNT] = {
 	[SETUP_NONE] = { "none", "no filter", "no seccomp filter (the reference)", 0 },
 	[SETUP_ONERULE] = { "onerule", "one rule",
@@ -39,17 +41,23 @@ const struct bench_setup_info bench_setups[SETUP_COUNT] = {
 			     1 },
 	[SETUP_ARGFLOOR8] = { "argfloor8", "arg floor x8", "8 stacked arg-floor filters", 8 },
 	[SETUP_PLEDGE1] = { "pledge1", "pledge", "scopes_pledge(\"" BENCH_PROMISES "\")", 1 },
-	[SETUP_PLEDGE2] = { "pledge2", "pledge x2", "2 stacked pledges, narrowing to \"" BENCH_PROMISES "\"", 2 },
-	[SETUP_PLEDGE4] = { "pledge4", "pledge x4", "4 stacked pledges, narrowing to \"" BENCH_PROMISES "\"", 4 },
-	[SETUP_PLEDGE8] = { "pledge8", "pledge x8", "8 stacked pledges, narrowing to \"" BENCH_PROMISES "\"", 8 },
+	[SETUP_PLEDGE2] = { "pledge2", "pledge x2", "2 " NARROWING, 2 },
+	[SETUP_PLEDGE4] = { "pledge4", "pledge x4", "4 " NARROWING, 4 },
+	[SETUP_PLEDGE8] = { "pledge8", "pledge x8", "8 " NARROWING, 8 },
 	[SETUP_NAIVE] = { "naive", "naive",
-			  "the table's rows for \"" BENCH_PROMISES "\" through libseccomp, linear (optimize 1)", 1 },
+			  "the table's rows for \"" BENCH_PROMISES "\" through libseccomp, "
+			  "linear (optimize 1)",
+			  1 },
 	[SETUP_DOCKER] = { "docker", "docker",
 			   "Docker-style allow list (~300 names, 3 arches) through libseccomp", 1 },
-	[SETUP_ERRNO] = { "errno", "errno", "pledge(\"stdio\"), penalty ERRNO: the call fails with EPERM", 1 },
-	[SETUP_TRAP] = { "trap", "trap", "pledge(\"stdio\"), penalty TRAP, a bare SIGSYS handler answers EPERM", 1 },
+	[SETUP_ERRNO] = { "errno", "errno",
+			  "pledge(\"stdio\"), penalty ERRNO: the call fails with EPERM", 1 },
+	[SETUP_TRAP] = { "trap", "trap",
+			 "pledge(\"stdio\"), penalty TRAP, a bare SIGSYS handler answers EPERM", 1 },
 	[SETUP_REPORT] = { "report", "trap+report",
-			   "pledge(\"stdio\"), penalty TRAP, libscopes-sigsys writes its report, EPERM", 1 },
+			   "pledge(\"stdio\"), penalty TRAP, libscopes-sigsys writes its report, "
+			   "EPERM",
+			   1 },
 };
 
 /* Each pledge narrower than the one before; none is path-scoped, so no
@@ -235,7 +243,8 @@ static scmp_filter_ctx build_alternative(enum bench_setup s)
 		rc = ctx ? build_docker(ctx) : -ENOMEM;
 		break;
 	default:
-		fprintf(stderr, "scopes-bench: %s is not a libseccomp setup\n", bench_setups[s].name);
+		fprintf(stderr, "scopes-bench: %s is not a libseccomp setup\n",
+			bench_setups[s].name);
 		return NULL;
 	}
 	if (rc < 0) {
@@ -329,7 +338,8 @@ int filters_programs(enum bench_setup s, struct sock_filter **prog, size_t *len)
 	case SETUP_PLEDGE8: {
 		int k = bench_setup_stack(s);
 		for (int i = BENCH_CHAIN_LEN - k; i < BENCH_CHAIN_LEN && rc == 0; i++, n++)
-			rc = compiled_program(bench_chain[i], SCOPES_PENALTY_KILL, &prog[n], &len[n]);
+			rc = compiled_program(bench_chain[i], SCOPES_PENALTY_KILL, &prog[n],
+					      &len[n]);
 		break;
 	}
 	case SETUP_ERRNO:

@@ -328,7 +328,8 @@ static void sizes(struct bench_sizes *z)
 			for (int c = 0; c < 2 && bench_ops[op].sys[c]; c++) {
 				long nr = scopes_syscall_number(arch, bench_ops[op].sys[c]);
 				for (int i = 0; i < n && all_allow; i++)
-					all_allow = filters_const_allow(prog[i], len[i], arch, (int)nr);
+					all_allow = filters_const_allow(prog[i], len[i], arch,
+									(int)nr);
 			}
 			z->cached[s][op] = all_allow;
 		}
@@ -346,8 +347,8 @@ static void usage(FILE *f, int status)
 		"                    [--workload-mib N] [--only LIST] [--quick] [--json[=FILE]]\n"
 		"  --rounds N       alternating rounds (default 15)\n"
 		"  --iters N        calls per batch for the cheap calls (default 2000)\n"
-		"  --batches N      batches per worker, the worker reports their median (default 25)\n"
-		"  --wall-clock     time batches by the wall clock (default: the worker's CPU time)\n"
+		"  --batches N      batches per worker; it reports their median (default 25)\n"
+		"  --wall-clock     time batches by the wall clock (default: CPU time)\n"
 		"  --cpu N          pin the workers to CPU N; -1 leaves them free (default -1)\n"
 		"  --workload-mib N size of the zlib workload's input (default 4)\n"
 		"  --only LIST      comma-separated: percall,workload,violation,latency,size\n"

@@ -73,8 +73,13 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 	 * that the cache serves too (their spread is the noise of this run),
 	 * or SAME_NS, whichever is larger. */
 	for (int op = OP_GETPPID; op <= OP_READ1; op++) {
-		static const enum bench_setup others[] = { SETUP_PLEDGE2, SETUP_PLEDGE4, SETUP_PLEDGE8,
-							   SETUP_NAIVE, SETUP_DOCKER };
+		static const enum bench_setup others[] = { SETUP_PLEDGE2, SETUP_PLEDGE4,
+							   SETUP_PLEDGE8, SETUP_NAIVE,
+							   SETUP_DOCKER };
+		static const char *const names[] = {
+			[OP_GETPPID] = "getppid (no argument checks): pledge minus one-rule filter",
+			[OP_READ1] = "read 1 byte (no argument checks): pledge minus one-rule filter",
+		};
 		double d1 = stats_median_of("percall/onerule/%s/d", bench_ops[op].name);
 		double dp = stats_median_of("percall/pledge1/%s/d", bench_ops[op].name);
 		double lo = d1, hi = d1;
@@ -88,13 +93,11 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 		}
 		double tol = hi - lo > SAME_NS ? hi - lo : SAME_NS;
 		snprintf(note, sizeof(note), "%s; noise: other cached setups spread %.1f ns",
-			 z->cached[SETUP_PLEDGE1][op] ? "served by the kernel's constant-action cache"
+			 z->cached[SETUP_PLEDGE1][op] ? "served by the constant-action cache"
 						      : "NOT in the constant-action cache",
 			 hi - lo);
-		target(t, &n, max,
-		       op == OP_GETPPID ? "getppid (no argument checks): pledge minus one-rule filter"
-					: "read 1 byte (no argument checks): pledge minus one-rule filter",
-		       "ns", dp - d1, tol, dp - d1 <= tol && z->cached[SETUP_PLEDGE1][op], note);
+		target(t, &n, max, names[op], "ns", dp - d1, tol,
+		       dp - d1 <= tol && z->cached[SETUP_PLEDGE1][op], note);
 	}
 	for (size_t i = 0; i < sizeof(argchecked) / sizeof(argchecked[0]); i++) {
 		const char *op = bench_ops[argchecked[i].op].name;
@@ -132,7 +135,8 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 	       pl, 1000, pl <= 1000, note);
 	double ar = stats_median_of("apply/none/ratio");
 	snprintf(note, sizeof(note), "CPU time, paired; %.0f us against %.0f us",
-		 stats_median_of("apply/none/apply_us_cpu"), stats_median_of("apply/none/raw_us_cpu"));
+		 stats_median_of("apply/none/apply_us_cpu"),
+		 stats_median_of("apply/none/raw_us_cpu"));
 	target(t, &n, max, "scopes_apply over a raw seccomp() of the same program", "x", ar, 1.10,
 	       ar <= 1.10, note);
 	target(t, &n, max, "full promise set, instructions", "insns", (double)z->full,
@@ -179,17 +183,23 @@ static void fmt_delta(char *buf, size_t size, const char *kind, enum bench_setup
 		snprintf(buf, size, "%+.1f (×%.3f)", d, r);
 }
 
-static void text_percall(FILE *out, const struct bench_sizes *z)
+/* A section title and the head of a table with a column per setup. */
+static void percall_header(FILE *out, const char *title, const char *second)
 {
-	char cell[128];
-
-	fprintf(out, "\n### Per call, ns (median over rounds [min–max])\n\n| call | no filter |");
+	fprintf(out, "\n### %s\n\n| call | %s |", title, second);
 	for (int c = 0; c < NCOLS; c++)
 		fprintf(out, " %s |", bench_setups[percall_cols[c]].label);
 	fprintf(out, "\n|---|---|");
 	for (int c = 0; c < NCOLS; c++)
 		fprintf(out, "---|");
 	fprintf(out, "\n");
+}
+
+static void text_percall(FILE *out, const struct bench_sizes *z)
+{
+	char cell[128];
+
+	percall_header(out, "Per call, ns (median over rounds [min–max])", "no filter");
 	for (int op = 0; op < OP_COUNT; op++) {
 		fmt_range(cell, sizeof(cell), stats_find("percall/none/%s", bench_ops[op].name));
 		fprintf(out, "| %s | %s |", bench_ops[op].label, cell);
@@ -202,19 +212,14 @@ static void text_percall(FILE *out, const struct bench_sizes *z)
 		fprintf(out, "\n");
 	}
 
-	fprintf(out, "\n### Per call, cost over no filter: ns (ratio), median of paired runs\n\n"
-		     "| call | cached in pledge |");
-	for (int c = 0; c < NCOLS; c++)
-		fprintf(out, " %s |", bench_setups[percall_cols[c]].label);
-	fprintf(out, "\n|---|---|");
-	for (int c = 0; c < NCOLS; c++)
-		fprintf(out, "---|");
-	fprintf(out, "\n");
+	percall_header(out, "Per call, cost over no filter: ns (ratio), median of paired runs",
+		       "cached in pledge");
 	for (int op = 0; op < OP_COUNT; op++) {
 		fprintf(out, "| %s | %s |", bench_ops[op].label,
 			z->cached[SETUP_PLEDGE1][op] ? "yes" : "no");
 		for (int c = 0; c < NCOLS; c++) {
-			fmt_delta(cell, sizeof(cell), "percall", percall_cols[c], bench_ops[op].name);
+			fmt_delta(cell, sizeof(cell), "percall", percall_cols[c],
+				  bench_ops[op].name);
 			fprintf(out, " %s |", cell);
 		}
 		fprintf(out, "\n");
@@ -225,7 +230,8 @@ static void text_percall(FILE *out, const struct bench_sizes *z)
 		fprintf(out, "| %s | %+.1f | %+.1f |\n", bench_ops[op].label,
 			stack_slope(SETUP_PLEDGE1, SETUP_PLEDGE8, op),
 			stack_slope(SETUP_ARGFLOOR, SETUP_ARGFLOOR8, op));
-	fprintf(out, "\nSyscalls the kernel's constant-action cache allows without running the filter:");
+	fprintf(out, "\nSyscalls the kernel's constant-action cache allows without running "
+		     "the filter:");
 	for (int c = 0; c < NCOLS; c++)
 		fprintf(out, " %s %d%s", bench_setups[percall_cols[c]].label,
 			z->cached_total[percall_cols[c]], c + 1 < NCOLS ? ";" : "\n");
@@ -258,7 +264,8 @@ static void text_violation(FILE *out, const struct bench_params *p)
 {
 	char cell[128], d[128];
 
-	fprintf(out, "\n### Violation path: getpriority() refused under pledge(\"stdio\"), ns per call\n\n"
+	fprintf(out, "\n### Violation path: getpriority() refused under pledge(\"stdio\"), "
+		     "ns per call\n\n"
 		     "| setup | ns (median [min–max]) | over the allowed call |\n|---|---|---|\n");
 	fmt_range(cell, sizeof(cell), stats_find("violation/none/ns"));
 	fprintf(out, "| allowed, no filter | %s | - |\n", cell);
@@ -284,11 +291,13 @@ static const struct {
 	  "scopes_pledge(\"stdio\") after it (stacks a 2nd filter)" },
 	{ "compile/none/table_init_us", "table_init",
 	  "  of the first: scopes_table_init (syscall names, once per process)" },
-	{ "compile/none/first_us", "compile_first", "  of the first: scopes_compile(\"" BENCH_PROMISES "\")" },
+	{ "compile/none/first_us", "compile_first",
+	  "  of the first: scopes_compile(\"" BENCH_PROMISES "\")" },
 	{ "compile/none/warm_us", "compile_warm", "scopes_compile(\"" BENCH_PROMISES "\"), again" },
 	{ "compile/none/full_us", "compile_full_set", "scopes_compile(every promise)" },
 	{ "apply/none/apply_us", "apply", "scopes_apply of the compiled filter, forked child" },
-	{ "apply/none/raw_us", "raw_attach", "raw prctl(NO_NEW_PRIVS) + seccomp(TSYNC), same program" },
+	{ "apply/none/raw_us", "raw_attach",
+	  "raw prctl(NO_NEW_PRIVS) + seccomp(TSYNC), same program" },
 };
 
 static void text_latency(FILE *out)
@@ -304,7 +313,8 @@ static void text_latency(FILE *out)
 	}
 	const struct series *r = stats_get("apply/none/ratio");
 	if (r)
-		fprintf(out, "| scopes_apply / raw attach, CPU time, paired | ×%.3f [%.3f–%.3f] | |\n",
+		fprintf(out,
+			"| scopes_apply / raw attach, CPU time, paired | ×%.3f [%.3f–%.3f] | |\n",
 			stats_median(r), stats_min(r), stats_max(r));
 }
 
@@ -341,7 +351,9 @@ void report_text(FILE *out, const struct bench_machine *m, const struct bench_pa
 
 	fprintf(out, "## scopes-bench results\n\n");
 	fprintf(out, "- command: `%s`\n", p->command);
-	fprintf(out, "- date: %s; %d round%s, %.0f s; workers %s; per-call and workload figures in %s\n",
+	fprintf(out,
+		"- date: %s; %d round%s, %.0f s; workers %s; per-call and workload figures "
+		"in %s\n",
 		m->date, p->rounds, p->rounds == 1 ? "" : "s", p->seconds,
 		p->cpu >= 0 ? "pinned" : "not pinned",
 		p->wall_clock ? "wall-clock time" : "the worker's CPU time");
@@ -548,7 +560,8 @@ void report_json(FILE *out, const struct bench_machine *m, const struct bench_pa
 	js_close('}');
 
 	js_open("violation_ns", '{');
-	js_str("what", "getpriority() per call: allowed without a filter, refused under pledge(\"stdio\")");
+	js_str("what", "getpriority() per call: allowed without a filter, "
+		       "refused under pledge(\"stdio\")");
 	js_paired("violation", SETUP_NONE, "ns");
 	for (size_t i = 0; i < sizeof(violation_cols) / sizeof(violation_cols[0]); i++)
 		if (violation_cols[i] != SETUP_REPORT || p->have_report)

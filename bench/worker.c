@@ -397,7 +397,8 @@ static int worker_violation(const struct worker_args *a)
 			errno = 0;
 			int r = getpriority(PRIO_PROCESS, 0);
 			if (denied ? !(r == -1 && errno == EPERM) : errno != 0)
-				die(denied ? "getpriority was not refused with EPERM" : "getpriority");
+				die(denied ? "getpriority was not refused with EPERM"
+					   : "getpriority");
 		}
 		if (b >= 0)
 			batch[b] = (batch_ns() - t0) / (double)n;
