@@ -4,9 +4,8 @@
  * execpromises it was given (see libscopes/src/exec.h).
  *
  * Preloaded, its constructor runs once the loader has mapped and relocated
- * every library, before the program's main and its own constructors (the
- * constructors of shared libraries the shim does not depend on may run
- * before it: glibc initialises preloaded objects last). It pledges the
+ * every library, before any constructor of the program or of its libraries
+ * (-z initfirst, see CMakeLists.txt) and before main. It pledges the
  * promises named in SCOPES_EXECPROMISES under SCOPES_EXECPENALTY, as both
  * promises and execpromises, so that images this one starts are narrowed
  * the same way, as on OpenBSD.
@@ -53,12 +52,25 @@ static int parse_penalty(const char *s, enum scopes_penalty *p)
 	return -1;
 }
 
-__attribute__((constructor)) static void scopes_exec_shim(void)
+/*
+ * Linked with -z initfirst, this runs before the constructors of every other
+ * library, libc's own included: libc has not yet published the environment
+ * and the program's name, so they are taken from what glibc passes to every
+ * constructor (the same pointers libc's constructor stores a moment later).
+ */
+__attribute__((constructor)) static void scopes_exec_shim(int argc, char **argv, char **envp)
 {
-	const char *promises = getenv(SCOPES_EXEC_ENV_PROMISES);
-	const char *pen = getenv(SCOPES_EXEC_ENV_PENALTY);
 	enum scopes_penalty penalty = SCOPES_PENALTY_KILL;
 
+	if (!environ)
+		environ = envp;
+	if (!program_invocation_name && argc > 0 && argv && argv[0]) {
+		const char *slash = strrchr(argv[0], '/');
+		program_invocation_name = argv[0];
+		program_invocation_short_name = (char *)(slash ? slash + 1 : argv[0]);
+	}
+	const char *promises = getenv(SCOPES_EXEC_ENV_PROMISES);
+	const char *pen = getenv(SCOPES_EXEC_ENV_PENALTY);
 	if (!promises || getauxval(AT_SECURE))
 		return;
 	if (pen && parse_penalty(pen, &penalty) != 0)

@@ -26,6 +26,10 @@
  *   cat PATH       copy PATH to stdout
  *   exec PATH [ARG...]   execv with the current environment (last step)
  *   env NAME       print an environment variable
+ *   readlink PATH  readlink (static start-up's call)
+ *   mmap-exec      mmap an anonymous page PROT_READ|PROT_EXEC
+ *   raise SIGNAL   raise a signal by number
+ *   penalty NAME   scopes_set_penalty (kill, trap, errno, log)     [scopes-steps]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -37,6 +41,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -253,6 +259,17 @@ int main(int argc, char **argv)
 			NEED(1);
 			const char *v = getenv(a);
 			say_ok(s, v ? v : "(unset)");
+		} else if (strcmp(s, "readlink") == 0) {
+			NEED(1);
+			char buf[4096];
+			ssize_t n = readlink(a, buf, sizeof(buf) - 1);
+			result(s, n < 0 ? -1 : 0);
+		} else if (strcmp(s, "mmap-exec") == 0) {
+			void *m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			result(s, m == MAP_FAILED ? -1 : 0);
+		} else if (strcmp(s, "raise") == 0) {
+			NEED(1);
+			result(s, raise(atoi(a)));
 		} else if (strcmp(s, "threads") == 0) {
 			NEED(1);
 			start_threads(s, atoi(a));
@@ -272,6 +289,13 @@ int main(int argc, char **argv)
 		} else if (strcmp(s, "unveil") == 0) {
 			NEED(2);
 			result(s, scopes_unveil(a, b));
+		} else if (strcmp(s, "penalty") == 0) {
+			NEED(1);
+			static const char *const names[] = { "kill", "trap", "errno", "log" };
+			int k = 0;
+			while (k < 4 && strcmp(a, names[k]) != 0)
+				k++;
+			result(s, scopes_set_penalty((enum scopes_penalty)k));
 		} else if (strcmp(s, "unveil-lock") == 0) {
 			result(s, scopes_unveil(NULL, NULL));
 		} else if (strcmp(s, "unveil-null-path") == 0) {
