@@ -588,7 +588,30 @@ static void put_clone(struct obuf *ob, uint64_t v)
 	put_rest(ob, v, first);
 }
 
-static void put_string(struct obuf *ob, uint64_t addr, unsigned flags)
+static size_t probe_read(void *ctx, uint64_t addr, char *dst, size_t len)
+{
+	(void)ctx;
+	return memprobe_read(addr, dst, len, 1);
+}
+
+static const struct decode_reader memprobe_reader = { probe_read, NULL };
+
+/* Read a NUL-terminated string of at most len bytes (NUL included) through
+ * rd; returns the bytes read, the NUL counted when it was reached. */
+static size_t read_string(const struct decode_reader *rd, uint64_t addr, char *dst, size_t len)
+{
+	if (!rd || !rd->read || addr == 0)
+		return 0;
+	size_t n = rd->read(rd->ctx, addr, dst, len);
+	if (n > len)
+		n = len; /* a reader that claims more than it was given */
+	for (size_t i = 0; i < n; i++)
+		if (dst[i] == '\0')
+			return i + 1;
+	return n;
+}
+
+static void put_string(struct obuf *ob, uint64_t addr, const struct decode_reader *rd)
 {
 	char s[DECODE_STR_MAX + 1];
 
@@ -596,9 +619,7 @@ static void put_string(struct obuf *ob, uint64_t addr, unsigned flags)
 		ob_puts(ob, "NULL");
 		return;
 	}
-	size_t n = 0;
-	if (flags & DECODE_READ_STRINGS)
-		n = memprobe_read(addr, s, sizeof(s), 1);
+	size_t n = read_string(rd, addr, s, sizeof(s));
 	if (n == 0) {
 		ob_hex(ob, addr);
 		return;
@@ -690,7 +711,7 @@ static void put_fcntlarg(struct obuf *ob, uint32_t arch, uint64_t cmd, uint64_t 
 }
 
 static void put_arg(struct obuf *ob, uint32_t arch, enum kind k, const uint64_t a[6], int i,
-		    unsigned flags)
+		    const struct decode_reader *rd)
 {
 	uint64_t v = a[i];
 
@@ -723,7 +744,7 @@ static void put_arg(struct obuf *ob, uint32_t arch, enum kind k, const uint64_t 
 			ob_puts(ob, "NULL");
 		break;
 	case K_PATH:
-		put_string(ob, v, flags);
+		put_string(ob, v, rd);
 		break;
 	case K_OFLAGS:
 		put_oflags(ob, arch, v);
@@ -837,7 +858,7 @@ static void put_arg(struct obuf *ob, uint32_t arch, enum kind k, const uint64_t 
 		break;
 	case K_PRCTLARG:
 		if ((uint32_t)a[0] == PR_SET_NAME_K)
-			put_string(ob, v, flags);
+			put_string(ob, v, rd);
 		else if ((uint32_t)a[0] == PR_SET_PDEATHSIG_K)
 			put_signal(ob, v);
 		else
@@ -867,8 +888,8 @@ const char *decode_signal_name(uint64_t sig)
 	return NULL;
 }
 
-size_t decode_syscall(uint32_t arch, long nr, const uint64_t args[6], unsigned flags,
-		      char *buf, size_t size)
+size_t decode_syscall_read(uint32_t arch, long nr, const uint64_t args[6],
+			   const struct decode_reader *rd, char *buf, size_t size)
 {
 	struct obuf ob;
 	char dummy[1];
@@ -904,29 +925,45 @@ size_t decode_syscall(uint32_t arch, long nr, const uint64_t args[6], unsigned f
 				break;
 			if (i)
 				ob_puts(&ob, ", ");
-			put_arg(&ob, arch, k, args, i, flags);
+			put_arg(&ob, arch, k, args, i, rd);
 		}
 	}
 	ob_putc(&ob, ')');
 	return ob.len;
 }
 
-size_t decode_path(uint32_t arch, long nr, const uint64_t args[6], char *out, size_t size)
+size_t decode_syscall(uint32_t arch, long nr, const uint64_t args[6], unsigned flags,
+		      char *buf, size_t size)
+{
+	return decode_syscall_read(arch, nr, args,
+				   (flags & DECODE_READ_STRINGS) ? &memprobe_reader : NULL, buf, size);
+}
+
+size_t decode_path_read(uint32_t arch, long nr, const uint64_t args[6],
+			const struct decode_reader *rd, char *out, size_t size)
 {
 	const char *name = scopes_syscall_name(arch, nr);
 	const struct signature *sig = name ? find_signature(name) : NULL;
 
 	if (!sig || !out || size < 2 || (arch != SCOPES_ARCH_X86_64 && arch != SCOPES_ARCH_AARCH64))
 		return 0;
+	out[0] = '\0';
 	for (int i = 0; i < 6 && sig->arg[i] != K_END; i++) {
 		if (sig->arg[i] != K_PATH)
 			continue;
-		size_t n = memprobe_read(args[i], out, size, 1);
-		if (n == 0 || out[n - 1] != '\0')
+		size_t n = read_string(rd, args[i], out, size);
+		if (n == 0 || out[n - 1] != '\0') {
+			out[0] = '\0';
 			return 0;
+		}
 		return n - 1;
 	}
 	return 0;
+}
+
+size_t decode_path(uint32_t arch, long nr, const uint64_t args[6], char *out, size_t size)
+{
+	return decode_path_read(arch, nr, args, &memprobe_reader, out, size);
 }
 
 /* ------------------------------------------------- checks against the host */

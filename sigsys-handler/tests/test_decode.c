@@ -210,6 +210,18 @@ static void test_unknown_and_cut(void)
 	}
 }
 
+/* Fill v for the call in v->arch/nr/args as the handler does, and render
+ * line 1 into buf. */
+static void render_line1(struct violation *v, char *buf, size_t size)
+{
+	struct obuf ob;
+	decode_syscall(v->arch, v->nr, v->args, DECODE_READ_STRINGS, v->call, sizeof(v->call));
+	decode_path(v->arch, v->nr, v->args, v->path, sizeof(v->path));
+	scopes_query(v->arch, v->nr, v->args, &v->verdict);
+	ob_init(&ob, buf, size);
+	report_line1(&ob, v);
+}
+
 /* The report's first line, from the table's verdict. */
 static void test_line1(void)
 {
@@ -224,13 +236,10 @@ static void test_line1(void)
 	v.nr = scopes_syscall_number(X86, "openat");
 	uint64_t a[6] = { (uint64_t)-100, (uint64_t)(uintptr_t)"/tmp/x", 01101, 0666, 0, 0 };
 	memcpy(v.args, a, sizeof(a));
-	decode_syscall(v.arch, v.nr, v.args, DECODE_READ_STRINGS, v.call, sizeof(v.call));
-	CHECK(decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path)) == 6, "path %s", v.path);
-	scopes_query(v.arch, v.nr, v.args, &v.verdict);
 	v.pledged = 1;
 	v.held = stdio_set;
-	ob_init(&ob, buf, sizeof(buf));
-	report_line1(&ob, &v);
+	render_line1(&v, buf, sizeof(buf));
+	CHECK(decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path)) == 6, "path %s", v.path);
 	CHECK(strcmp(buf, "scopes: violation: openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_TRUNC, "
 			  "0666) needs promise \"wpath cpath\" (or \"tmppath\" under /tmp)") == 0,
 	      "got %s", buf);
@@ -252,21 +261,14 @@ static void test_line1(void)
 	};
 	for (size_t i = 0; i < sizeof(scoped) / sizeof(scoped[0]); i++) {
 		v.args[1] = (uint64_t)(uintptr_t)scoped[i].path;
-		decode_syscall(v.arch, v.nr, v.args, DECODE_READ_STRINGS, v.call, sizeof(v.call));
-		decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path));
-		ob_init(&ob, buf, sizeof(buf));
-		report_line1(&ob, &v);
+		render_line1(&v, buf, sizeof(buf));
 		CHECK(strcmp(buf, scoped[i].want) == 0, "%s:\n  got  %s\n  want %s", scoped[i].path,
 		      buf, scoped[i].want);
 	}
 	/* a read of /proc/stat: rpath, or ps under /proc, or vminfo for that file */
 	uint64_t r[6] = { (uint64_t)-100, (uint64_t)(uintptr_t)"/proc/stat", 0, 0, 0, 0 };
 	memcpy(v.args, r, sizeof(r));
-	decode_syscall(v.arch, v.nr, v.args, DECODE_READ_STRINGS, v.call, sizeof(v.call));
-	decode_path(v.arch, v.nr, v.args, v.path, sizeof(v.path));
-	scopes_query(v.arch, v.nr, v.args, &v.verdict);
-	ob_init(&ob, buf, sizeof(buf));
-	report_line1(&ob, &v);
+	render_line1(&v, buf, sizeof(buf));
 	CHECK(strstr(buf, "needs promise \"rpath\" (or \"ps\" under /proc) (or \"vminfo\" under "
 			  "/proc/stat)") != NULL && !strstr(buf, "dns") && !strstr(buf, "tmppath"),
 	      "got %s", buf);
@@ -277,10 +279,7 @@ static void test_line1(void)
 	memset(&v, 0, sizeof(v));
 	v.arch = X86;
 	v.nr = scopes_syscall_number(X86, "ptrace");
-	decode_syscall(v.arch, v.nr, v.args, 0, v.call, sizeof(v.call));
-	scopes_query(v.arch, v.nr, v.args, &v.verdict);
-	ob_init(&ob, buf, sizeof(buf));
-	report_line1(&ob, &v);
+	render_line1(&v, buf, sizeof(buf));
 	CHECK(strcmp(buf, "scopes: violation: ptrace(PTRACE_TRACEME, 0, NULL, NULL) is never "
 			  "allowed under pledge: ptrace cannot be sandboxed") == 0,
 	      "got %s", buf);
@@ -292,14 +291,58 @@ static void test_line1(void)
 	memset(&v, 0, sizeof(v));
 	v.arch = X86;
 	v.nr = scopes_syscall_number(X86, "getpid");
-	decode_syscall(v.arch, v.nr, v.args, 0, v.call, sizeof(v.call));
-	scopes_query(v.arch, v.nr, v.args, &v.verdict);
 	v.pledged = 1;
 	v.held = stdio_set;
-	ob_init(&ob, buf, sizeof(buf));
-	report_line1(&ob, &v);
+	render_line1(&v, buf, sizeof(buf));
 	CHECK(strstr(buf, "needs promise \"stdio\" (held: another filter denied it)") != NULL,
 	      "got %s", buf);
+}
+
+/* A reader standing for another process's memory: address 0x1000 holds
+ * "/remote", anything else is unreadable; 0x2000 claims more than asked. */
+static size_t fake_read(void *ctx, uint64_t addr, char *dst, size_t len)
+{
+	int *calls = ctx;
+	(*calls)++;
+	if (addr == 0x1000) {
+		size_t n = len < 8 ? len : 8;
+		memcpy(dst, "/remote", n);
+		return n;
+	}
+	if (addr == 0x2000) {
+		memset(dst, 'r', len);
+		return len + 100;
+	}
+	return 0;
+}
+
+static void test_reader(void)
+{
+	int calls = 0;
+	struct decode_reader rd = { fake_read, &calls };
+	long nr = scopes_syscall_number(ARM, "openat");
+	uint64_t a[6] = { (uint64_t)-100, 0x1000, 0, 0, 0, 0 };
+	char buf[512], path[64];
+
+	decode_syscall_read(ARM, nr, a, &rd, buf, sizeof(buf));
+	CHECK(strcmp(buf, "openat(AT_FDCWD, \"/remote\", O_RDONLY)") == 0, "got %s", buf);
+	CHECK(decode_path_read(ARM, nr, a, &rd, path, sizeof(path)) == 7 &&
+		      strcmp(path, "/remote") == 0, "path %s", path);
+	a[1] = 0x3000;
+	decode_syscall_read(ARM, nr, a, &rd, buf, sizeof(buf));
+	CHECK(strcmp(buf, "openat(AT_FDCWD, 0x3000, O_RDONLY)") == 0, "got %s", buf);
+	CHECK(decode_path_read(ARM, nr, a, &rd, path, sizeof(path)) == 0 && path[0] == '\0',
+	      "unreadable path %s", path);
+	a[1] = 0x2000;
+	decode_syscall_read(ARM, nr, a, &rd, buf, sizeof(buf));
+	CHECK(strncmp(buf, "openat(AT_FDCWD, \"rrrr", 22) == 0 && strstr(buf, "\"...,"),
+	      "an over-claiming reader is cut: %s", buf);
+	/* a path that does not fit is no path */
+	CHECK(decode_path_read(ARM, nr, a, &rd, path, sizeof(path)) == 0, "long path");
+	CHECK(calls == 6, "reader called %d times", calls);
+	a[1] = 0x1000;
+	decode_syscall_read(ARM, nr, a, NULL, buf, sizeof(buf));
+	CHECK(strcmp(buf, "openat(AT_FDCWD, 0x1000, O_RDONLY)") == 0, "no reader: %s", buf);
 }
 
 int main(void)
@@ -310,5 +353,6 @@ int main(void)
 	test_table();
 	test_unknown_and_cut();
 	test_line1();
+	test_reader();
 	return harness_finish("test_sigsys_decode");
 }

@@ -80,6 +80,18 @@ static long random_nr(uint32_t arch)
 	}
 }
 
+/* A reader of another process's memory, as a tracer would give: random
+ * bytes, random lengths, sometimes more than asked (it must be cut). */
+static size_t random_read(void *ctx, uint64_t addr, char *dst, size_t len)
+{
+	(void)ctx;
+	(void)addr;
+	size_t n = rnd() % (len + 2);
+	for (size_t i = 0; i < n && i < len; i++)
+		dst[i] = (char)(rnd() % 8 ? rnd() : 0);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint32_t arches[] = { SCOPES_ARCH_X86_64, SCOPES_ARCH_AARCH64,
@@ -110,7 +122,13 @@ int main(int argc, char **argv)
 
 		size_t size = rnd() % 3 ? 1 + rnd() % 600 : 0;
 		char *buf = size ? malloc(size) : NULL;
-		size_t n = decode_syscall(v.arch, v.nr, v.args, flags, buf, size);
+		size_t n;
+		if (rnd() % 4 == 0) {
+			struct decode_reader rd = { random_read, NULL };
+			n = decode_syscall_read(v.arch, v.nr, v.args, &rd, buf, size);
+		} else {
+			n = decode_syscall(v.arch, v.nr, v.args, flags, buf, size);
+		}
 		if (size && (n >= size || buf[n] != '\0' || strlen(buf) != n)) {
 			fprintf(stderr, "round %ld: length %zu in a buffer of %zu\n", r, n, size);
 			return 1;
