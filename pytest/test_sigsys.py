@@ -458,3 +458,15 @@ def test_unprivileged(scratch):
     assert r.lines[1] == 'scopes: promises held: ""', r
     assert_calls_in_order(r, ["open_for_write", "main"])
     assert not (scratch / "x").exists()
+
+
+def test_empty_pledge_backtrace_through_libunwind_validation():
+    """pthread_create under pledge(""): the handler's unwind of this stack
+    makes libunwind validate an address (mincore, its pipe; seen with
+    strace). Those rules let the backtrace reach main instead of the
+    handler dying half-way."""
+    r = violate("nofp", "-p", "", "stress", "4")
+    assert r.signal == signal.SIGSYS, r
+    assert re.fullmatch(r'scopes: violation: \S+\(.*\) needs promise "stdio"', r.lines[0]), r
+    assert r.lines[1] == 'scopes: promises held: ""', r
+    assert_calls_in_order(r, ["pthread_create", "stress_threads", "main", "_start"])
