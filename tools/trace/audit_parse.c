@@ -121,16 +121,18 @@ int audit_decode_value(const char *val, size_t len, char *out, size_t out_size)
 	return (int)w;
 }
 
-/* A seccomp code whose action part is one the kernel defines: a value cut
- * short by the kernel log's line limit rarely is. */
+/* A seccomp record's code is the action alone: the kernel logs
+ * ret & SECCOMP_RET_ACTION_FULL, so the low 16 bits are zero and the action
+ * is one it defines. A value cut short by the kernel log's line limit
+ * ("0x7ffc" of "0x7ffc0000") fails this. */
 static int code_plausible(uint64_t code)
 {
 	static const uint32_t actions[] = { 0x80000000u, 0x00000000u, 0x00030000u, 0x00050000u,
 					    0x7fc00000u, 0x7ff00000u, 0x7ffc0000u, 0x7fff0000u };
-	if (code > 0xffffffffu)
+	if (code > 0xffffffffu || (code & 0xffffu))
 		return 0;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (((uint32_t)code & 0xffff0000u) == actions[i])
+		if ((uint32_t)code == actions[i])
 			return 1;
 	return 0;
 }

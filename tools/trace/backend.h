@@ -81,6 +81,16 @@ int spawn_result(int errpipe_rd, int *stage);
 /* Wait for the child; store exit status (128+signal) into run. */
 void spawn_reap(struct trace_run *run, pid_t pid);
 
+/* Signals while the program runs: SIGINT and SIGQUIT come from the terminal
+ * to the program too, so we wait for it to end and report; SIGTERM and
+ * SIGHUP sent to us alone are passed on to the program (once). Install
+ * before the fork; call spawn_forward(child) whenever a wait is interrupted. */
+void spawn_signals(void);
+void spawn_forward(pid_t child);
+/* Did such a signal arrive? (Then we stop waiting for what the program left
+ * running once the program itself has ended.) */
+int spawn_interrupted(void);
+
 /* Our own executable's path (for recognising the child before it execs). */
 const char *self_exe(void);
 

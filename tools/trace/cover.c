@@ -9,13 +9,15 @@
 
 #define MEMO_SLOTS 16384 /* sets already searched (different orders reach them) */
 
+#define SECOND_BEST (COVER_ALT_INCIDENTAL | COVER_ALT_FALLBACK)
+
 int cover_satisfied_by(const struct cover_req *req, scopes_set_t held)
 {
 	int inc = -1;
 	for (int i = 0; i < req->n; i++) {
 		if ((req->alt[i] & held) != req->alt[i])
 			continue;
-		if (!(req->flags[i] & COVER_ALT_INCIDENTAL))
+		if (!(req->flags[i] & SECOND_BEST))
 			return i;
 		if (inc < 0)
 			inc = i;
@@ -26,7 +28,8 @@ int cover_satisfied_by(const struct cover_req *req, scopes_set_t held)
 struct search {
 	const struct cover_req *reqs;
 	size_t n;
-	scopes_set_t base, broad;
+	scopes_set_t base;
+	const unsigned *weight;
 	unsigned long nodes, budget;
 	int aborted;
 	int have_best;
@@ -35,23 +38,31 @@ struct search {
 	unsigned best_key[3];
 };
 
-static unsigned incidental_uses(const struct search *s, scopes_set_t held)
+static unsigned second_best_uses(const struct search *s, scopes_set_t held)
 {
 	unsigned k = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		int a = cover_satisfied_by(&s->reqs[i], held);
-		if (a >= 0 && (s->reqs[i].flags[a] & COVER_ALT_INCIDENTAL))
+		if (a >= 0 && (s->reqs[i].flags[a] & SECOND_BEST))
 			k++;
 	}
 	return k;
 }
 
+static unsigned weight_of(const struct search *s, scopes_set_t set)
+{
+	unsigned w = 0;
+	for (int i = 0; i < 64; i++)
+		if (set & (1ULL << i))
+			w += s->weight ? s->weight[i] : 1;
+	return w;
+}
+
 /* Is candidate better than the best so far? */
 static void consider(struct search *s, scopes_set_t set)
 {
-	unsigned key[3] = { (unsigned)__builtin_popcountll(set),
-			    (unsigned)__builtin_popcountll(set & s->broad),
-			    incidental_uses(s, set | s->base) };
+	unsigned key[3] = { (unsigned)__builtin_popcountll(set), second_best_uses(s, set | s->base),
+			    weight_of(s, set) };
 	if (s->have_best) {
 		for (int i = 0; i < 3; i++) {
 			if (key[i] != s->best_key[i]) {
@@ -157,10 +168,10 @@ static scopes_set_t greedy(const struct search *s)
 	}
 }
 
-int cover_solve(const struct cover_req *reqs, size_t n, scopes_set_t base, scopes_set_t broad,
+int cover_solve(const struct cover_req *reqs, size_t n, scopes_set_t base, const unsigned *weight,
 		unsigned long budget, struct cover_result *out)
 {
-	struct search s = { .reqs = reqs, .n = n, .base = base, .broad = broad,
+	struct search s = { .reqs = reqs, .n = n, .base = base, .weight = weight,
 			    .budget = budget ? budget : COVER_NODE_BUDGET };
 	scopes_set_t forced = 0;
 

@@ -7,10 +7,12 @@
  * The answer is the set S, beyond a given base, such that every requirement
  * has an alternative inside S ∪ base, chosen by, in order:
  *   1. fewest promises;
- *   2. fewest "broad" promises (prefer a path-scoped promise such as dns
- *      over rpath when both cost one promise: it grants less);
- *   3. fewest requirements met only through an incidental alternative (exec's
- *      loader reads are not what exec is for);
+ *   2. fewest requirements met only through a second-best alternative: an
+ *      incidental one (exec's loader reads are not what exec is for) or a
+ *      fallback (the call fails harmlessly under that promise);
+ *   3. the least weight: each promise weighs what it grants (the caller
+ *      counts the table's rows), so getpw beats rpath for /etc/passwd, and
+ *      sendfd beats inet for a sendmsg;
  *   4. the lowest promise indices (table order: stdio, rpath, ...).
  * Exact branch and bound; beyond a node budget, the best set found so far
  * (at worst the greedy one) with exact = 0.
@@ -26,6 +28,7 @@
 
 #define COVER_MAX_ALTS 24
 #define COVER_ALT_INCIDENTAL 0x1u
+#define COVER_ALT_FALLBACK   0x4u /* the call fails harmlessly under this set */
 #define COVER_ALT_ARGDEP     0x2u /* allows the call only for some arguments, which
 				   * were not seen (informational: the solver
 				   * treats it as allowing) */
@@ -50,16 +53,17 @@ struct cover_result {
  *
  * reqs, n: the requirements (duplicates are fine; n == 0 gives the empty set).
  * base:    promises already held (they cost nothing).
- * broad:   the promises that count as broad for rule 2.
+ * weight:  weight[i] of promise i for rule 3 (64 entries), or NULL (all 1).
  * budget:  node budget for the exact search (0: COVER_NODE_BUDGET).
  * out:     the result.
  * Returns 0. Pure; thread-safe.
  */
-int cover_solve(const struct cover_req *reqs, size_t n, scopes_set_t base, scopes_set_t broad,
+int cover_solve(const struct cover_req *reqs, size_t n, scopes_set_t base, const unsigned *weight,
 		unsigned long budget, struct cover_result *out);
 
 /* Is req met by held? Returns the index of the first alternative inside
- * held that is not incidental, else of the first incidental one, else -1. */
+ * held that is neither incidental nor a fallback, else of the first such
+ * one, else -1. */
 int cover_satisfied_by(const struct cover_req *req, scopes_set_t held);
 
 #endif

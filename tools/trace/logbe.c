@@ -100,6 +100,7 @@ struct lstate {
 	uint64_t sentinel_serial;
 	int sentinel_seen;
 	long root;
+	int session_ok;   /* the tree has its own audit session */
 	long tree[4096];
 	size_t ntree;
 	unsigned long unattributed;
@@ -418,8 +419,11 @@ static int open_daemon(struct lstate *ls, char *why, size_t wsize)
 	g_ctl_fd = ls->ctl_fd;
 	g_registered = 1;
 	atexit(on_exit_unregister);
+	/* a crash must not leave the kernel sending records to a dead
+	 * daemon (it would notice at the next record, but say so now);
+	 * SIGTERM and the terminal's signals go through spawn_signals */
 	struct sigaction sa = { .sa_handler = fatal_signal, .sa_flags = SA_RESETHAND };
-	int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+	int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
 	ls->rec_fd = fd;
@@ -872,7 +876,7 @@ static void completeness(struct lstate *ls, int start_seen, uint64_t start_seria
 	if (ls->truncated)
 		trace_note(run, 1, "%lu audit record(s) were cut short and could not be read",
 			   ls->truncated);
-	if (ls->unattributed)
+	if (ls->unattributed && !ls->session_ok)
 		trace_note(run, 0, "%lu record(s) came from processes that ended before they "
 			   "could be attributed (without root the tree is followed through /proc)",
 			   ls->unattributed);
@@ -923,6 +927,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 		start_serial = ls->sentinel_serial;
 	}
 
+	spawn_signals();
 	unsigned n = build_log_filter(insns, sizeof(insns) / sizeof(insns[0]));
 	struct spawn sp = { .opt = opt,
 			    .prog = { (unsigned short)n, insns },
@@ -951,6 +956,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 	for (;;) {
 		struct pollfd pf[3] = { { pidfd, POLLIN, 0 }, { opt->trace_rd, POLLIN, 0 },
 					{ errpipe, exec_known ? 0 : POLLIN, 0 } };
+		spawn_forward(child);
 		int r = poll(pf, 3, pidfd < 0 ? 50 : -1);
 		if (r < 0 && errno != EINTR)
 			break;
@@ -979,8 +985,14 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 		fprintf(stderr, "scopes-trace: cannot run %s: %s\n", opt->argv[0], strerror(err));
 	}
 	/* the rest of the tree (a daemon it started) */
-	while (session_ok && session_alive(session))
+	while (session_ok && session_alive(session)) {
+		if (spawn_interrupted()) {
+			trace_note(run, 1, "interrupted: processes the program left running were "
+				   "not followed to their end");
+			break;
+		}
 		usleep(50000);
+	}
 	if (opt->trace_rd >= 0)
 		read_all(opt->trace_rd, &hs, &hs_len, &hs_cap);
 
@@ -997,6 +1009,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 	if (status_known)
 		status_known = audit_status_get(ls->ctl_fd, &after) == 0;
 
+	ls->session_ok = session_ok;
 	if (have_source)
 		completeness(ls, start_seen, start_serial, end_seen, end_serial, &before, &after,
 			     status_known);

@@ -100,13 +100,6 @@ struct nstate {
 	long nr_mmap, nr_munmap, nr_mprotect, nr_mremap;
 };
 
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
 static int kernel_at_least(int want_major, int want_minor)
 {
 	struct utsname u;
@@ -691,11 +684,7 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	 * restart the call (which would notify it twice, doubling a count) */
 	if (kernel_at_least(5, 19))
 		sp.seccomp_flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	spawn_signals();
 
 	ns.child = spawn_child(&sp, &ns.errpipe);
 	if (ns.child < 0) {
@@ -746,15 +735,16 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	tmap_put(&ns, ns.child, root);
 	run->threads = 1;
 
-	int reaped = 0, forwarded = 0;
+	int reaped = 0;
 	for (;;) {
-		if (got_signal && !forwarded && !reaped) {
-			/* the terminal's signals reach the program directly;
-			 * pass on the ones sent to us alone */
-			if (got_signal == SIGTERM || got_signal == SIGHUP)
-				kill(ns.child, got_signal);
-			forwarded = 1;
+		if (!reaped)
+			spawn_forward(ns.child);
+		if (reaped && spawn_interrupted()) {
+			trace_note(run, 1, "interrupted: processes the program left running were "
+				   "not followed to their end");
+			break;
 		}
+
 		struct pollfd fds[3] = { { ns.listener, POLLIN, 0 },
 					 { pidfd, reaped ? 0 : POLLIN, 0 },
 					 { opt->trace_rd, POLLIN, 0 } };

@@ -35,6 +35,41 @@ const char *self_exe(void)
 	return path;
 }
 
+static volatile sig_atomic_t pending_signal, interrupted;
+static int forwarded;
+
+static void on_signal(int sig)
+{
+	pending_signal = sig;
+	interrupted = 1;
+}
+
+int spawn_interrupted(void)
+{
+	return interrupted;
+}
+
+void spawn_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void spawn_forward(pid_t child)
+{
+	int sig = pending_signal;
+	if (!sig || forwarded || child <= 0)
+		return;
+	if (sig == SIGTERM || sig == SIGHUP) {
+		kill(child, sig);
+		forwarded = 1;
+	}
+	pending_signal = 0;
+}
+
 static void child_fail(int fd, enum spawn_stage stage, int err)
 {
 	unsigned char msg[1 + sizeof(int)];

@@ -8,17 +8,22 @@
  *    only when the path the call acts on is under that promise's paths, and
  *    only when Landlock can enforce it (without Landlock those promises grant
  *    nothing, PROMISES.md "fail closed"). Unknown path: it does not count.
+ *    Where Landlock does not look at the path (stat, access, readlink), the
+ *    promise grants the call anywhere, and so counts whatever the path.
  *  - An incidental alternative (exec's grant of what a loader needs) counts
- *    for loader calls only; for the program's own calls the promise whose
- *    purpose it is gets suggested (the table: "suggest it last").
+ *    for the loaders of exec'd images only; for the program's own calls and
+ *    its own start-up the promise whose purpose it is gets suggested (the
+ *    table: "suggest it last").
  *  - Audit records carry no arguments: a call whose promise depends on them
- *    is ambiguous; the cover may use any of its non-path-scoped alternatives
- *    (the least privileged one wins), and the report lists it with all its
- *    candidates, never as a certainty.
+ *    is ambiguous; the cover assumes the table's first alternative (its
+ *    primary, least one: rpath for openat, stdio for mmap) besides the ones
+ *    that allow it whatever the arguments, and the report lists it with all
+ *    its candidates, never as a certainty.
  *  - A call the table answers with an error under some promises (FAIL row:
  *    glibc's nscd probe under getpw/dns) is allowed by those promises as far
- *    as the program is concerned; so are the calls on the descriptor it
- *    would not have created (the backend marks them moot).
+ *    as the program is concerned (a fallback: chosen only when it saves a
+ *    promise); so are the calls on the descriptor it would not have created
+ *    (the backend marks them moot).
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -165,13 +170,25 @@ int trace_pledge_add(struct trace_run *run, const char *line, size_t len, long p
 
 /* ------------------------------------------------------ classification */
 
-scopes_set_t trace_broad_set(void)
+const unsigned *trace_weights(void)
 {
-	scopes_set_t b = 0;
-	for (int i = 0; i < scopes_promise_count(); i++)
-		if (!(scopes_promise_flags(i) & SCOPES_PROMISE_PATHSCOPED))
-			b |= 1ULL << i;
-	return b;
+	static unsigned w[64];
+	static int done;
+	if (!done) {
+		/* what a promise grants, measured by the table's own rows */
+		for (size_t i = 0; i < scopes_row_count(); i++) {
+			const struct scopes_row *r = scopes_row_get(i);
+			if (r->kind != SCOPES_ROW_GRANT)
+				continue;
+			for (int p = 0; p < 64 && p < scopes_promise_count(); p++)
+				if ((r->any | r->all) & (1ULL << p))
+					w[p]++;
+		}
+		for (int p = 0; p < 64; p++)
+			w[p] += 1; /* a promise granting nothing still costs */
+		done = 1;
+	}
+	return w;
 }
 
 /* Is path equal to root or beneath it? Both absolute and resolved. */
@@ -202,6 +219,24 @@ static int object_in_promise(int idx, const char *object)
 	const char *const *paths = scopes_promise_paths(idx);
 	for (int k = 0; paths && paths[k]; k++)
 		if (path_under(object, paths[k]) || path_under(object, promise_path_real(idx, k, paths[k])))
+			return 1;
+	return 0;
+}
+
+/* Does Landlock decide this call by its path? It mediates opening, creating,
+ * removing, renaming, linking, truncating and executing files; stat(2),
+ * access(2), readlink(2), chdir(2), getdents(2) on an open directory are
+ * not restricted (landlock.c says the same), so a path-scoped promise that
+ * grants those grants them for any path. */
+static int landlock_checks_path(const char *name)
+{
+	static const char *const checked[] = {
+		"open",	   "openat",   "creat",	  "mkdir",     "mkdirat", "mknod",	"mknodat",
+		"unlink",  "unlinkat", "rmdir",	  "rename",    "renameat", "renameat2", "link",
+		"linkat",  "symlink",  "symlinkat", "truncate", "execve",  "execveat",
+	};
+	for (size_t i = 0; name && i < sizeof(checked) / sizeof(checked[0]); i++)
+		if (strcmp(name, checked[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -283,6 +318,7 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 	k->reason = v.reason;
 	if (v.cls != SCOPES_CLASS_PROMISE)
 		return;
+	int assumed = 0;
 	for (int i = 0; i < v.n; i++) {
 		const struct scopes_alt *a = &v.alt[i];
 		unsigned f = a->flags & SCOPES_ALT_INCIDENTAL ? COVER_ALT_INCIDENTAL : 0;
@@ -292,16 +328,27 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 		}
 		req_add(&k->cand, a->set, f);
 		if (a->flags & SCOPES_ALT_PATHSCOPED) {
-			/* only where Landlock enforces it, and the path is known
-			 * to be one of the promise's */
-			if (!run->landlock || !c->args || !pathscoped_ok(a->set, c->object))
+			/* only where Landlock enforces it; and where Landlock
+			 * checks this call's path, only for the promise's paths */
+			if (!run->landlock || !c->args ||
+			    (landlock_checks_path(v.name) && !pathscoped_ok(a->set, c->object)))
+				continue;
+		}
+		if ((f & COVER_ALT_ARGDEP) && !(c->phase == TR_LOADER && (f & COVER_ALT_INCIDENTAL))) {
+			/* arguments not seen: assume the table's first (primary,
+			 * least) alternative, never guess a wider one; a loader
+			 * keeps exec's grants made for it */
+			if (assumed++)
 				continue;
 		}
 		if (!k->note)
 			k->note = a->note;
 		req_add(&k->req, a->set, f);
 	}
-	if (c->phase == TR_PROGRAM) {
+	if (c->phase != TR_LOADER) {
+		/* incidental grants (exec's, for a loader) count for the
+		 * loaders of exec'd images only: anywhere else the promise
+		 * whose purpose it is gets suggested */
 		int primary = 0;
 		for (int i = 0; i < k->req.n; i++)
 			primary |= !(k->req.flags[i] & COVER_ALT_INCIDENTAL);
@@ -332,8 +379,8 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 		 * enforced at all */
 		if ((scopes_promise_flags(b) & SCOPES_PROMISE_PATHSCOPED) && !run->landlock)
 			continue;
-		req_add(&k->req, 1ULL << b, 0);
-		req_add(&k->cand, 1ULL << b, 0);
+		req_add(&k->req, 1ULL << b, COVER_ALT_FALLBACK);
+		req_add(&k->cand, 1ULL << b, COVER_ALT_FALLBACK);
 	}
 	if (k->req.n == 0) {
 		k->cls = SCOPES_CLASS_NEVER;
@@ -519,7 +566,7 @@ static scopes_set_t cover_classes(struct trace_run *run, class_pred pred, const 
 		reqs[n++] = x->req;
 	}
 	struct cover_result res;
-	cover_solve(reqs, n, base, trace_broad_set(), 0, &res);
+	cover_solve(reqs, n, base, trace_weights(), 0, &res);
 	if (!res.exact)
 		run->exact = 0;
 	free(reqs);

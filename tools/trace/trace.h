@@ -197,8 +197,9 @@ int trace_pathscoped_possible(uint32_t arch, long nr);
 /* Compute the covers, evidence choices and timeline. */
 void trace_finish(struct trace_run *run);
 
-/* Promises that count as broad for the cover's tie-break. */
-scopes_set_t trace_broad_set(void);
+/* Each promise's weight for the cover's tie-break: the table rows granting
+ * it, plus one (64 entries). */
+const unsigned *trace_weights(void);
 
 /* Format a set ("stdio rpath"); returns buf. */
 char *trace_set_str(scopes_set_t set, char *buf, size_t size);
