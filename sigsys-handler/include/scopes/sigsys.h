@@ -52,7 +52,10 @@
  * (code loaded after scopes_sigsys_install()). The module offset is the
  * ELF virtual address (address minus load bias), as addr2line and
  * scopes-symbolize take it. Frames after #0 are return addresses: their
- * symbol is looked up at address - 1 (the call instruction).
+ * symbol is looked up at address - 1 (the call instruction), except a frame
+ * a signal interrupted (the one after __restore_rt), which resumes at its
+ * exact address. Among aliases at one address the global, least
+ * underscored, shortest name is shown, without its "@VERSION".
  *
  * JSON (SCOPES_SIGSYS_JSON, or a json_fd): one object per violation, on one
  * line, keys in this order (schema version 1):
@@ -99,6 +102,23 @@
  * .dynsym; a separate debug file under /usr/lib/debug/.build-id/ is used
  * when present) are read into memory at install; the handler looks addresses
  * up without a system call.
+ *
+ * Unwinding: libunwind from the trapping instruction (unw_init_local2 with
+ * UNW_INIT_SIGNAL_FRAME), by DWARF CFI, so programs built without frame
+ * pointers unwind too. Its validation pipe is found by running it once at
+ * install; if the program used libunwind before, that pipe is unknown and
+ * under a pledge without stdio the backtrace may end where libunwind first
+ * validates an address (the process still ends by SIGSYS).
+ *
+ * Threads: one report at a time. In the ending modes the first thread to
+ * trap reports and ends the process; threads that trap meanwhile wait for
+ * that end and report nothing (one report, one end). In CONTINUE mode each
+ * violation is reported in turn. A thread waits at most 10 s for another's
+ * report, then ends the process itself (CONTINUE: fails its call unreported).
+ * A violation inside the handler (a filter the program stacked later denies
+ * one of its calls) is fatal at once: SIGSYS is blocked while the handler
+ * runs, so the kernel delivers it with its default action; the lines
+ * already written stay.
  */
 #ifndef SCOPES_SIGSYS_H
 #define SCOPES_SIGSYS_H
@@ -115,8 +135,9 @@ extern "C" {
  *           trapping filter denies (reboot(2) with invalid magic numbers,
  *           harmless if it were ever allowed) while SIGSYS is blocked; the
  *           kernel then resets SIGSYS to its default action and delivers it.
- *           This needs no extra rule; exit_group(128 + SIGSYS) is the last
- *           resort when no filter traps.
+ *           This needs no extra rule. When no filter traps it (a SIGSYS
+ *           sent by kill(2) before any pledge) the handler restores the
+ *           default action and raises SIGSYS; _exit(159) is the last resort.
  * EXIT:     the process exits with the status of SCOPES_SIGSYS_EXIT_STATUS(s)
  *           (bits 24..31 of flags; 0 there means 159 = 128 + SIGSYS).
  * CONTINUE: the call returns -1 with errno EPERM and the program goes on
@@ -132,7 +153,7 @@ extern "C" {
 #define SCOPES_SIGSYS_JSON       0x4u
 /* Never read string arguments: no probe pipe and two rules fewer. */
 #define SCOPES_SIGSYS_NO_STRINGS 0x8u
-/* No backtrace: no libunwind at violation time and three rules fewer. */
+/* No backtrace: no libunwind at violation time and up to four rules fewer. */
 #define SCOPES_SIGSYS_NO_BACKTRACE 0x10u
 
 /* Where the reports go (scopes_sigsys_install_options). */
@@ -165,7 +186,8 @@ struct scopes_sigsys_options {
  * ends the process as its default action would.
  *
  * Returns 0, or -1 with errno:
- *   EINVAL   unknown flag bits, or both CONTINUE and EXIT.
+ *   EINVAL   unknown flag bits, both CONTINUE and EXIT, or an exit status
+ *            without EXIT.
  *   EBADF    the report or JSON descriptor is not open.
  *   EBUSY    the process has already pledged (the filter in force would
  *            not let the handler run; install before the first pledge).
@@ -173,8 +195,9 @@ struct scopes_sigsys_options {
  *   ENOMEM   memory for the symbol tables could not be allocated.
  *   EMFILE, ENFILE  the probe pipe could not be created.
  *   E2BIG    scopes_handler_allow() has no room for the handler's rules.
- * On failure nothing is installed (rules already registered stay: they only
- * allow the handler's writes to its own descriptors).
+ * On failure no handler is installed and the penalty is unchanged; rules
+ * already registered and the probe pipe stay (they only let later pledges
+ * allow writes and reads on the reporter's own descriptors).
  *
  * Not async-signal-safe; not thread-safe (call it early, from main).
  */
