@@ -20,6 +20,7 @@ struct fc_stats {
 	uint64_t cache_missed;   /* always-allowed calls the cache does not serve */
 	uint64_t cache_unsound;  /* cached as allowed but the model checks arguments */
 	uint64_t landlock_errors;
+	uint64_t landlock_programs; /* programs with path-scoped grants compiled in */
 	size_t max_len;          /* longest program seen */
 	unsigned reported;       /* differences printed so far */
 	unsigned report_max;     /* print at most this many */

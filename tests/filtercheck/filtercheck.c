@@ -315,6 +315,7 @@ int main(int argc, char **argv)
 			/* Path-scoped grants may be compiled in only for a set that
 			 * holds a path-scoped promise (and only with Landlock). */
 			int landlock = f->landlock;
+			st.landlock_programs += landlock != 0;
 			if (landlock && !model_needs_landlock(sets[si])) {
 				fprintf(stderr, "set \"%s\": path-scoped grants compiled in without a "
 						"path-scoped promise\n", str);
@@ -347,8 +348,8 @@ int main(int argc, char **argv)
 			    st.cache_unsound + st.landlock_errors + ls.diffs + ps.failures +
 			    anchors_bad;
 	printf("filtercheck: %zu promise sets x 4 penalties = %" PRIu64 " programs (longest %zu "
-	       "insns)\n",
-	       nsets, st.programs, st.max_len);
+	       "insns, %" PRIu64 " with path-scoped grants compiled in)\n",
+	       nsets, st.programs, st.max_len, st.landlock_programs);
 	printf("filtercheck: %" PRIu64 " interpreted cases, %" PRIu64 " differences, %" PRIu64
 	       " row overlaps\n",
 	       st.cases, st.diffs, st.overlaps);
