@@ -155,6 +155,8 @@ static void read_registers(const ucontext_t *uc, uint64_t args[6])
 #elif defined(__aarch64__)
 	for (int i = 0; i < 6; i++)
 		args[i] = uc->uc_mcontext.regs[i];
+#else
+#error "libscopes-sigsys reads x86_64 and aarch64 registers"
 #endif
 }
 
