@@ -25,6 +25,7 @@
  *   socket         socket(AF_INET, SOCK_DGRAM)
  *   cat PATH       copy PATH to stdout
  *   exec PATH [ARG...]   execv with the current environment (last step)
+ *   exec-noenv PATH [ARG...]  execve with an empty environment (last step)
  *   env NAME       print an environment variable
  *   readlink PATH  readlink (static start-up's call)
  *   mmap-exec      mmap an anonymous page PROT_READ|PROT_EXEC
@@ -276,10 +277,11 @@ int main(int argc, char **argv)
 		} else if (strcmp(s, "thread-read") == 0) {
 			NEED(1);
 			thread_read(s, a);
-		} else if (strcmp(s, "exec") == 0) {
+		} else if (strcmp(s, "exec") == 0 || strcmp(s, "exec-noenv") == 0) {
 			NEED(1);
+			char *none[] = { NULL };
 			fflush(stdout);
-			execv(a, argv + i - 1);
+			execve(a, argv + i - 1, strcmp(s, "exec") == 0 ? environ : none);
 			say_errno(s, errno);
 			return 0;
 #ifdef STEPS_SCOPES
