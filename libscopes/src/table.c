@@ -290,19 +290,24 @@ static int alt_before(const struct scopes_alt *a, const struct scopes_alt *b)
 
 static void alt_add(struct scopes_verdict *v, scopes_set_t set, unsigned flags, const char *note)
 {
-	/* an existing subset makes this one redundant; this one makes supersets so */
+	/* an existing subset makes this one redundant; this one makes supersets
+	 * so. Not when the subset grants only for some arguments that were not
+	 * given: the superset may grant others (setsockopt's multicast options
+	 * need inet and mcast, its other options inet alone) */
 	for (int i = 0; i < v->n; i++) {
 		scopes_set_t s = v->alt[i].set;
-		if ((s & set) == s) {
+		if (s == set) {
 			/* keep the unconditional variant of an equal set */
-			if (s == set && !(flags & SCOPES_ALT_ARGS_UNKNOWN))
+			if (!(flags & SCOPES_ALT_ARGS_UNKNOWN))
 				v->alt[i].flags &= ~SCOPES_ALT_ARGS_UNKNOWN;
 			return;
 		}
+		if ((s & set) == s && !(v->alt[i].flags & SCOPES_ALT_ARGS_UNKNOWN))
+			return;
 	}
 	int w = 0;
 	for (int i = 0; i < v->n; i++)
-		if ((v->alt[i].set & set) != set)
+		if ((v->alt[i].set & set) != set || (flags & SCOPES_ALT_ARGS_UNKNOWN))
 			v->alt[w++] = v->alt[i];
 	v->n = w;
 	if (v->n == SCOPES_QUERY_MAX_ALTS)

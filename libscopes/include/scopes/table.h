@@ -128,8 +128,10 @@ struct scopes_verdict {
  * args may be NULL when the arguments are unknown (audit records): every set
  * that grants the syscall for some arguments is returned, flagged
  * SCOPES_ALT_ARGS_UNKNOWN where the grant depends on them.
- * Alternatives are minimal (no alternative is a superset of another) and
- * ordered: primary grants first, path-scoped next, incidental last.
+ * Alternatives are minimal (no alternative is a superset of another, except,
+ * with args NULL, of one flagged SCOPES_ALT_ARGS_UNKNOWN: the superset may
+ * grant other arguments) and ordered: primary grants first, path-scoped
+ * next, incidental last.
  * A PROMISE verdict with n == 0 means no promise allows these arguments.
  * Returns 0, or -1 with errno EINVAL (NULL verdict).
  */
