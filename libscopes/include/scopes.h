@@ -32,12 +32,25 @@ extern "C" {
  * execpromises: the promises an image started by execve(2) holds once it runs
  *               its own code; NULL leaves them unchanged. On Linux a filter can
  *               never be lifted, so an exec'd image never holds more than the
- *               promises current at the exec (see scopes_pledge(3)).
+ *               promises current at the exec (see scopes_pledge(3)). A
+ *               dynamically linked image is narrowed to execpromises by the
+ *               shim libscopes-exec.so, which the call puts in LD_PRELOAD
+ *               (with SCOPES_EXECPROMISES and SCOPES_EXECPENALTY): it pledges
+ *               them before any constructor of the image runs. Static images,
+ *               images started with another environment (execve with an envp
+ *               of its own, env -i) and setuid images hold the promises
+ *               current at the exec. Setting the environment is not
+ *               thread-safe with respect to getenv(3) in other threads.
  *
  * The first call sets no_new_privs and installs a seccomp filter on every
  * thread of the process (thread sync). Later calls stack a narrower filter;
  * the kernel applies the strictest answer of all filters. A call that would
- * not change the promises held does nothing and returns 0.
+ * not change the promises held installs nothing and returns 0.
+ * Path-scoped promises (tmppath, dns, getpw, tty, ps, vminfo) are enforced by
+ * a Landlock ruleset applied with the filter; on a kernel without Landlock
+ * they grant nothing (scopes_pathscoped_enforced() in <scopes/table.h> says
+ * why). Every call, even one that changes nothing, makes the unveils still
+ * pending take effect (see scopes_unveil).
  *
  * Returns 0, or -1 with errno:
  *   EINVAL  a name is not a promise, or the string is malformed (control
@@ -48,8 +61,14 @@ extern "C" {
  *   ECANCELED libseccomp failed to generate the filter.
  *   E2BIG   the filter exceeds the kernel's 4096-instruction limit, or the
  *           kernel refused the stack of filters as too large.
+ *   E2BIG   also: Landlock's limit of 16 stacked rulesets is reached.
  *   ESRCH   another thread of the process could not be synchronised (it is
- *           bound to a filter that does not descend from this one's).
+ *           bound to a filter that does not descend from this one's), or a
+ *           Landlock ruleset is to be applied (a path-scoped promise, pending
+ *           unveils) while other threads exist and the kernel cannot restrict
+ *           them too (Landlock ABI < 8): pledge before starting threads.
+ *   ENOENT  execpromises are given and the shim libscopes-exec.so is not
+ *           installed next to libscopes.so.
  *   ENOSYS  the kernel has no seccomp filter support.
  *   EMFILE  no descriptor left to export the filter from libseccomp.
  *   ENOTSUP the process holds no `stdio` and asks for a set other than the
@@ -63,22 +82,49 @@ int scopes_pledge(const char *promises, const char *execpromises);
 /*
  * scopes_unveil - limit the file system view, OpenBSD unveil(2) on Landlock.
  *
- * path:        a file or directory; permissions apply beneath it.
- * permissions: any of "r" (read), "w" (write), "x" (execute), "c" (create and
- *              remove); "" hides the path.
- * The first call starts a ruleset; scopes_unveil(NULL, NULL) locks it: from
- * then on only the unveiled paths are reachable with their permissions, and
- * further calls fail with EPERM.
+ * path:        a file or directory, resolved now (relative to the current
+ *              directory, through symbolic links); permissions apply to it
+ *              and, for a directory, beneath it.
+ * permissions: any of "r" (read: files and directory listings), "w" (write,
+ *              truncate), "x" (execute; on Linux it also reads the file),
+ *              "c" (create and remove entries of a directory: files,
+ *              directories, links, FIFOs, sockets); "" grants nothing.
+ * Calling again with the same file replaces its permissions.
+ * scopes_unveil(NULL, NULL) locks: later calls fail with EPERM. A pledge
+ * without the `unveil` promise locks too.
+ *
+ * When it takes effect (unlike OpenBSD, where the first call hides the rest
+ * of the file system at once): Landlock cannot extend a ruleset in force, so
+ * the calls are collected and take effect together, as one ruleset, at
+ * scopes_unveil(NULL, NULL) or at the next scopes_pledge() or
+ * scopes_apply(), whichever comes first. Unveils made after that are added
+ * to the collection and take effect, all of them again, at the next lock or
+ * pledge, as a further ruleset: they can only narrow what the earlier one
+ * allowed. Unveils never taken into effect are lost at execve(2). A ruleset
+ * stays in force across execve(2).
+ * Also unlike OpenBSD: rights add up along a path (a nested unveil can add
+ * rights beneath an unveiled directory, never remove them); a path outside
+ * the veil fails with EACCES, not ENOENT; stat(2), access(2), readlink(2) and
+ * chdir(2) are not restricted; a path must exist when unveiled. With an "x"
+ * unveil, the shared-library directories become readable and the program
+ * interpreter (ld.so) executable, so that a dynamically linked program can
+ * start. Taking effect sets no_new_privs.
  *
  * Returns 0, or -1 with errno:
  *   EINVAL   permissions has a character outside "rwxc", or only one of path
  *            and permissions is NULL.
- *   ENOENT   path does not exist (its parent is unveiled instead on OpenBSD;
- *            see scopes_unveil(3) for what Linux does).
+ *   ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG
+ *            path cannot be resolved, as open(2) says (a missing last
+ *            component is ENOENT: OpenBSD would unveil the name).
  *   EPERM    unveil was locked, or the `unveil` promise is not held.
  *   ENOMEM   memory could not be allocated.
+ *   EMFILE, ENFILE  no descriptor left to hold path (one is kept per path
+ *            until the lock).
  *   ENOSYS   the kernel has no Landlock (the call is refused, not ignored).
- *   E2BIG    too many unveiled paths (more than 256).
+ *   E2BIG    too many unveiled paths (more than 256), or, at the lock,
+ *            Landlock's limit of 16 stacked rulesets is reached.
+ *   ESRCH    at the lock: other threads exist and the kernel cannot restrict
+ *            them too (Landlock ABI < 8); nothing took effect.
  *
  * Not async-signal-safe. Thread-safe.
  */
