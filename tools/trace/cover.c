@@ -38,15 +38,29 @@ struct search {
 	unsigned best_key[3];
 };
 
-static unsigned second_best_uses(const struct search *s, scopes_set_t held)
+static unsigned incidental_uses(const struct search *s, scopes_set_t held)
 {
 	unsigned k = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		int a = cover_satisfied_by(&s->reqs[i], held);
-		if (a >= 0 && (s->reqs[i].flags[a] & SECOND_BEST))
+		if (a >= 0 && (s->reqs[i].flags[a] & COVER_ALT_INCIDENTAL))
 			k++;
 	}
 	return k;
+}
+
+/* The promises real alternatives use: those in base, and those of every
+ * non-fallback alternative inside held. A fallback counts only within it. */
+static scopes_set_t justified(const struct cover_req *reqs, size_t n, scopes_set_t base,
+			      scopes_set_t held)
+{
+	scopes_set_t j = base;
+	for (size_t i = 0; i < n; i++)
+		for (int a = 0; a < reqs[i].n && !(reqs[i].req_flags & COVER_REQ_DEPENDENT); a++)
+			if (!(reqs[i].flags[a] & COVER_ALT_FALLBACK) &&
+			    (reqs[i].alt[a] & held) == reqs[i].alt[a])
+				j |= reqs[i].alt[a];
+	return j;
 }
 
 static unsigned weight_of(const struct search *s, scopes_set_t set)
@@ -61,7 +75,7 @@ static unsigned weight_of(const struct search *s, scopes_set_t set)
 /* Is candidate better than the best so far? */
 static void consider(struct search *s, scopes_set_t set)
 {
-	unsigned key[3] = { (unsigned)__builtin_popcountll(set), second_best_uses(s, set | s->base),
+	unsigned key[3] = { (unsigned)__builtin_popcountll(set), incidental_uses(s, set | s->base),
 			    weight_of(s, set) };
 	if (s->have_best) {
 		for (int i = 0; i < 3; i++) {
@@ -82,12 +96,14 @@ better:
 	memcpy(s->best_key, key, sizeof(key));
 }
 
-static int unmet(const struct cover_req *r, scopes_set_t held)
+/* j: what justified() gives for held. */
+static int unmet(const struct cover_req *r, scopes_set_t held, scopes_set_t j)
 {
 	if (r->n == 0)
 		return 0;
 	for (int i = 0; i < r->n; i++)
-		if ((r->alt[i] & held) == r->alt[i])
+		if ((r->alt[i] & held) == r->alt[i] &&
+		    (!(r->flags[i] & COVER_ALT_FALLBACK) || (r->alt[i] & j) == r->alt[i]))
 			return 0;
 	return 1;
 }
@@ -119,11 +135,11 @@ static void branch(struct search *s, scopes_set_t set)
 		s->aborted = 1;
 		return;
 	}
-	scopes_set_t held = set | s->base;
+	scopes_set_t held = set | s->base, j = justified(s->reqs, s->n, s->base, held);
 	const struct cover_req *pick = NULL;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct cover_req *r = &s->reqs[i];
-		if (unmet(r, held) && (!pick || r->n < pick->n))
+		if (unmet(r, held, j) && (!pick || r->n < pick->n))
 			pick = r;
 	}
 	if (!pick) {
@@ -133,8 +149,13 @@ static void branch(struct search *s, scopes_set_t set)
 	/* every branch adds at least one promise: no better than the best size */
 	if (s->have_best && (unsigned)__builtin_popcountll(set) + 1 > s->best_key[0])
 		return;
-	for (int i = 0; i < pick->n; i++)
-		branch(s, set | (pick->alt[i] & ~s->base));
+	/* a fallback's promise may be added too: the requirement is met once
+	 * something else justifies it (checked at every node) */
+	for (int i = 0; i < pick->n; i++) {
+		scopes_set_t add = pick->alt[i] & ~held;
+		if (add)
+			branch(s, set | add);
+	}
 }
 
 /* Greedy: the alternative that meets the most unmet requirements per
@@ -144,17 +165,21 @@ static scopes_set_t greedy(const struct search *s)
 	scopes_set_t set = 0;
 	for (;;) {
 		scopes_set_t held = set | s->base, best_add = 0;
+		scopes_set_t j = justified(s->reqs, s->n, s->base, held);
 		double best_ratio = -1;
 		for (size_t i = 0; i < s->n; i++) {
 			const struct cover_req *r = &s->reqs[i];
-			if (!unmet(r, held))
+			if (!unmet(r, held, j))
 				continue;
 			for (int a = 0; a < r->n; a++) {
 				scopes_set_t add = r->alt[a] & ~held;
+				if (r->flags[a] & COVER_ALT_FALLBACK)
+					continue;
+				scopes_set_t j2 = justified(s->reqs, s->n, s->base, held | add);
 				unsigned gain = 0;
 				for (size_t k = 0; k < s->n; k++)
-					gain += unmet(&s->reqs[k], held) &&
-						!unmet(&s->reqs[k], held | add);
+					gain += unmet(&s->reqs[k], held, j) &&
+						!unmet(&s->reqs[k], held | add, j2);
 				double ratio = (double)gain / (double)__builtin_popcountll(add | 1);
 				if (ratio > best_ratio) {
 					best_ratio = ratio;

@@ -7,13 +7,18 @@
  * The answer is the set S, beyond a given base, such that every requirement
  * has an alternative inside S ∪ base, chosen by, in order:
  *   1. fewest promises;
- *   2. fewest requirements met only through a second-best alternative: an
- *      incidental one (exec's loader reads are not what exec is for) or a
- *      fallback (the call fails harmlessly under that promise);
+ *   2. fewest requirements met only through an incidental alternative
+ *      (exec's loader reads are not what exec is for);
  *   3. the least weight: each promise weighs what it grants (the caller
  *      counts the table's rows), so getpw beats rpath for /etc/passwd, and
  *      sendfd beats inet for a sendmsg;
  *   4. the lowest promise indices (table order: stdio, rpath, ...).
+ * A fallback alternative (the call fails harmlessly under that promise,
+ * like glibc's nscd probe under getpw) meets its requirement only when its
+ * promises are held anyway: in base, or in a real (non-fallback)
+ * alternative that meets another requirement (not a dependent one, see
+ * COVER_REQ_DEPENDENT). It never brings a promise in by itself: a program
+ * that binds a unix socket needs unix, not getpw.
  * Exact branch and bound; beyond a node budget, the best set found so far
  * (at worst the greedy one) with exact = 0.
  *
@@ -28,15 +33,22 @@
 
 #define COVER_MAX_ALTS 24
 #define COVER_ALT_INCIDENTAL 0x1u
-#define COVER_ALT_FALLBACK   0x4u /* the call fails harmlessly under this set */
+#define COVER_ALT_FALLBACK   0x4u /* the call fails harmlessly under this set
+				   * (counts only when the set is held anyway) */
 #define COVER_ALT_ARGDEP     0x2u /* allows the call only for some arguments, which
 				   * were not seen (informational: the solver
 				   * treats it as allowing) */
+
+/* This requirement exists only if a call that has fallbacks succeeded (it
+ * uses the descriptor that call created): its alternatives do not justify
+ * that call's fallback. */
+#define COVER_REQ_DEPENDENT 0x1u
 
 struct cover_req {
 	int n;                            /* 0: nothing allows it (skipped) */
 	scopes_set_t alt[COVER_MAX_ALTS];
 	unsigned flags[COVER_MAX_ALTS];   /* COVER_ALT_* */
+	unsigned req_flags;               /* COVER_REQ_* */
 };
 
 struct cover_result {
@@ -63,7 +75,8 @@ int cover_solve(const struct cover_req *reqs, size_t n, scopes_set_t base, const
 
 /* Is req met by held? Returns the index of the first alternative inside
  * held that is neither incidental nor a fallback, else of the first such
- * one, else -1. */
+ * one, else -1. (Whether a fallback's promises are justified is the
+ * solver's business: held is taken as chosen.) */
 int cover_satisfied_by(const struct cover_req *req, scopes_set_t held);
 
 #endif

@@ -519,7 +519,7 @@ size_t decode_call(char *out, size_t size, const char *name, const uint64_t *arg
 		size_t nargs = k ? strlen(k) : 3;
 		/* open's mode means something only when it creates */
 		const char *fl = k ? strchr(k, 'O') : NULL;
-		if (fl && fl[1] == 'M' && !(args[fl - k] & (O_CREAT | __O_TMPFILE)))
+		if (fl && fl[1] == 'M' && !(args[fl - k] & (O_CREAT | (__O_TMPFILE & ~O_DIRECTORY))))
 			nargs = (size_t)(fl - k) + 1;
 		for (size_t i = 0; i < nargs && i < 6; i++) {
 			if (i)

@@ -305,7 +305,7 @@ struct classified {
 	enum scopes_class cls;
 	const char *reason, *note, *fail_note;
 	struct cover_req req, cand;
-	int argdep, fails;
+	int argdep, pathdep, fails;
 };
 
 static void classify(const struct trace_run *run, const struct tr_call *c, struct classified *k)
@@ -326,12 +326,21 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 			f |= COVER_ALT_ARGDEP;
 			k->argdep = 1;
 		}
-		req_add(&k->cand, a->set, f);
+		if (k->cand.n < COVER_MAX_ALTS) { /* as the table gives them */
+			k->cand.alt[k->cand.n] = a->set;
+			k->cand.flags[k->cand.n++] = f;
+		}
 		if (a->flags & SCOPES_ALT_PATHSCOPED) {
 			/* only where Landlock enforces it; and where Landlock
-			 * checks this call's path, only for the promise's paths */
-			if (!run->landlock || !c->args ||
-			    (landlock_checks_path(v.name) && !pathscoped_ok(a->set, c->object)))
+			 * checks this call's path, only for the promise's paths
+			 * (an audit record has no path: ambiguous) */
+			if (!run->landlock)
+				continue;
+			if (landlock_checks_path(v.name) && !c->args) {
+				k->pathdep = 1;
+				continue;
+			}
+			if (landlock_checks_path(v.name) && !pathscoped_ok(a->set, c->object))
 				continue;
 		}
 		if ((f & COVER_ALT_ARGDEP) && !(c->phase == TR_LOADER && (f & COVER_ALT_INCIDENTAL))) {
@@ -371,6 +380,7 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 		under = c->moot;
 		k->fails = 1;
 		k->fail_note = c->moot_why;
+		k->req.req_flags |= COVER_REQ_DEPENDENT;
 	}
 	for (int b = 0; b < scopes_promise_count(); b++) {
 		if (!(under & (1ULL << b)))
@@ -402,8 +412,10 @@ static uint64_t class_hash(const struct tr_call *c, const struct classified *k)
 	MIX(c->segment);
 	MIX(k->cls);
 	MIX(k->argdep);
+	MIX(k->pathdep);
 	MIX(k->fails);
 	MIX(k->req.n);
+	MIX(k->req.req_flags);
 	for (int i = 0; i < k->req.n; i++) {
 		MIX(k->req.alt[i]);
 		MIX(k->req.flags[i]);
@@ -415,8 +427,8 @@ static uint64_t class_hash(const struct tr_call *c, const struct classified *k)
 static int class_equal(const struct tr_class *x, const struct tr_call *c, const struct classified *k)
 {
 	if (x->arch != c->arch || x->nr != c->nr || x->image != c->image || x->phase != c->phase ||
-	    x->segment != c->segment || x->cls != k->cls || x->argdep != k->argdep ||
-	    x->fails != k->fails || x->req.n != k->req.n)
+	    x->segment != c->segment || x->cls != k->cls || x->argdep != k->argdep || x->pathdep != k->pathdep ||
+	    x->fails != k->fails || x->req.n != k->req.n || x->req.req_flags != k->req.req_flags)
 		return 0;
 	for (int i = 0; i < k->req.n; i++)
 		if (x->req.alt[i] != k->req.alt[i] || x->req.flags[i] != k->req.flags[i])
@@ -435,7 +447,7 @@ static void rehash(struct trace_run *run)
 		const struct tr_class *x = &run->classes[i];
 		struct tr_call c = { .arch = x->arch, .nr = x->nr, .image = x->image,
 				     .phase = x->phase, .segment = x->segment };
-		struct classified k = { .cls = x->cls, .argdep = x->argdep,
+		struct classified k = { .cls = x->cls, .argdep = x->argdep, .pathdep = x->pathdep,
 					.fails = x->fails, .req = x->req };
 		size_t h = (size_t)class_hash(&c, &k) % size;
 		while (run->hash[h])
@@ -471,6 +483,7 @@ static struct tr_class *class_for(struct trace_run *run, const struct tr_call *c
 	x->req = k->req;
 	x->cand = k->cand;
 	x->argdep = k->argdep;
+	x->pathdep = k->pathdep;
 	x->fails = k->fails;
 	x->fail_note = k->fail_note;
 	x->first_seq = run->seq;
@@ -513,18 +526,23 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 		snprintf(nm, sizeof(nm), "syscall_%ld", c->nr);
 		name = nm;
 	}
-	int want_example = x->nexamples < TR_EXAMPLES || run->timeline;
-	if (want_example) {
-		decode_call(ex, sizeof(ex), name, c->args, c->paths);
-		int dup = 0;
-		for (int i = 0; i < x->nexamples; i++)
-			dup |= strcmp(x->examples[i], ex) == 0;
-		if (!dup && x->nexamples < TR_EXAMPLES)
+	/* examples: the first distinct ones, and the latest in the last slot
+	 * (a program's own files come after its start-up's locale files) */
+	decode_call(ex, sizeof(ex), name, c->args, c->paths);
+	int dup = 0;
+	for (int i = 0; i < x->nexamples; i++)
+		dup |= strcmp(x->examples[i], ex) == 0;
+	if (!dup) {
+		if (x->nexamples < TR_EXAMPLES) {
 			x->examples[x->nexamples++] = xstrdup(ex);
-		if (run->timeline) {
-			free(x->last_example);
-			x->last_example = xstrdup(ex);
+		} else {
+			free(x->examples[TR_EXAMPLES - 1]);
+			x->examples[TR_EXAMPLES - 1] = xstrdup(ex);
 		}
+	}
+	if (run->timeline) {
+		free(x->last_example);
+		x->last_example = xstrdup(ex);
 	}
 	x->last_where = c->where;
 	x->last_caller = c->caller;
@@ -557,7 +575,7 @@ static scopes_set_t cover_classes(struct trace_run *run, class_pred pred, const 
 			continue;
 		int dup = 0; /* many classes share one requirement */
 		for (size_t k = 0; k < n && !dup; k++)
-			dup = reqs[k].n == x->req.n &&
+			dup = reqs[k].n == x->req.n && reqs[k].req_flags == x->req.req_flags &&
 			      memcmp(reqs[k].alt, x->req.alt, sizeof(scopes_set_t) * (size_t)x->req.n) == 0 &&
 			      memcmp(reqs[k].flags, x->req.flags, sizeof(unsigned) * (size_t)x->req.n) == 0;
 		if (dup)
@@ -695,7 +713,7 @@ void trace_finish(struct trace_run *run)
 		for (int a = 0; a < x->req.n; a++)
 			sure |= (x->req.alt[a] & held) == x->req.alt[a] &&
 				!(x->req.flags[a] & COVER_ALT_ARGDEP);
-		x->ambiguous = x->argdep && !sure;
+		x->ambiguous = (x->argdep && !sure) || x->pathdep;
 	}
 	if (run->timeline)
 		timeline(run);

@@ -93,6 +93,7 @@ struct tr_class {
 	struct cover_req req;     /* the alternatives the cover may use */
 	struct cover_req cand;    /* every alternative (shown in evidence) */
 	int argdep;               /* some alternative depends on arguments not seen */
+	int pathdep;              /* a path-scoped promise might do, path not seen */
 	int ambiguous;            /* trace_finish: argdep, and what is held allows
 				   * it only for some arguments */
 	int fails;                /* a FAIL row: answered with an error under req alts */

@@ -209,56 +209,68 @@ static void test_cover(void)
 	w[3] = 2; /* a narrow promise */
 
 	/* one requirement with one alternative: forced */
-	struct cover_req r1[] = { { 1, { B(0) }, { 0 } } };
+	struct cover_req r1[] = { { 1, { B(0) }, { 0 }, 0 } };
 	cover_solve(r1, 1, 0, w, 0, &res);
 	CHECK(res.set == B(0) && res.exact, "forced %llx", (unsigned long long)res.set);
 
 	/* {0|1} and {1|2}: 1 alone covers both */
-	struct cover_req r2[] = { { 2, { B(0), B(1) }, { 0 } }, { 2, { B(1), B(2) }, { 0 } } };
+	struct cover_req r2[] = { { 2, { B(0), B(1) }, { 0 }, 0 }, { 2, { B(1), B(2) }, { 0 }, 0 } };
 	cover_solve(r2, 2, 0, w, 0, &res);
 	CHECK(res.set == B(1), "shared %llx", (unsigned long long)res.set);
 
 	/* a tie on count: the lighter promise wins */
-	struct cover_req r3[] = { { 2, { B(1), B(3) }, { 0 } } };
+	struct cover_req r3[] = { { 2, { B(1), B(3) }, { 0 }, 0 } };
 	cover_solve(r3, 1, 0, w, 0, &res);
 	CHECK(res.set == B(3), "weight %llx", (unsigned long long)res.set);
 
 	/* a tie on count: a real grant beats an incidental one or a fallback,
 	 * even a lighter one */
-	struct cover_req r4[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_INCIDENTAL } } };
+	struct cover_req r4[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_INCIDENTAL }, 0 } };
 	cover_solve(r4, 1, 0, w, 0, &res);
 	CHECK(res.set == B(1), "incidental %llx", (unsigned long long)res.set);
-	struct cover_req r4b[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_FALLBACK } } };
+	struct cover_req r4b[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_FALLBACK }, 0 } };
 	cover_solve(r4b, 1, 0, w, 0, &res);
 	CHECK(res.set == B(1), "fallback %llx", (unsigned long long)res.set);
 	/* ... unless the fallback saves a promise */
-	struct cover_req r4c[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_FALLBACK } },
-				   { 1, { B(3) }, { 0 } } };
+	struct cover_req r4c[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_FALLBACK }, 0 },
+				   { 1, { B(3) }, { 0 }, 0 } };
 	cover_solve(r4c, 2, 0, w, 0, &res);
 	CHECK(res.set == B(3), "fallback saves %llx", (unsigned long long)res.set);
 
+	/* a fallback rides on a promise a real grant brings in ... */
+	struct cover_req r4d[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_FALLBACK }, 0 },
+				   { 2, { B(2), B(3) }, { 0, 0 }, 0 } };
+	cover_solve(r4d, 2, 0, w, 0, &res);
+	CHECK(res.set == B(3), "fallback rides %llx", (unsigned long long)res.set);
+	/* ... but not on one that only a dependent requirement uses (bind on
+	 * the socket that the fallback would not have created) */
+	struct cover_req r4e[] = { { 2, { B(1), B(3) }, { 0, COVER_ALT_FALLBACK }, 0 },
+				   { 2, { B(1), B(3) }, { 0, 0 }, COVER_REQ_DEPENDENT } };
+	cover_solve(r4e, 2, 0, w, 0, &res);
+	CHECK(res.set == B(1), "dependent %llx", (unsigned long long)res.set);
+
 	/* base promises cost nothing */
-	struct cover_req r5[] = { { 2, { B(4), B(5) }, { 0 } } };
+	struct cover_req r5[] = { { 2, { B(4), B(5) }, { 0 }, 0 } };
 	cover_solve(r5, 1, B(5), w, 0, &res);
 	CHECK(res.set == 0, "base %llx", (unsigned long long)res.set);
 
 	/* an alternative needing two promises */
-	struct cover_req r6[] = { { 1, { B(1) | B(2) }, { 0 } }, { 2, { B(2), B(6) }, { 0 } } };
+	struct cover_req r6[] = { { 1, { B(1) | B(2) }, { 0 }, 0 }, { 2, { B(2), B(6) }, { 0 }, 0 } };
 	cover_solve(r6, 2, 0, w, 0, &res);
 	CHECK(res.set == (B(1) | B(2)), "pair %llx", (unsigned long long)res.set);
 
 	/* greedy is not enough: {a,b,c} each need one of two sets where the
 	 * greedy choice of the common element is wrong */
-	struct cover_req r7[] = { { 2, { B(0), B(1) | B(2) }, { 0 } },
-				  { 2, { B(0), B(1) | B(3) }, { 0 } },
-				  { 1, { B(1) }, { 0 } } };
+	struct cover_req r7[] = { { 2, { B(0), B(1) | B(2) }, { 0 }, 0 },
+				  { 2, { B(0), B(1) | B(3) }, { 0 }, 0 },
+				  { 1, { B(1) }, { 0 }, 0 } };
 	cover_solve(r7, 3, 0, NULL, 0, &res);
 	CHECK(res.set == (B(0) | B(1)), "exact %llx", (unsigned long long)res.set);
 
 	/* the budget: no proof, still a cover */
 	struct cover_req r8[20];
 	for (int i = 0; i < 20; i++)
-		r8[i] = (struct cover_req){ 2, { B(i), B(i + 20) }, { 0 } };
+		r8[i] = (struct cover_req){ 2, { B(i), B(i + 20) }, { 0 }, 0 };
 	cover_solve(r8, 20, 0, NULL, 5, &res);
 	int covered = 1;
 	for (int i = 0; i < 20; i++)
