@@ -23,6 +23,7 @@
 #include "backend.h"
 #include "elfinfo.h"
 #include "report.h"
+#include "srcline.h"
 
 extern char **environ;
 
@@ -402,6 +403,7 @@ int main(int argc, char **argv)
 	int status = run.exit_status;
 	trace_run_free(&run);
 	elf_cache_clear();
+	srcline_done();
 	free(path);
 	return status;
 }

@@ -48,6 +48,7 @@
 #include "decode.h"
 #include "elfinfo.h"
 #include "procfs.h"
+#include "srcline.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -352,15 +353,88 @@ static void object_path(long tid, const uint64_t *args, int path_idx, int dirfd_
 	free(r);
 }
 
-/* The first return address on the stack that points into the program's
- * code rather than the C library or the loader, checked to follow a call
- * instruction (a stack scan: no frame pointers or unwind tables needed). */
+/* Is this module the C library or the loader (whose frames we look past)? */
+static int system_module(const struct proc *p, const struct map_ent *m, uint64_t addr)
+{
+	if (addr >= p->ilo && addr < p->ihi)
+		return 1;
+	const char *b = strrchr(m->path, '/');
+	b = b ? b + 1 : m->path;
+	return strncmp(b, "libc.so", 7) == 0 || strncmp(b, "libpthread", 10) == 0;
+}
+
+/* Does the instruction before ra call something? */
+static int after_call(long tid, uint64_t ra)
+{
+	unsigned char code[8];
+	if (ra < 8 || proc_mem_read(tid, ra - 8, code, 8) != 8)
+		return 0;
+#if defined(__x86_64__)
+	return code[3] == 0xe8 ||                                /* call rel32 */
+	       (code[6] == 0xff && (code[7] & 0x38) == 0x10) ||  /* call *%reg */
+	       (code[5] == 0xff && (code[6] & 0x38) == 0x10) ||  /* call *d8(%reg) */
+	       (code[2] == 0xff && (code[3] & 0x38) == 0x10);    /* call *d32(..) */
+#else
+	uint32_t insn;
+	memcpy(&insn, code + 4, 4);
+	return (insn & 0xfc000000u) == 0x94000000u || /* bl */
+	       (insn & 0xfffffc1fu) == 0xd63f0000u;   /* blr */
+#endif
+}
+
+static struct tr_loc loc_of(const struct map_ent *m, uint64_t addr)
+{
+	struct tr_loc loc = { m->path, addr - m->lo + m->off };
+	return loc;
+}
+
+/* Unwind through the C library's frames with their call frame information
+ * (.eh_frame, exact); returns 1 with *out set, 0 if the rules ran out. */
+static int unwind_cfi(struct proc *p, long tid, uint64_t sp, uint64_t pc, struct tr_loc *out)
+{
+#if defined(__x86_64__)
+	for (int depth = 0; depth < 8; depth++) {
+		const struct map_ent *m = proc_maps_find(&p->maps, pc);
+		if (!m || !m->path)
+			return 0;
+		if (depth > 0 && !system_module(p, m, pc)) {
+			*out = loc_of(m, pc);
+			return 1;
+		}
+		struct elf_file *ef = elf_get(m->path);
+		int64_t off;
+		/* a return address points after the call: look up the call */
+		uint64_t va = ef ? elf_offset_to_vaddr(ef, pc - (depth ? 1 : 0) - m->lo + m->off) : 0;
+		if (!va || srcline_cfa(m->path, va, &off) != 0)
+			return 0;
+		uint64_t cfa = sp + (uint64_t)off, ra;
+		if (proc_mem_read(tid, cfa - 8, &ra, 8) != 8)
+			return 0;
+		sp = cfa;
+		pc = ra;
+	}
+#else
+	(void)p;
+	(void)tid;
+	(void)sp;
+	(void)pc;
+	(void)out;
+#endif
+	return 0;
+}
+
+/* The first return address into the program's code rather than the C
+ * library or the loader: by the call frame information where there is
+ * some, else by scanning the stack for a value that points into program
+ * code just after a call instruction (which stale stack slots can fool). */
 static struct tr_loc find_caller(struct proc *p, long tid, const struct tr_loc *where)
 {
-	struct tr_loc none = { NULL, 0 };
+	struct tr_loc none = { NULL, 0 }, found;
 	uint64_t sp, pc, stack[128];
 	if (proc_syscall_sp(tid, &sp, &pc) != 0)
 		return none;
+	if (unwind_cfi(p, tid, sp, pc, &found))
+		return found;
 	ssize_t n = proc_mem_read(tid, sp, stack, sizeof(stack));
 	if (n <= 0)
 		return none;
@@ -368,30 +442,9 @@ static struct tr_loc find_caller(struct proc *p, long tid, const struct tr_loc *
 		uint64_t ra = stack[i];
 		const struct map_ent *m = proc_maps_find(&p->maps, ra);
 		if (!m || !m->exec || !m->path || m->path == where->module ||
-		    (ra >= p->ilo && ra < p->ihi))
+		    system_module(p, m, ra) || !after_call(tid, ra))
 			continue;
-		const char *b = strrchr(m->path, '/');
-		b = b ? b + 1 : m->path;
-		if (strncmp(b, "libc.so", 7) == 0 || strncmp(b, "libpthread", 10) == 0)
-			continue;
-		unsigned char code[8];
-		if (ra < 8 || proc_mem_read(tid, ra - 8, code, 8) != 8)
-			continue;
-#if defined(__x86_64__)
-		int call = code[3] == 0xe8 ||                       /* call rel32 */
-			   (code[6] == 0xff && (code[7] & 0x38) == 0x10) || /* call *%reg */
-			   (code[5] == 0xff && (code[6] & 0x38) == 0x10) || /* call *d8(%reg) */
-			   (code[2] == 0xff && (code[3] & 0x38) == 0x10);   /* call *d32(..) */
-#else
-		uint32_t insn;
-		memcpy(&insn, code + 4, 4);
-		int call = (insn & 0xfc000000u) == 0x94000000u ||    /* bl */
-			   (insn & 0xfffffc1fu) == 0xd63f0000u;      /* blr */
-#endif
-		if (!call)
-			continue;
-		struct tr_loc loc = { m->path, ra - m->lo + m->off };
-		return loc;
+		return loc_of(m, ra);
 	}
 	return none;
 }

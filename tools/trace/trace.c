@@ -34,6 +34,7 @@
 
 #include "decode.h"
 #include "elfinfo.h"
+#include "srcline.h"
 #include "trace.h"
 
 static void *xrealloc(void *p, size_t n)
@@ -729,8 +730,11 @@ char *trace_set_str(scopes_set_t set, char *buf, size_t size)
 
 char *trace_loc_str(const struct tr_loc *loc, char *buf, size_t size)
 {
-	if (!loc->module) {
-		snprintf(buf, size, "?");
+	if (!loc->module) { /* an address only (audit records: no maps) */
+		if (loc->off)
+			snprintf(buf, size, "%#llx", (unsigned long long)loc->off);
+		else
+			snprintf(buf, size, "?");
 		return buf;
 	}
 	const char *base = strrchr(loc->module, '/');
@@ -746,9 +750,14 @@ char *trace_loc_str(const struct tr_loc *loc, char *buf, size_t size)
 			fn = elf_symbol(ef, va, &off);
 		}
 	}
+	char line[256] = "";
+	if (ef && srcline(loc->module, at, line + 2, sizeof(line) - 2) == 0)
+		memcpy(line, ", ", 2);
 	if (fn)
-		snprintf(buf, size, "%s+%#llx (%s+%#llx)", base, (unsigned long long)at, fn,
-			 (unsigned long long)off);
+		snprintf(buf, size, "%s+%#llx (%s+%#llx%s)", base, (unsigned long long)at, fn,
+			 (unsigned long long)off, line);
+	else if (line[0])
+		snprintf(buf, size, "%s+%#llx (%s)", base, (unsigned long long)at, line + 2);
 	else
 		snprintf(buf, size, "%s+%#llx", base, (unsigned long long)at);
 	return buf;
