@@ -444,8 +444,10 @@ def test_pledge_points_split_the_report():
     [e] = second["evidence"]["rpath"]
     assert e["syscall"] == "openat" and e["count"] == 1, t
     assert e["examples"] == ['openat(AT_FDCWD, "/etc/hostname", O_RDONLY)'], t
-    # located in the program: trace-pledger's main
+    # located in the program: trace-pledger's main (and the line, libdw and
+    # the test programs' debug information permitting: both are built here)
     assert "trace-pledger+" in second["location"] and "(main+" in second["location"], t
+    assert "pledger.c:" in second["location"], t
     assert first["location"] != second["location"], t
 
 
@@ -457,6 +459,7 @@ def test_timeline_locates_the_last_call_needing_each_promise():
     assert steps[0]["after"] == 'openat(AT_FDCWD, "/etc/hostname", O_RDONLY)', t
     assert steps[0]["promises"] == "stdio", t
     assert "trace-subject+" in steps[0]["called_from"] and "(op_rpath+" in steps[0]["called_from"]
+    assert "subject.c:" in steps[0]["called_from"], t
     assert steps[-1]["promises"] == "", t
 
 

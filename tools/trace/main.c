@@ -184,7 +184,7 @@ static void verify(struct trace_run *run, char *const *argv)
 	 * from the start, anything else cannot, so the second run gets none */
 	struct stat st;
 	int stdin_file = fstat(0, &st) == 0 && S_ISREG(st.st_mode) && lseek(0, 0, SEEK_SET) == 0;
-	if (!stdin_file)
+	if (!stdin_file && run->stdin_read != 0)
 		trace_note(run, 0, "verify: standard input was not a file, the second run read "
 			   "/dev/null");
 	pid_t pid = fork();

@@ -231,7 +231,7 @@ static void human_classes(const struct trace_run *run, FILE *out, const struct s
 
 static void human_ambiguous(const struct trace_run *run, FILE *out, const struct style *st)
 {
-	int any = 0;
+	int any = 0, startup = 0;
 	char nm[48], one[SET_STR];
 	for (size_t i = 0; i < run->nclasses; i++) {
 		const struct tr_class *x = &run->classes[i];
@@ -240,8 +240,11 @@ static void human_ambiguous(const struct trace_run *run, FILE *out, const struct
 		if (!any++)
 			fprintf(out, "\n%sambiguous%s (audit records carry no arguments; "
 				"--backend=notify gives the exact answer):\n", st->bold, st->off);
-		fprintf(out, "  %s\xc3\x97%lu%s: ", class_name(x, nm, sizeof(nm)), x->count,
-			x->phase == TR_STARTUP ? " (startup)" : "");
+		if (x->phase == TR_STARTUP) {
+			startup++; /* the loader's: summed up below */
+			continue;
+		}
+		fprintf(out, "  %s\xc3\x97%lu: ", class_name(x, nm, sizeof(nm)), x->count);
 		if (x->chosen >= 0)
 			fprintf(out, "%s assumed; ", trace_set_str(x->req.alt[x->chosen], one, sizeof(one)));
 		fprintf(out, "one of:");
@@ -249,6 +252,16 @@ static void human_ambiguous(const struct trace_run *run, FILE *out, const struct
 			fprintf(out, "%s %s", k ? " |" : "", trace_set_str(x->cand.alt[k], one, sizeof(one)));
 		fputc('\n', out);
 	}
+	if (!startup)
+		return;
+	fprintf(out, "  %sstart-up:", st->dim);
+	for (size_t i = 0, k = 0; i < run->nclasses; i++) {
+		const struct tr_class *x = &run->classes[i];
+		if (x->ambiguous && x->cls == SCOPES_CLASS_PROMISE && x->phase == TR_STARTUP)
+			fprintf(out, "%s %s\xc3\x97%lu", k++ ? "," : "", class_name(x, nm, sizeof(nm)),
+				x->count);
+	}
+	fprintf(out, " (the loader's; --json lists their candidates)%s\n", st->off);
 }
 
 void report_human(const struct trace_run *run, FILE *out, int colour)

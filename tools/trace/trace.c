@@ -73,6 +73,7 @@ void trace_run_init(struct trace_run *run, char *const *argv)
 	run->argv = argv;
 	run->complete = 1;
 	run->exact = 1;
+	run->stdin_read = -1;
 }
 
 void trace_run_free(struct trace_run *run)
@@ -547,6 +548,15 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 	}
 	x->last_where = c->where;
 	x->last_caller = c->caller;
+	if (c->args) {
+		/* did it read its standard input? (--verify's second run cannot
+		 * read a pipe or terminal again) */
+		if (run->stdin_read < 0)
+			run->stdin_read = 0;
+		if (c->args[0] == 0 && (strncmp(name, "read", 4) == 0 || strncmp(name, "pread", 5) == 0 ||
+					strncmp(name, "recv", 4) == 0 || strcmp(name, "splice") == 0))
+			run->stdin_read = 1;
+	}
 	return k.cls;
 }
 

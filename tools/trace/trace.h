@@ -157,6 +157,8 @@ struct trace_run {
 	int exit_signal;
 	int exec_errno;            /* could not run the program */
 
+	int stdin_read;            /* the program read its standard input (-1: unknown) */
+
 	/* --verify */
 	int verified;              /* 0 not asked, 1 ran, -1 could not run */
 	int verify_status;
