@@ -112,7 +112,7 @@ static int build_argfloor(scmp_filter_ctx ctx)
 		{ SCMP_SYS(mmap), 2 },    { SCMP_SYS(fcntl), 1 }, { SCMP_SYS(ioctl), 1 },
 	};
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		struct scmp_arg_cmp cmp = SCMP_CMP64(calls[i].arg, SCMP_CMP_EQ, ARGFLOOR_MAGIC);
+		struct scmp_arg_cmp cmp = { calls[i].arg, SCMP_CMP_EQ, ARGFLOOR_MAGIC, 0 };
 		int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ERRNO(EPERM), calls[i].nr, 1,
 						      &cmp);
 		if (rc < 0)
@@ -202,20 +202,23 @@ static int build_docker(scmp_filter_ctx ctx)
 			continue;
 		(void)seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
+	/* Not the "exact" calls: libseccomp rewrites socket into socketcall on
+	 * x86, as for Docker. (SCMP_A0_64() leaves a field out: spelled out.) */
 	for (size_t i = 0; i < sizeof(personas) / sizeof(personas[0]); i++) {
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(personality), 1,
-				      SCMP_A0_64(SCMP_CMP_EQ, personas[i]));
+		struct scmp_arg_cmp eq = { 0, SCMP_CMP_EQ, personas[i], 0 };
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(personality), 1, &eq);
 		if (rc < 0)
 			return rc;
 	}
 	/* no namespace flags (CLONE_NEW*): Docker's mask 0x7e020000 */
-	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			      SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0x7e020000, 0));
+	struct scmp_arg_cmp no_ns = { 0, SCMP_CMP_MASKED_EQ, 0x7e020000, 0 };
+	rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &no_ns);
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-	if (rc == 0) /* AF_VSOCK refused */
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				      SCMP_A0_64(SCMP_CMP_NE, 40));
+	if (rc == 0) { /* AF_VSOCK refused */
+		struct scmp_arg_cmp not_vsock = { 0, SCMP_CMP_NE, 40, 0 };
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &not_vsock);
+	}
 	return rc;
 }
 
