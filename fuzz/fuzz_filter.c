@@ -5,7 +5,9 @@
  * runs through the compiled program (classic-BPF interpreter) and the
  * independent model of the table (tests/filtercheck); any disagreement
  * aborts. The fuzzer's comparison tracing steers arguments onto the
- * constants the program compares.
+ * constants the program compares. The reverse query (scopes_query) is held
+ * to the same model on every native record: each promise set it offers
+ * must allow the call, minimal, none missing.
  *
  * Layout: penalty and set (1 byte: the penalty, and 2 bytes: one of 256
  * sets: the empty and full sets, each promise alone and with `error`, and
@@ -21,6 +23,7 @@
 #include "filter.h" /* the compiled filter's landlock state */
 #include "fuzz_common.h"
 #include "model.h"
+#include "query_check.h"
 
 #define POOL 256
 
@@ -130,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct fc_stats st = { .report_max = 1 };
 		int rc = fc_compare(insns, count, m, &d, &st, stderr);
 		FUZZ_CHECK(rc == 0, "the filter and the model disagree (above)");
+		struct query_stats qs = { 0 };
+		FUZZ_CHECK(query_check_case(&d, &qs, stderr) == 0, "scopes_query is wrong (above)");
 	}
 	return 0;
 }

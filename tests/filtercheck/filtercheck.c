@@ -37,6 +37,7 @@
 #include "live.h"
 #include "model.h"
 #include "pledge_sample.h"
+#include "query_check.h"
 
 #define RANDOM_CASES_PER_PROGRAM 4096
 
@@ -338,6 +339,8 @@ int main(int argc, char **argv)
 		}
 	}
 	uint64_t nanchors = 0, anchors_bad = anchors_check(stderr, &nanchors);
+	struct query_stats qs = { 0 };
+	query_check(&base, &qs, stderr);
 	pledge_sample(o.pledge_cases, &rng, &ps, stderr);
 	unsigned caught = 0, tried = 0;
 	mutant_check(o.mutants, &base, &rng, &caught, &tried);
@@ -346,7 +349,7 @@ int main(int argc, char **argv)
 
 	uint64_t problems = st.diffs + st.overlaps + st.rule_errors + st.cache_missed +
 			    st.cache_unsound + st.landlock_errors + ls.diffs + ps.failures +
-			    anchors_bad;
+			    anchors_bad + qs.failures;
 	printf("filtercheck: %zu promise sets x 4 penalties = %" PRIu64 " programs (longest %zu "
 	       "insns, %" PRIu64 " with path-scoped grants compiled in)\n",
 	       nsets, st.programs, st.max_len, st.landlock_programs);
@@ -358,6 +361,7 @@ int main(int argc, char **argv)
 	       st.rule_errors, st.cache_checked, st.cache_missed, st.cache_unsound);
 	printf("filtercheck: spec anchors: %" PRIu64 " checked, %" PRIu64 " wrong\n", nanchors,
 	       anchors_bad);
+	query_print(&qs, stdout);
 	live_print(&ls, stdout);
 	pledge_print(&ps, stdout);
 	if (tried) {
