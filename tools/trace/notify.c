@@ -45,7 +45,7 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "decode.h"
+#include "decode.h" /* sigsys-handler's system call decoder */
 #include "elfinfo.h"
 #include "procfs.h"
 #include "srcline.h"
@@ -313,37 +313,92 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 
 /* ---------------------------------------------------------- the call */
 
-/* Join a relative path with the directory it is relative to, resolve
- * symbolic links when the file exists (Landlock rules follow them too). */
-static void object_path(long tid, const uint64_t *args, int path_idx, int dirfd_idx, int fd_idx,
-			const char *path, char *out, size_t size)
+/* Strings the decoder asks for, read from the traced thread's memory once
+ * per call (the decoder and the path lookup ask for the same ones). */
+struct memreader {
+	long tid;
+	int n;
+	struct {
+		uint64_t addr;
+		size_t len;
+		char buf[PATH_READ_MAX];
+	} cache[4];
+};
+
+static size_t mem_read(void *ctx, uint64_t addr, char *dst, size_t len)
 {
-	char base[PATH_MAX], joined[PATH_MAX * 2];
+	struct memreader *mr = ctx;
+	if (len > PATH_READ_MAX)
+		len = PATH_READ_MAX;
+	for (int i = 0; i < mr->n; i++) {
+		if (mr->cache[i].addr == addr && mr->cache[i].len >= len) {
+			memcpy(dst, mr->cache[i].buf, len);
+			return len;
+		}
+	}
+	/* page by page: the next page may be unmapped where the string ends */
+	size_t got = 0;
+	while (got < len) {
+		size_t chunk = 4096 - (size_t)((addr + got) & 4095);
+		if (chunk > len - got)
+			chunk = len - got;
+		ssize_t r = proc_mem_read(mr->tid, addr + got, dst + got, chunk);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (memchr(dst + got - (size_t)r, '\0', (size_t)r))
+			break;
+	}
+	int slot = mr->n < 4 ? mr->n++ : 3;
+	mr->cache[slot].addr = addr;
+	mr->cache[slot].len = got;
+	memcpy(mr->cache[slot].buf, dst, got);
+	return got;
+}
+
+/* The directory a relative path argument is relative to: the *at calls take
+ * it as their first argument (symlinkat's first path is the link's target,
+ * not a place it acts on: no object). Returns the argument index, -1 for
+ * the working directory, -2 when the call has no usable object path. */
+static int dirfd_arg(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (!n || strcmp(name, "symlinkat") == 0)
+		return -2;
+	if ((n > 2 && strcmp(name + n - 2, "at") == 0) || (n > 3 && strcmp(name + n - 3, "at2") == 0) ||
+	    strcmp(name, "statx") == 0 || strcmp(name, "openat2") == 0)
+		return 0;
+	return -1;
+}
+
+/* Where the call acts: its path argument joined with the directory it is
+ * relative to, or (no path) the file its first argument, a descriptor,
+ * names; symbolic links resolved when the file exists, as Landlock
+ * resolves them. */
+static void object_path(long tid, const char *name, const uint64_t *args, const char *path,
+			char *out, size_t size)
+{
+	char base[PATH_MAX], joined[PATH_MAX * 2], what[32];
+	int dfd_idx = dirfd_arg(name);
 
 	out[0] = '\0';
-	if (path_idx >= 0) {
-		if (!path)
+	if (dfd_idx == -2)
+		return;
+	if (path && path[0] == '/') {
+		snprintf(joined, sizeof(joined), "%s", path);
+	} else if (path) {
+		int dfd = dfd_idx >= 0 ? (int)args[dfd_idx] : AT_FDCWD;
+		if (dfd == AT_FDCWD)
+			snprintf(what, sizeof(what), "cwd");
+		else
+			snprintf(what, sizeof(what), "fd/%d", dfd);
+		if (proc_link(tid, what, base, sizeof(base)) != 0)
 			return;
-		if (path[0] == '/') {
-			snprintf(joined, sizeof(joined), "%s", path);
-		} else {
-			int dfd = dirfd_idx >= 0 ? (int)args[dirfd_idx] : AT_FDCWD;
-			char what[32];
-			if (dfd == AT_FDCWD)
-				snprintf(what, sizeof(what), "cwd");
-			else
-				snprintf(what, sizeof(what), "fd/%d", dfd);
-			if (proc_link(tid, what, base, sizeof(base)) != 0)
-				return;
-			snprintf(joined, sizeof(joined), "%s/%s", base, path);
-		}
-	} else if (fd_idx >= 0) {
-		char what[32];
-		snprintf(what, sizeof(what), "fd/%d", (int)args[fd_idx]);
+		snprintf(joined, sizeof(joined), "%s/%s", base, path);
+	} else {
+		snprintf(what, sizeof(what), "fd/%d", (int)args[0]);
 		if (proc_link(tid, what, joined, sizeof(joined)) != 0 || joined[0] != '/')
 			return;
-	} else {
-		return;
 	}
 	char *r = realpath(joined, NULL);
 	const char *src = r ? r : joined;
@@ -485,9 +540,12 @@ static void moot_check(struct proc *p, long tid)
 		p->moot_state = 0; /* the call failed: nothing was created */
 }
 
-static int moot_applies(struct proc *p, const char *kinds, const uint64_t *args)
+/* Does the call use the FAIL-row call's descriptor? (Calls on a descriptor
+ * take it first; a call passing the number otherwise is rare and errs on
+ * the side of a promise more.) */
+static int moot_applies(struct proc *p, const uint64_t *args)
 {
-	if (p->moot_state != 2 || !kinds || kinds[0] != 'F' || (int)args[0] != p->moot_fd)
+	if (p->moot_state != 2 || (int)args[0] != p->moot_fd)
 		return 0;
 	char what[32], link[64];
 	snprintf(what, sizeof(what), "fd/%d", p->moot_fd);
@@ -563,30 +621,25 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		c.phase = TR_PROGRAM;
 
 	const char *name = scopes_syscall_name(c.arch, nr);
-	const char *kinds = c.arch == scopes_native_arch() ? decode_kinds(name) : NULL;
-	char pathbuf[2][PATH_READ_MAX], object[PATH_MAX];
-	int npaths = 0, valid = 1;
-	for (int i = 0; kinds && kinds[i] && npaths < 2; i++) {
-		if (kinds[i] != 'P')
-			continue;
-		if (proc_mem_string(tid, args[i], pathbuf[npaths], sizeof(pathbuf[npaths])) == 0)
-			c.paths[i] = pathbuf[npaths];
-		npaths++;
+	struct memreader mr = { .tid = tid };
+	struct decode_reader rd = { mem_read, &mr };
+	char text[768], path[PATH_READ_MAX], object[PATH_MAX];
+	decode_syscall_read(c.arch, nr, args, &rd, text, sizeof(text));
+	size_t plen = decode_path_read(c.arch, nr, args, &rd, path, sizeof(path));
+	int valid = !mr.n || id_valid(ns, req->id);
+	if (!valid) {
+		/* the task moved on (died, or a signal restarted the call): what
+		 * we read may not be what it passed */
+		decode_syscall_read(c.arch, nr, args, NULL, text, sizeof(text));
+		plen = 0;
 	}
-	if (npaths && !id_valid(ns, req->id))
-		valid = 0; /* the task moved on (died, or a signal restarted the
-			    * call): what we read may not be what it passed */
-	if (!valid)
-		memset(c.paths, 0, sizeof(c.paths));
+	c.text = text;
 	if (valid && trace_pathscoped_possible(c.arch, nr)) {
-		int pi, di, fi;
-		decode_object(name, &pi, &di, &fi);
-		object_path(tid, args, pi, di, fi, pi >= 0 ? c.paths[pi] : NULL, object,
-			    sizeof(object));
+		object_path(tid, name, args, plen ? path : NULL, object, sizeof(object));
 		if (object[0])
 			c.object = object;
 	}
-	if (moot_applies(p, kinds, args) && nr != ns->nr_close) {
+	if (moot_applies(p, args) && nr != ns->nr_close) {
 		c.moot = p->moot_under;
 		c.moot_why = p->moot_why;
 	}
@@ -613,8 +666,7 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		p->pending_pledge = -1;
 	} else if ((nr == ns->nr_execve || nr == ns->nr_execveat) && valid) {
 		free(p->exec_path);
-		int pi = nr == ns->nr_execve ? 0 : 1;
-		p->exec_path = c.paths[pi] ? strdup(c.paths[pi]) : NULL;
+		p->exec_path = plen ? strdup(path) : NULL;
 		p->exec_tid = tid;
 		p->exec_pending = proc_auxv(p->pid, &p->exec_auxv) == 0;
 	} else if (nr == ns->nr_close && p->moot_state && (int)args[0] == p->moot_fd) {

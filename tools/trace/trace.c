@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
 #include "elfinfo.h"
 #include "srcline.h"
 #include "trace.h"
@@ -530,7 +529,10 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 	}
 	/* examples: the first distinct ones, and the latest in the last slot
 	 * (a program's own files come after its start-up's locale files) */
-	decode_call(ex, sizeof(ex), name, c->args, c->paths);
+	if (c->text)
+		snprintf(ex, sizeof(ex), "%s", c->text);
+	else
+		snprintf(ex, sizeof(ex), "%s(\xe2\x80\xa6)", name); /* … : not known */
 	int dup = 0;
 	for (int i = 0; i < x->nexamples; i++)
 		dup |= strcmp(x->examples[i], ex) == 0;

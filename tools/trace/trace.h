@@ -41,7 +41,8 @@ struct tr_call {
 	int image;              /* index into run->images */
 	enum tr_phase phase;
 	int segment;            /* 0 before any pledge, else pledge index + 1 */
-	const char *paths[6];   /* strings read for path arguments */
+	const char *text;       /* the call decoded (sigsys-handler's decoder), or
+				 * NULL: "name(…)", arguments unknown */
 	const char *object;     /* absolute, resolved path the call acts on */
 	scopes_set_t moot;      /* promises under which this call never happens:
 				 * it uses a descriptor that a call the table

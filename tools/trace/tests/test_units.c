@@ -1,31 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of scopes-trace's pure modules on canned input: the audit line
- * parser, the JSON writer and validator, the set cover, the call decoder.
+ * parser, the JSON writer and validator, the set cover.
  * No kernel involved; every expectation is a table row.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit_parse.h"
 #include "cover.h"
-#include "decode.h"
+#include "harness.h"
 #include "json.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                          \
-	do {                                                                      \
-		checks++;                                                         \
-		if (!(cond)) {                                                    \
-			failures++;                                               \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                             \
-			fputc('\n', stderr);                                      \
-		}                                                                 \
-	} while (0)
 
 /* ------------------------------------------------------------ audit */
 
@@ -282,54 +268,10 @@ static void test_cover(void)
 	CHECK(cover_satisfied_by(&r4[0], B(7)) == -1, "unmet");
 }
 
-/* ----------------------------------------------------------- decode */
-
-static void test_decode(void)
-{
-	char out[256];
-	const uint64_t open_args[6] = { (uint64_t)(int64_t)AT_FDCWD, 0x1000, O_RDONLY | O_CLOEXEC, 0 };
-	const char *paths[6] = { NULL, "/etc/hostname" };
-	decode_call(out, sizeof(out), "openat", open_args, paths);
-	CHECK(strcmp(out, "openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY|O_CLOEXEC)") == 0, "%s", out);
-
-	const uint64_t creat_args[6] = { 3, 0x1000, O_WRONLY | O_CREAT | O_TRUNC, 0644 };
-	decode_call(out, sizeof(out), "openat", creat_args, paths);
-	CHECK(strcmp(out, "openat(3, \"/etc/hostname\", O_WRONLY|O_CREAT|O_TRUNC, 0644)") == 0, "%s",
-	      out);
-
-	decode_call(out, sizeof(out), "openat", NULL, NULL);
-	CHECK(strcmp(out, "openat(\xe2\x80\xa6)") == 0, "%s", out);
-
-	const uint64_t mmap_args[6] = { 0, 4096, 5, 0x22, (uint64_t)-1, 0 };
-	decode_call(out, sizeof(out), "mmap", mmap_args, NULL);
-	CHECK(strcmp(out, "mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)") ==
-		      0,
-	      "%s", out);
-
-	const uint64_t sock_args[6] = { 2, 2 | 02000000, 0 };
-	decode_call(out, sizeof(out), "socket", sock_args, NULL);
-	CHECK(strcmp(out, "socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, 0)") == 0, "%s", out);
-
-	const uint64_t unknown[6] = { 1, 2, 3 };
-	decode_call(out, sizeof(out), "frobnicate", unknown, NULL);
-	CHECK(strcmp(out, "frobnicate(0x1, 0x2, 0x3, ...)") == 0, "%s", out);
-
-	/* a cut line still ends in a NUL inside the buffer */
-	decode_call(out, 12, "openat", open_args, paths);
-	CHECK(strlen(out) == 11, "cut %s", out);
-
-	int pi, di, fi;
-	CHECK(decode_object("openat", &pi, &di, &fi) && pi == 1 && di == 0 && fi == -1, "openat obj");
-	CHECK(decode_object("getdents64", &pi, &di, &fi) && pi == -1 && fi == 0, "getdents obj");
-	CHECK(!decode_object("getpid", &pi, &di, &fi), "getpid obj");
-}
-
 int main(void)
 {
 	test_audit();
 	test_json();
 	test_cover();
-	test_decode();
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return harness_finish("test_trace_units");
 }
