@@ -355,6 +355,14 @@ int main(int argc, char **argv)
 			return 125;
 		}
 		fcntl(hp[0], F_SETFL, O_NONBLOCK);
+		/* a high number: a program that closes its descriptors and opens
+		 * files again must not get this one back for a file of its own
+		 * (the library would write its handshake into it) */
+		int high = fcntl(hp[1], F_DUPFD_CLOEXEC, 900);
+		if (high >= 0) {
+			close(hp[1]);
+			hp[1] = high;
+		}
 		opt.trace_rd = hp[0];
 		opt.trace_fd = hp[1];
 	}

@@ -23,6 +23,7 @@ enum scope {
 
 struct agg {
 	const char *name;
+	int fallback;   /* credited only as a harmless failure: shown last */
 	unsigned long count;
 	const struct tr_class *first;
 	const char *examples[TR_EXAMPLES];
@@ -64,6 +65,8 @@ static int credited(const struct trace_run *run, const struct tr_class *x, int p
 static int agg_cmp(const void *a, const void *b)
 {
 	const struct agg *x = a, *y = b;
+	if (x->fallback != y->fallback)
+		return x->fallback - y->fallback;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
 	return strcmp(x->name, y->name);
@@ -93,8 +96,11 @@ static size_t collect(const struct trace_run *run, int p, enum scope sc, int seg
 			memset(&a[n], 0, sizeof(a[n]));
 			a[n].name = x->name ? x->name : "?";
 			a[n].first = x;
+			a[n].fallback = 1;
 			n++;
 		}
+		if (!(x->chosen >= 0 && (x->req.flags[x->chosen] & COVER_ALT_FALLBACK)))
+			a[k].fallback = 0;
 		a[k].count += x->count;
 		for (int e = 0; e < x->nexamples && a[k].nex < TR_EXAMPLES; e++) {
 			int dup = 0;
