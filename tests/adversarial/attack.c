@@ -40,7 +40,8 @@
  * 0x200000000, a pointer whose low 32 bits are zero; descriptors opened
  * before the pledge: @fd:PATH (read-only), @wfd:PATH (read-write),
  * @udp @tcp @udgram (AF_UNIX datagram) @pair (one end of an AF_UNIX
- * socketpair) @pty (a pseudo-terminal master) @ptys (its slave) @memfd;
+ * socketpair) @pty (a pseudo-terminal master) @ptys (its slave) @memfd
+ * @uring (an io_uring);
  * @map (a private read-write page) @shm (two shared anonymous pages).
  */
 #define _GNU_SOURCE
@@ -53,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -180,10 +182,14 @@ static int fd_token(const char *t, long *out)
 		int m;
 		if (pty_pair(&m, &fd) != 0)
 			return -1;
-	} else if (strcmp(t, "memfd") == 0)
+	} else if (strcmp(t, "memfd") == 0) {
 		fd = memfd_create("scopes-attack", MFD_CLOEXEC);
-	else
+	} else if (strcmp(t, "uring") == 0) {
+		static char params[120]; /* struct io_uring_params, zeroed */
+		fd = (int)syscall(SYS_io_uring_setup, 8, params);
+	} else {
 		return 1; /* not a descriptor token */
+	}
 	if (fd < 0)
 		return -1;
 	*out = fd;
@@ -409,6 +415,13 @@ static int prepare_witnesses(const struct options *o, int *rxfd)
 		if (victim_pid < 0)
 			return -1;
 		if (victim_pid == 0) {
+			/* never outlive the driver, never hold its caller's pipes */
+			int null = open("/dev/null", O_RDWR);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() == 1 || null < 0)
+				_exit(0);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
 			for (;;)
 				pause();
 		}
@@ -589,8 +602,11 @@ int main(int argc, char **argv)
 		if (errno != EINTR)
 			return 3;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+		if (victim_pid > 0)
+			kill(victim_pid, SIGKILL);
 		return 3; /* the attacker's setup failed: said on stderr */
+	}
 	report(rep, status);
 	report_witnesses(&o, rxfd);
 	return 0;
