@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <scopes/table.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_CHECK(cond, ...)                                                          \
@@ -21,6 +23,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                       \
 		}                                                                      \
 	} while (0)
+
+/* scopes_table_init() once per process (names and numbers resolved). */
+static inline void fuzz_table_ready(void)
+{
+	static int ready;
+	if (!ready) {
+		if (scopes_table_init() != 0)
+			abort();
+		ready = 1;
+	}
+}
 
 /* Reading the input front to back; reads past the end give zeros. */
 struct fuzz_in {

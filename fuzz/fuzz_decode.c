@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int is_ptr[6] = { 0 };
 
 	if (!region) {
-		if (scopes_table_init() != 0 || memprobe_init() != 0)
+		fuzz_table_ready();
+		if (memprobe_init() != 0)
 			abort();
 		region = mmap(NULL, REGION + PAGE, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -69,8 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char str[1024];
 
 	if (!ready) {
-		if (scopes_table_init() != 0)
-			abort();
+		fuzz_table_ready();
 		make_pool();
 		ready = 1;
 	}

@@ -334,12 +334,7 @@ static void mode_report(struct fuzz_in *in)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
-	if (!ready) {
-		if (scopes_table_init() != 0)
-			abort();
-		ready = 1;
-	}
+	fuzz_table_ready();
 	if (size == 0)
 		return 0;
 	struct fuzz_in in = { data + 1, size - 1 };

@@ -50,12 +50,7 @@ static void check_format(scopes_set_t set)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
-	if (!ready) {
-		if (scopes_table_init() != 0)
-			abort();
-		ready = 1;
-	}
+	fuzz_table_ready();
 
 	/* the raw bytes as a word: the lookup must agree with the names */
 	FUZZ_CHECK(scopes_promise_index((const char *)data, size) ==
