@@ -129,6 +129,15 @@ def auditd_pid():
         s.close()
 
 
+def test_pure_modules_units():
+    """The C unit tests of the audit parser, JSON writer and set cover (also a
+    ctest; run here too, as ctest only sees tools/ tests once tools/ enables
+    testing)."""
+    proc = subprocess.run([str(built("tools/trace/tests/test_trace_units"))], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0 and ", 0 failed" in proc.stdout + proc.stderr, proc
+
+
 # --------------------------------------------------------- the small programs
 
 # op -> (argument kind, exact set from notify, promises path-scoped by Landlock)
