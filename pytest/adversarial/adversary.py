@@ -134,7 +134,7 @@ class Report:
 
 def attack(name, *args, promises="", penalty="kill", execpromises=None, no_pledge=False,
            handler=None, victim=False, create=None, watch=None, receive=None, user="root",
-           timeout=60):
+           timeout=30):
     """Run one attempt; the driver must survive and report (else the test fails here)."""
     argv = [str(built("tests/adversarial/scopes-attack"))]
     if no_pledge:

@@ -307,6 +307,10 @@ struct options {
 static _Noreturn void attacker(const struct attack *a, struct attack_ctx *ctx,
 			       const struct options *o)
 {
+	/* a driver killed by its caller's timeout takes the attacker along */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(3);
 	for (int i = 0; i < ctx->nargs && i < ATTACK_MAX_ARGS; i++) {
 		if (is_token(ctx->args[i]) && attack_value(ctx->args[i], &ctx->val[i]) != 0) {
 			fprintf(stderr, "scopes-attack: argument '%s': %s\n", ctx->args[i],
