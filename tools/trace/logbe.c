@@ -212,15 +212,8 @@ static int audit_status_get(int fd, struct audit_status *st)
 
 static void keep_serial(struct lstate *ls, uint64_t serial)
 {
-	if (ls->nserials == ls->cserials) {
-		size_t c = ls->cserials ? ls->cserials * 2 : 1024;
-		uint64_t *n = realloc(ls->serials, c * sizeof(*n));
-		if (!n)
-			return;
-		ls->serials = n;
-		ls->cserials = c;
-	}
-	ls->serials[ls->nserials++] = serial;
+	if (array_reserve(&ls->serials, &ls->cserials, ls->nserials, sizeof(*ls->serials)) == 0)
+		ls->serials[ls->nserials++] = serial;
 }
 
 /* Is pid the traced tree's (by its parents)? Called on arrival, while the
@@ -271,13 +264,9 @@ static void take(struct lstate *ls, const struct audit_record *rec)
 		pthread_cond_broadcast(&ls->cv);
 		goto out;
 	}
-	if (ls->nrecs == ls->crecs) {
-		size_t c = ls->crecs ? ls->crecs * 2 : 4096;
-		struct lrec *n = realloc(ls->recs, c * sizeof(*n));
-		if (!n)
-			goto out;
-		ls->recs = n;
-		ls->crecs = c;
+	if (array_reserve(&ls->recs, &ls->crecs, ls->nrecs, sizeof(*ls->recs)) != 0) {
+		ls->truncated++; /* a record we could not keep is a lost one */
+		goto out;
 	}
 	ls->recs[ls->nrecs++] = (struct lrec){
 		.serial = rec->serial,
@@ -659,14 +648,8 @@ static struct lproc *lproc_get(struct convert *cv, long pid, int *is_new)
 			*is_new = 0;
 			return &cv->procs[i];
 		}
-	if (cv->nprocs == cv->cprocs) {
-		size_t c = cv->cprocs ? cv->cprocs * 2 : 16;
-		struct lproc *n = realloc(cv->procs, c * sizeof(*n));
-		if (!n)
-			return NULL;
-		cv->procs = n;
-		cv->cprocs = c;
-	}
+	if (array_reserve(&cv->procs, &cv->cprocs, cv->nprocs, sizeof(*cv->procs)) != 0)
+		return NULL;
 	struct lproc *lp = &cv->procs[cv->nprocs++];
 	memset(lp, 0, sizeof(*lp));
 	lp->pid = pid;

@@ -134,15 +134,9 @@ static struct proc *proc_new(struct nstate *ns, long pid, const struct proc *fro
 		p->ilo = from->ilo;
 		p->ihi = from->ihi;
 	}
-	if (ns->nprocs == ns->cprocs) {
-		size_t c = ns->cprocs ? ns->cprocs * 2 : 16;
-		struct proc **np = realloc(ns->procs, c * sizeof(*np));
-		if (!np) {
-			free(p);
-			return NULL;
-		}
-		ns->procs = np;
-		ns->cprocs = c;
+	if (array_reserve(&ns->procs, &ns->cprocs, ns->nprocs, sizeof(*ns->procs)) != 0) {
+		free(p);
+		return NULL;
 	}
 	ns->procs[ns->nprocs++] = p;
 	ns->run->processes++;

@@ -58,11 +58,26 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+int array_reserve(void *arrp, size_t *cap, size_t n, size_t elem)
+{
+	void **arr = arrp;
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 16;
+	void *p = realloc(*arr, c * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+/* The model cannot do without its arrays: out of memory ends the run. */
 #define GROW(arr, n, cap)                                                          \
 	do {                                                                       \
-		if ((n) == (cap)) {                                                \
-			(cap) = (cap) ? (cap) * 2 : 16;                            \
-			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));           \
+		if (array_reserve(&(arr), &(cap), (n), sizeof(*(arr))) != 0) {    \
+			fprintf(stderr, "scopes-trace: out of memory\n");           \
+			exit(125);                                                 \
 		}                                                                  \
 	} while (0)
 

@@ -168,6 +168,10 @@ struct trace_run {
 	char *verify_cmd;
 };
 
+/* Room for element n in a growing array of elem-sized elements (capacity
+ * doubled as needed). Returns 0, or -1 when memory ran out (array kept). */
+int array_reserve(void *arrp, size_t *cap, size_t n, size_t elem);
+
 void trace_run_init(struct trace_run *run, char *const *argv);
 void trace_run_free(struct trace_run *run);
 
