@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = decode_syscall(arch, nr, args, flags, buf, sizeof(buf));
 	FUZZ_CHECK(n < sizeof(buf) && strlen(buf) == n, "length %zu, strlen %zu", n, strlen(buf));
 	FUZZ_CHECK(printable(buf, n), "unprintable byte in \"%s\"", buf);
-	size_t again = decode_syscall(arch, nr, args, flags, small, sizeof(small));
+	size_t again = decode_syscall(arch, nr, args, flags, small, sizeof(buf));
 	FUZZ_CHECK(again == n && strcmp(small, buf) == 0, "not the same twice: \"%s\" / \"%s\"",
 		   buf, small);
 	const size_t sizes[] = { 0, 1, 2, 7, n / 2 + 1, n, n + 1 };
