@@ -365,15 +365,9 @@ static void *reader_main(void *arg)
 
 static int actions_logged_has(const char *word)
 {
-	char buf[256] = "";
-	int fd = open("/proc/sys/kernel/seccomp/actions_logged", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[256];
+	if (read_small_file("/proc/sys/kernel/seccomp/actions_logged", buf, sizeof(buf)) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
 		if (strcmp(t, word) == 0)
 			return 1;
@@ -748,14 +742,8 @@ static int read_session(long pid, uint32_t *ses)
 {
 	char p[64], b[32];
 	snprintf(p, sizeof(p), "/proc/%ld/sessionid", pid);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small_file(p, b, sizeof(b)) < 0)
 		return -1;
-	ssize_t n = read(fd, b, sizeof(b) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	b[n] = '\0';
 	*ses = (uint32_t)strtoul(b, NULL, 10);
 	return 0;
 }
@@ -774,13 +762,8 @@ static int session_alive(uint32_t ses)
 			continue;
 		/* the state follows the last ')' of "pid (comm) S ..." */
 		snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
-		int fd = open(p, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read(fd, stat, sizeof(stat) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
+		if (read_small_file(p, stat, sizeof(stat)) < 0)
 			continue;
-		stat[n] = '\0';
 		const char *rp = strrchr(stat, ')');
 		found = rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
 	}

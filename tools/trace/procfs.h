@@ -59,6 +59,10 @@ int proc_link(long pid, const char *what, char *out, size_t size);
 /* The lowest descriptor number the process does not have open, or -1. */
 int proc_lowest_free_fd(long pid);
 
+/* Read a small text file (a /proc or /proc/sys entry) into buf,
+ * NUL-terminated. Returns the length, or -1 if unreadable or empty. */
+ssize_t read_small_file(const char *path, char *buf, size_t size);
+
 /* Stack and instruction pointers of a thread blocked in a system call
  * (/proc/TID/syscall). Returns 0 or -1. */
 int proc_syscall_sp(long tid, uint64_t *sp, uint64_t *pc);
