@@ -133,10 +133,15 @@ class Report:
 
 
 def attack(name, *args, promises="", penalty="kill", execpromises=None, no_pledge=False,
-           handler=None, victim=False, create=None, watch=None, receive=None, user="root",
-           timeout=30):
-    """Run one attempt; the driver must survive and report (else the test fails here)."""
+           handler=None, victim=False, create=None, watch=None, receive=None, unveil=(),
+           user="root", wrap=(), timeout=30):
+    """Run one attempt; the driver must survive and report (else the test fails here).
+
+    unveil: "PATH=PERMS" items the attacker unveils (then locks) before its
+    pledge; wrap: a command the driver runs under (root only)."""
     argv = [str(built("tests/adversarial/scopes-attack"))]
+    for u in unveil:
+        argv += ["-U", u]
     if no_pledge:
         argv.append("-n")
     else:
@@ -153,6 +158,7 @@ def attack(name, *args, promises="", penalty="kill", execpromises=None, no_pledg
     argv += [name, *map(str, args)]
     if user == "nobody":
         argv = NOBODY + argv
+    argv = list(wrap) + argv
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=_env(),
                           stdin=subprocess.DEVNULL)
     rep = Report(proc, argv)

@@ -5,7 +5,7 @@
  *
  *   scopes-attack [-p PROMISES] [-e EXECPROMISES] [-P kill|trap|errno|log]
  *                 [-n] [-H catch|retry] [-V] [-C PATH] [-W PATH] [-R PATH]
- *                 ATTACK [ARG...]
+ *                 [-U PATH=PERMS]... ATTACK [ARG...]
  *   scopes-attack --list | --all-promises
  *
  * Two processes. The driver never pledges: it prepares the witnesses (-V a
@@ -16,6 +16,8 @@
  * preparation, pledges, and makes the attempt. It reports through a shared
  * mapping, so reporting needs no system call and works under pledge("").
  *
+ * -U: scopes_unveil(PATH, PERMS) in the attacker after its preparation, then
+ * scopes_unveil(NULL, NULL), all before the pledge.
  * -n: no pledge (the control run). -H catch: a SIGSYS handler that survives
  * the TRAP penalty (it makes the call return -EPERM); -H retry: the handler
  * also re-issues the trapped call from inside itself.
@@ -39,6 +41,7 @@
  * the same four as @lz-buf, @lz-str:, @lz-sun:, @lz-rlim: placed at
  * 0x200000000, a pointer whose low 32 bits are zero; descriptors opened
  * before the pledge: @fd:PATH (read-only), @wfd:PATH (read-write),
+ * @fdpath:PATH ("/proc/self/fd/N" naming an O_PATH descriptor of PATH),
  * @udp @tcp @udgram (AF_UNIX datagram) @pair (one end of an AF_UNIX
  * socketpair) @pty (a pseudo-terminal master) @ptys (its slave) @memfd
  * @uring (an io_uring);
@@ -163,6 +166,16 @@ static int fd_token(const char *t, long *out)
 {
 	int fd = -1, sv[2];
 
+	if (strncmp(t, "fdpath:", 7) == 0) {
+		/* "/proc/self/fd/N" for an O_PATH descriptor of PATH */
+		static char name[64];
+		fd = open(t + 7, O_PATH);
+		if (fd < 0)
+			return -1;
+		snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+		*out = (long)name;
+		return 0;
+	}
 	if (strncmp(t, "fd:", 3) == 0)
 		fd = open(t + 3, O_RDONLY);
 	else if (strncmp(t, "wfd:", 4) == 0)
@@ -302,6 +315,8 @@ struct options {
 	int handler; /* 0, 1 catch, 2 retry */
 	int victim;
 	const char *create, *watch, *receive;
+	int nunveil;
+	char *unveil[8]; /* -U PATH=PERMS, applied and locked before the pledge */
 };
 
 static _Noreturn void attacker(const struct attack *a, struct attack_ctx *ctx,
@@ -329,6 +344,18 @@ static _Noreturn void attacker(const struct attack *a, struct attack_ctx *ctx,
 		handler_retry = o->handler == 2;
 		if (sigaction(SIGSYS, &sa, NULL) != 0)
 			_exit(3);
+	}
+	for (int i = 0; i < o->nunveil; i++) {
+		char *eq = strrchr(o->unveil[i], '=');
+		*eq = 0;
+		if (scopes_unveil(o->unveil[i], eq + 1) != 0) {
+			fprintf(stderr, "scopes-attack: unveil %s: %s\n", o->unveil[i], strerror(errno));
+			_exit(3);
+		}
+	}
+	if (o->nunveil && scopes_unveil(NULL, NULL) != 0) {
+		fprintf(stderr, "scopes-attack: unveil lock: %s\n", strerror(errno));
+		_exit(3);
 	}
 	fflush(NULL);
 	if (!o->no_pledge) {
@@ -492,7 +519,7 @@ static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: scopes-attack [-p PROMISES] [-e EXECPROMISES] "
 			"[-P kill|trap|errno|log] [-n] [-H catch|retry] [-V] [-C PATH] "
-			"[-W PATH] [-R PATH] ATTACK [ARG...]\n"
+			"[-W PATH] [-R PATH] [-U PATH=PERMS]... ATTACK [ARG...]\n"
 			"       scopes-attack --list | --all-promises\n");
 	exit(2);
 }
@@ -514,7 +541,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static const char *const penalties[] = { "kill", "trap", "errno", "log" };
 	int c;
 
-	while ((c = getopt(argc, argv, "+p:e:P:nH:VC:W:R:")) != -1) {
+	while ((c = getopt(argc, argv, "+p:e:P:nH:VC:W:R:U:")) != -1) {
 		switch (c) {
 		case 'p':
 			o->promises = optarg;
@@ -550,6 +577,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'R':
 			o->receive = optarg;
+			break;
+		case 'U':
+			if (o->nunveil == 8 || !strchr(optarg, '='))
+				usage();
+			o->unveil[o->nunveil++] = optarg;
 			break;
 		default:
 			usage();

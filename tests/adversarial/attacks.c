@@ -46,8 +46,8 @@ static long run_code(void *p)
 
 /*
  * The attacker's follow-up, from argument i on: "pledge:PROMISES" calls
- * scopes_pledge, anything else is a raw system call (number and arguments
- * evaluated before the pledge).
+ * scopes_pledge, "unveil:PATH=PERMS" scopes_unveil, anything else is a raw
+ * system call (number and arguments evaluated before the pledge).
  */
 static long action(struct attack_ctx *c, int i)
 {
@@ -57,6 +57,14 @@ static long action(struct attack_ctx *c, int i)
 		return -EINVAL;
 	if (strncmp(c->args[i], "pledge:", 7) == 0)
 		return scopes_pledge(c->args[i] + 7, NULL) == 0 ? 0 : -errno;
+	if (strncmp(c->args[i], "unveil:", 7) == 0) {
+		char path[4096], *eq;
+		snprintf(path, sizeof(path), "%s", c->args[i] + 7);
+		if (!(eq = strrchr(path, '=')))
+			return -EINVAL;
+		*eq = 0;
+		return scopes_unveil(path, eq + 1) == 0 ? 0 : -errno;
+	}
 	for (int k = 0; k < 6 && i + 1 + k < c->nargs; k++)
 		a[k] = c->val[i + 1 + k];
 	return attack_syscall(c->val[i], a);
@@ -376,6 +384,34 @@ static long run_thread_race(struct attack_ctx *c)
 	return info_get(c, "post_ok");
 }
 
+static void *thread_after_main(void *arg)
+{
+	struct attack_ctx *c = arg;
+	c->value = action(c, 0);
+	return NULL;
+}
+
+/* a thread started after the pledge acts */
+static long run_thread_after(struct attack_ctx *c)
+{
+	pthread_t t;
+	int e = pthread_create(&t, NULL, thread_after_main, c);
+
+	if (e)
+		return -e;
+	pthread_join(t, NULL);
+	return c->value;
+}
+
+/* chdir somewhere (chdir is not a Landlock right), then open relative to it */
+static long run_chdir_open(struct attack_ctx *c)
+{
+	if (syscall(SYS_chdir, c->args[0]) != 0)
+		return -errno;
+	long r = syscall(SYS_openat, AT_FDCWD, c->args[1], (int)c->val[2]);
+	return r < 0 ? -errno : r;
+}
+
 /* ------------------------------------------------------------- exec */
 
 static struct {
@@ -595,6 +631,10 @@ static const struct attack attacks[] = {
 	  "a thread started before the pledge does ACTION after it"),
 	A("thread-race", 1, "ACTION...", prep_thread_race, run_thread_race,
 	  "a thread repeats ACTION while the main thread pledges"),
+	A("thread-after", 1, "ACTION...", NULL, run_thread_after,
+	  "a thread started after the pledge does ACTION"),
+	A("chdir-open", 3, "DIR PATH FLAGS", NULL, run_chdir_open,
+	  "chdir to DIR, then open PATH relative to it"),
 	A("exec", 2, "execve|execveat-fd|memfd PATH [ARG...]", prep_exec, run_exec,
 	  "run PATH: by path, by a descriptor opened before, or copied into a memfd"),
 	A("vm-read", 0, "", NULL, run_vm_read, "process_vm_readv the driver's memory"),
