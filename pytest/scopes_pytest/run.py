@@ -41,32 +41,28 @@ def _build_dir() -> Optional[pathlib.Path]:
     return pathlib.Path(d) if d else None
 
 
-def find_tool(name: str, env_var: str, build_rel: str) -> str:
+def _locate(what: str, env_var: str, build_rel: str, installed) -> str:
+    """env_var if set, else the build tree's build_rel, else installed(); or raise."""
     explicit = os.environ.get(env_var)
     if explicit:
         return explicit
     b = _build_dir()
     if b and (b / build_rel).exists():
         return str(b / build_rel)
-    found = shutil.which(name)
+    found = installed()
     if found:
         return found
-    raise ScopesToolMissing(
-        f"{name} not found: set {env_var}, or SCOPES_BUILD_DIR to a build with {build_rel}, "
-        f"or install seccomp-scopes")
+    raise ScopesToolMissing(f"{what} not found: set {env_var}, or SCOPES_BUILD_DIR to a build "
+                            f"with {build_rel}, or install seccomp-scopes")
+
+
+def find_tool(name: str, env_var: str, build_rel: str) -> str:
+    return _locate(name, env_var, build_rel, lambda: shutil.which(name))
 
 
 def find_library(soname: str, env_var: str, build_rel: str) -> str:
-    explicit = os.environ.get(env_var)
-    if explicit:
-        return explicit
-    b = _build_dir()
-    if b and (b / build_rel).exists():
-        return str(b / build_rel)
-    found = ctypes.util.find_library(soname)
-    if found:
-        return found
-    raise ScopesToolMissing(f"lib{soname}.so not found: set {env_var} or SCOPES_BUILD_DIR")
+    return _locate(f"lib{soname}.so", env_var, build_rel,
+                   lambda: ctypes.util.find_library(soname))
 
 
 def _signame(n):
