@@ -5,6 +5,8 @@ killed under every promise set (the full set included), answers ENOSYS under
 `error`, and (where harmless) reaches the kernel when unpledged, to show the
 attempt itself works.
 """
+import os
+
 import pytest
 
 from .adversary import (CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWUSER, READ_IMPLIES_EXEC,
@@ -182,3 +184,32 @@ def test_prctl_seccomp_strict_after_a_filter():
 def test_seccomp_strict_via_seccomp(promises):
     """Gain: seccomp(SECCOMP_SET_MODE_STRICT), always allowed; expected: EINVAL (a filter is set)."""
     assert_err(attack("raw", "@nr:seccomp", 0, 0, 0, promises=promises), "EINVAL")
+
+
+# ---- documented residual: an io_uring from before the pledge
+
+
+def test_io_uring_sqpoll_ring_from_before_the_pledge(wdir, user):
+    """Expected behaviour, an escape the program must avoid: a polling ring set up before the pledge.
+
+    With IORING_SETUP_SQPOLL the kernel's poller reads submissions from
+    memory: after pledge("") the attacker writes an openat(O_CREAT) into the
+    ring and the file appears, with no system call at all. Like a child
+    forked before the pledge, the ring is not bound: create io_uring rings
+    after pledging (io_uring_setup is then refused), never before.
+    """
+    target = os.path.join(wdir, "via-ring")
+    rep = attack("uring-sqpoll", target, promises="", watch=target, user=user)
+    assert rep.kind == "ok" and rep.value >= 0, rep.describe()
+    assert rep.files[target].startswith("present"), rep.describe()
+
+
+def test_io_uring_sqpoll_ring_passes_landlock_too(user):
+    """Expected behaviour: the same ring writes outside /tmp under tmppath (its credentials predate Landlock)."""
+    target = "/var/tmp/scopes-adv-ring-%d-%s" % (os.getpid(), user)
+    try:
+        rep = attack("uring-sqpoll", target, promises="stdio tmppath", watch=target, user=user)
+        assert rep.kind == "ok" and rep.files[target].startswith("present"), rep.describe()
+    finally:
+        if os.path.exists(target):
+            os.unlink(target)

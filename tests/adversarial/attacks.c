@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/io_uring.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -471,6 +472,90 @@ static long run_exec(struct attack_ctx *c)
 	return r == -1 ? -errno : r;
 }
 
+/* ------------------------------------------ an io_uring from before */
+
+static struct {
+	struct io_uring_params p;
+	unsigned char *sq, *cq;
+	struct io_uring_sqe *sqes;
+} ring;
+
+static long ring_submit(struct attack_ctx *c, unsigned char opcode, const char *path, int wake_fd);
+
+/* A submission-polling ring set up before the pledge, as a program might
+ * for its I/O: the kernel's poller thread reads the rings from memory. */
+static int prep_uring_sqpoll(struct attack_ctx *c)
+{
+	ring.p.flags = IORING_SETUP_SQPOLL;
+	ring.p.sq_thread_idle = 10000; /* ms the poller stays awake */
+	int fd = (int)syscall(SYS_io_uring_setup, 4, &ring.p);
+	if (fd < 0)
+		return -1;
+	size_t sq_len = ring.p.sq_off.array + ring.p.sq_entries * sizeof(unsigned);
+	size_t cq_len = ring.p.cq_off.cqes + ring.p.cq_entries * sizeof(struct io_uring_cqe);
+	ring.sq = mmap(NULL, sq_len > cq_len ? sq_len : cq_len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	ring.cq = ring.sq; /* IORING_FEAT_SINGLE_MMAP, every kernel since 5.4 */
+	ring.sqes = mmap(NULL, ring.p.sq_entries * sizeof(struct io_uring_sqe),
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (ring.sq == MAP_FAILED || ring.sqes == MAP_FAILED ||
+	    !(ring.p.features & IORING_FEAT_SINGLE_MMAP))
+		return -1;
+	c->fd = fd;
+	/* the program used its ring before the pledge: the poller is awake */
+	return ring_submit(c, IORING_OP_NOP, NULL, fd) == 0 ? 0 : -1;
+}
+
+/* Queue one entry and wait for its completion by the poller, with no system
+ * call (the cycle counter times the wait, not even the vDSO). */
+static long ring_submit(struct attack_ctx *c, unsigned char opcode, const char *path, int wake_fd)
+{
+	unsigned *sq_tail = (unsigned *)(ring.sq + ring.p.sq_off.tail);
+	unsigned *sq_array = (unsigned *)(ring.sq + ring.p.sq_off.array);
+	unsigned *sq_flags = (unsigned *)(ring.sq + ring.p.sq_off.flags);
+	unsigned *cq_head = (unsigned *)(ring.cq + ring.p.cq_off.head);
+	unsigned *cq_tail = (unsigned *)(ring.cq + ring.p.cq_off.tail);
+	struct io_uring_cqe *cqes = (struct io_uring_cqe *)(ring.cq + ring.p.cq_off.cqes);
+	unsigned tail = *sq_tail, idx = tail & (ring.p.sq_entries - 1);
+	struct io_uring_sqe *sqe = &ring.sqes[idx];
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = opcode;
+	if (opcode == IORING_OP_OPENAT) {
+		sqe->fd = AT_FDCWD;
+		sqe->addr = (unsigned long)path;
+		sqe->len = 0644;
+		sqe->open_flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	}
+	sq_array[idx] = idx;
+	__atomic_store_n(sq_tail, tail + 1, __ATOMIC_RELEASE);
+	unsigned long long start = __builtin_ia32_rdtsc();
+	while (__builtin_ia32_rdtsc() - start < 10000000000ULL) {
+		/* before the pledge a poller that fell asleep at its start may be
+		 * woken; afterwards io_uring_enter is never granted */
+		if (wake_fd >= 0 && __builtin_ia32_rdtsc() - start > 200000000ULL &&
+		    (__atomic_load_n(sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_NEED_WAKEUP)) {
+			syscall(SYS_io_uring_enter, wake_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+			start = __builtin_ia32_rdtsc();
+		}
+		unsigned head = __atomic_load_n(cq_head, __ATOMIC_ACQUIRE);
+		if (head != __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) {
+			long res = cqes[head & (ring.p.cq_entries - 1)].res;
+			__atomic_store_n(cq_head, head + 1, __ATOMIC_RELEASE);
+			return res;
+		}
+		__builtin_ia32_pause();
+	}
+	attack_info(c, "sq_flags", __atomic_load_n(sq_flags, __ATOMIC_ACQUIRE));
+	return -ETIMEDOUT;
+}
+
+/* After the pledge: an openat(O_CREAT) through the ring. */
+static long run_uring_sqpoll(struct attack_ctx *c)
+{
+	return ring_submit(c, IORING_OP_OPENAT, c->args[0], -1);
+}
+
 /* ---------------------------------------------- other processes' memory */
 
 static long run_vm_read(struct attack_ctx *c)
@@ -637,6 +722,8 @@ static const struct attack attacks[] = {
 	  "chdir to DIR, then open PATH relative to it"),
 	A("exec", 2, "execve|execveat-fd|memfd PATH [ARG...]", prep_exec, run_exec,
 	  "run PATH: by path, by a descriptor opened before, or copied into a memfd"),
+	A("uring-sqpoll", 1, "PATH", prep_uring_sqpoll, run_uring_sqpoll,
+	  "create PATH through a polling io_uring set up before the pledge, no syscall"),
 	A("vm-read", 0, "", NULL, run_vm_read, "process_vm_readv the driver's memory"),
 	A("vm-write", 0, "", NULL, run_vm_write, "process_vm_writev into the driver's memory"),
 	A("seccomp-allow", 2, "seccomp|tsync|prctl|log ACTION...", NULL, run_seccomp_allow,
