@@ -88,8 +88,9 @@ def test_arch_prctl_shadow_stack_weakening(option):
 
 @pytest.mark.xfail(strict=True, reason="known hole: with wpath, /proc/self/mem writes code "
                    "(FOLL_FORCE ignores page protections); a filter cannot see the path and "
-                   "Landlock does not handle writes when wpath is held. Closed only by booting "
-                   "with proc_mem.force_override=never or a Landlock rule that hides /proc")
+                   "Landlock does not handle writes when wpath is held. Closed by an unveil that "
+                   "leaves /proc out (test_unveil_closes_proc_self_mem), or by booting with "
+                   "proc_mem.force_override=never")
 @pytest.mark.parametrize("promises", ["stdio rpath wpath", "stdio wpath"])
 def test_proc_self_mem_write_without_prot_exec(promises):
     """Gain: patch our own text through /proc/self/mem (runs 42); expected: refused without prot_exec."""
