@@ -40,18 +40,6 @@ static void fail(const char *what, int err)
 	_exit(126);
 }
 
-static int parse_penalty(const char *s, enum scopes_penalty *p)
-{
-	static const char *const names[] = { "kill", "trap", "errno", "log" };
-	for (int i = 0; i <= SCOPES_PENALTY_LOG; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*p = (enum scopes_penalty)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /*
  * Linked with -z initfirst, this runs before the constructors of every other
  * library, libc's own included: libc has not yet published the environment
@@ -73,7 +61,7 @@ __attribute__((constructor)) static void scopes_exec_shim(int argc, char **argv,
 	const char *pen = getenv(SCOPES_EXEC_ENV_PENALTY);
 	if (!promises || getauxval(AT_SECURE))
 		return;
-	if (pen && parse_penalty(pen, &penalty) != 0)
+	if (pen && scopes_exec_penalty_parse(pen, &penalty) != 0)
 		fail(SCOPES_EXEC_ENV_PENALTY, EINVAL);
 	/* A violation reporter loaded into this image (scopes-run --report
 	 * preloads it) prepares its report before the pledge. */

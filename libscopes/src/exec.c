@@ -6,14 +6,12 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "exec.h"
-#include "system.h"
 
 #ifndef SCOPES_SHIM_INSTALL_PATH
 #define SCOPES_SHIM_INSTALL_PATH "/usr/local/lib/" SCOPES_EXEC_SHIM_NAME
@@ -23,8 +21,6 @@ static struct {
 	int located;      /* 1: path is final */
 	char path[4096];
 } shim;
-
-static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
 
 int exec_set_shim(const char *path)
 {
@@ -129,7 +125,7 @@ int exec_arrange(scopes_set_t set, enum scopes_penalty penalty)
 	if ((unsigned)penalty > SCOPES_PENALTY_LOG)
 		return -EINVAL;
 	if (setenv(SCOPES_EXEC_ENV_PROMISES, promises, 1) != 0 ||
-	    setenv(SCOPES_EXEC_ENV_PENALTY, penalty_names[penalty], 1) != 0)
+	    setenv(SCOPES_EXEC_ENV_PENALTY, scopes_exec_penalty_names[penalty], 1) != 0)
 		return -ENOMEM;
 	return preload_with_shim(path);
 }

@@ -116,18 +116,6 @@ static void die(int status, const char *fmt, ...)
 	exit(status);
 }
 
-static int parse_penalty(const char *s, enum scopes_penalty *p)
-{
-	static const char *const names[] = { "kill", "trap", "errno", "log" };
-	for (int i = 0; i <= SCOPES_PENALTY_LOG; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*p = (enum scopes_penalty)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* Name the first word of s that is not a promise, for the message. */
 static void bad_promises(const char *s)
 {
@@ -191,7 +179,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->report = 1;
 			break;
 		case OPT_PENALTY:
-			if (parse_penalty(optarg, &o->penalty) != 0)
+			if (scopes_exec_penalty_parse(optarg, &o->penalty) != 0)
 				die(EXIT_USAGE, "--penalty=%s: not kill, trap, errno or log", optarg);
 			o->penalty_given = 1;
 			break;
