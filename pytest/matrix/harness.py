@@ -187,6 +187,12 @@ class AuditListener:
                     return False
                 self.lock.wait(left)
 
+    def take_overflow(self):
+        """Were records dropped since the last call (ENOBUFS)?"""
+        with self.lock:
+            lost, self.overflow = self.overflow, False
+            return lost
+
     def seen(self, pid):
         with self.lock:
             return list(self.records.get(pid, ()))

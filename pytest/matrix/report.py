@@ -52,10 +52,13 @@ class MatrixCollector:
         opt = self.config.getoption("--scopes-matrix")
         if opt:
             targets.append(pathlib.Path(opt))
-        else:
+        elif summary(self.cells)[0]["notrun"] == 0:
+            # the default report is the whole grid: a partial run leaves it be
             from conftest import build_dir
             d = build_dir() / "matrix"
             targets += [d / "scopes-matrix.html", d / "scopes-matrix.md"]
+        else:
+            return
         for t in targets:
             t.parent.mkdir(parents=True, exist_ok=True)
             text = render_md(self.cells) if t.suffix == ".md" else render_html(self.cells)

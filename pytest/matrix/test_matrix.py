@@ -41,8 +41,10 @@ def landlock():
 
 @pytest.fixture(scope="session")
 def audit():
+    """The audit record reader, or None unprivileged (then only LOG cells skip)."""
     if os.geteuid() != 0:
-        pytest.skip("reading audit records needs CAP_AUDIT_READ (run as root)")
+        yield None
+        return
     listener = harness.AuditListener()
     yield listener
     listener.close()
@@ -117,8 +119,16 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None, wr
     ok = obs == want
     logged = None
     if ok and run_pen == "log" and want is ctl and exp.verdict is spec.Verdict.DENY:
+        if audit is None:
+            pytest.skip("reading audit records needs CAP_AUDIT_READ (run as root)")
         logged = audit.wait_for(obs.pid, harness.syscall_number(op.syscall))
-        ok = logged
+        if not logged and audit.take_overflow():
+            # the multicast socket overflowed (ENOBUFS): this record may be
+            # among the lost ones, so run the cell once more
+            obs, argv, paths = harness.run(op, run_set, run_pen, scratch, wrap)
+            ok = obs == want
+            logged = ok and audit.wait_for(obs.pid, harness.syscall_number(op.syscall))
+        ok = ok and logged
     known = KNOWN.get((promises, op.name, penalty)) if exp.landlock or landlock else None
     status = ("allowed" if exp.verdict is spec.Verdict.ALLOW else "denied") if ok else \
         "known" if known else "mismatch"
