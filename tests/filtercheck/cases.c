@@ -17,6 +17,9 @@
 #define HI32 0xffffffff00000000ULL
 #define LO32 0x00000000ffffffffULL
 #define NUMBERS_BEYOND 1100 /* every number up to here, named or not */
+/* Random fillings of the bits a row leaves free, each mutated like the exact
+ * one: a wrong load or mask shows only when the free bits are right */
+#define NOISY_BASES 1
 
 static int push(struct case_list *l, const struct seccomp_data *d)
 {
@@ -129,6 +132,91 @@ static size_t mutations(const struct scopes_cond *k, const struct cond_pool *p, 
 	return w;
 }
 
+/*
+ * Every combination of the bits the rows mask in one argument (when they
+ * are few), each with none or one of the other bits set, in every setting of
+ * the other arguments some row names. A wrong mask or a load of the wrong
+ * word shows only when a bit no row names meets the right named ones
+ * (O_WRONLY|O_CREAT|O_NONBLOCK for a create row whose AND forgot nothing).
+ */
+#define SUBSET_BITS_MAX 10
+#define CONTEXTS_MAX 16
+#define SUBSET_CASES_MAX 20000
+
+static int bit_subsets(struct case_list *l, long nr, const struct cond_pool *p,
+		       struct fc_rng *rng)
+{
+	const uint32_t arch = scopes_native_arch();
+	__u64 ctx[CONTEXTS_MAX][6];
+
+	for (unsigned a = 0; a < 6; a++) {
+		uint32_t named = 0;
+		int exact = 0;
+		for (size_t i = 0; i < p->nrow; i++) {
+			for (unsigned c = 0; c < p->row[i]->ncond; c++) {
+				const struct scopes_cond *k = &p->row[i]->cond[c];
+				if (k->arg != a)
+					continue;
+				if ((uint32_t)k->mask == 0xffffffffu)
+					exact = 1; /* an equality: the edges cover it */
+				else
+					named |= (uint32_t)k->mask;
+			}
+		}
+		if (!named || exact || __builtin_popcount(named) > SUBSET_BITS_MAX)
+			continue;
+		/* the other arguments as each row wants them (and all zero) */
+		size_t nctx = 1;
+		memset(ctx[0], 0, sizeof(ctx[0]));
+		for (size_t i = 0; i < p->nrow && nctx < CONTEXTS_MAX; i++) {
+			__u64 t[6] = { 0 };
+			apply_row(t, p->row[i], rng, 0);
+			t[a] = 0;
+			size_t j = 0;
+			while (j < nctx && memcmp(ctx[j], t, sizeof(t)) != 0)
+				j++;
+			if (j == nctx)
+				memcpy(ctx[nctx++], t, sizeof(t));
+		}
+		uint32_t others = ~named;
+		/* every other low bit in turn while that stays small, else a few
+		 * at random */
+		size_t total = ((size_t)1 << __builtin_popcount(named)) * nctx * 34;
+		int every = total <= SUBSET_CASES_MAX;
+		for (size_t c = 0; c < nctx; c++) {
+			/* walk the subsets of `named` */
+			uint32_t sub = 0;
+			do {
+				for (int e = -2; e < 32; e++) {
+					struct seccomp_data d = mk((int)nr, arch, rng);
+					memcpy(d.args, ctx[c], sizeof(d.args));
+					__u64 v = sub;
+					if (e == -1) {
+						v |= 1ULL << (32 + fc_rand(rng) % 32);
+					} else if (e >= 0 && every) {
+						if (!(others & (1u << e)))
+							continue;
+						v |= 1ULL << e;
+					} else if (e >= 0) {
+						if (e >= 8)
+							break;
+						int b;
+						do
+							b = (int)(fc_rand(rng) % 32);
+						while (!(others & (1u << b)));
+						v |= 1ULL << b;
+					}
+					d.args[a] = v;
+					if (push(l, &d))
+						return -1;
+				}
+				sub = (sub - named) & named;
+			} while (sub);
+		}
+	}
+	return 0;
+}
+
 int cases_for_nr(struct case_list *l, long nr, struct fc_rng *rng)
 {
 	const uint32_t arch = scopes_native_arch();
@@ -153,7 +241,7 @@ int cases_for_nr(struct case_list *l, long nr, struct fc_rng *rng)
 		const struct scopes_row *r = p.row[i];
 		if (r->ncond == 0)
 			continue;
-		for (int noise = 0; noise < 2; noise++) {
+		for (int noise = 0; noise < NOISY_BASES + 1; noise++) {
 			struct seccomp_data base = mk((int)nr, arch, rng);
 			if (noise)
 				for (int a = 0; a < 6; a++)
@@ -188,6 +276,8 @@ int cases_for_nr(struct case_list *l, long nr, struct fc_rng *rng)
 				return -1;
 		}
 	}
+	if (p.nrow && bit_subsets(l, nr, &p, rng))
+		return -1;
 	/* random mixtures of the table's values and their edges */
 	if (p.nrow) {
 		for (int t = 0; t < 64; t++) {
@@ -208,6 +298,8 @@ int cases_for_nr(struct case_list *l, long nr, struct fc_rng *rng)
 	}
 	return 0;
 }
+
+static int cross_rows(struct case_list *l, struct fc_rng *rng);
 
 int cases_build(struct case_list *l, uint64_t seed)
 {
@@ -267,7 +359,80 @@ int cases_build(struct case_list *l, uint64_t seed)
 		if (p.nrow && cases_for_nr(l, nr, &rng))
 			return -1;
 	}
+	return cross_rows(l, &rng);
+}
+
+/*
+ * Every syscall number with the arguments every other syscall's rows ask
+ * for. A jump that falls into the wrong syscall's block (the historical bug:
+ * a socket-domain check falling through with the number still loaded) is
+ * invisible with zero or random arguments; it shows when the arguments are
+ * just what the wrong block allows.
+ */
+static int cross_rows(struct case_list *l, struct fc_rng *rng)
+{
+	const uint32_t arch = scopes_native_arch();
+	size_t nrows = scopes_row_count(), ntuples = 0;
+	__u64 (*tuple)[6] = calloc(nrows, sizeof(*tuple));
+	long top = 0;
+
+	if (!tuple)
+		return -1;
+	for (size_t i = 0; i < nrows; i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		long nr = scopes_syscall_number(arch, r->syscall);
+		if (nr > top)
+			top = nr;
+		if (r->ncond == 0)
+			continue;
+		__u64 t[6] = { 0 };
+		apply_row(t, r, rng, 0);
+		size_t j = 0;
+		while (j < ntuples && memcmp(tuple[j], t, sizeof(t)) != 0)
+			j++;
+		if (j == ntuples)
+			memcpy(tuple[ntuples++], t, sizeof(t));
+	}
+	for (long nr = 0; nr <= top + 16; nr++) {
+		struct cond_pool p;
+		pool_for(&p, nr);
+		for (size_t j = 0; j < ntuples; j++) {
+			struct seccomp_data d = mk((int)nr, arch, rng);
+			memcpy(d.args, tuple[j], sizeof(d.args));
+			if (push(l, &d))
+				goto fail;
+			/* and the call's own row just missed (a high bit, one
+			 * more, a bit of its mask) in the other arguments' place:
+			 * the miss is where a wrong jump leaves */
+			for (int k = 0; k < 3 && p.nrow; k++) {
+				const struct scopes_row *r = p.row[fc_rand(rng) % p.nrow];
+				if (r->ncond == 0)
+					continue;
+				const struct scopes_cond *c = &r->cond[fc_rand(rng) % r->ncond];
+				d = mk((int)nr, arch, rng);
+				memcpy(d.args, tuple[j], sizeof(d.args));
+				apply_row(d.args, r, rng, 0);
+				switch (k) {
+				case 0:
+					d.args[c->arg] |= 1ULL << (32 + fc_rand(rng) % 32);
+					break;
+				case 1:
+					d.args[c->arg] += 1;
+					break;
+				default:
+					d.args[c->arg] ^= c->mask & (1ULL << (fc_rand(rng) % 32));
+					break;
+				}
+				if (push(l, &d))
+					goto fail;
+			}
+		}
+	}
+	free(tuple);
 	return 0;
+fail:
+	free(tuple);
+	return -1;
 }
 
 int cases_random(struct case_list *l, struct fc_rng *rng, size_t n)
