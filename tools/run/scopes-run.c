@@ -440,9 +440,13 @@ static char **copy_vector(char *const *v)
 
 static void exec_static(const struct options *o, const struct target *t)
 {
+	/* room for the environment and what the pledge adds to it */
+	size_t envmax = 8;
+	while (environ[envmax - 8])
+		envmax++;
 	char *path = random_pages(sizeof(t->path));
 	char **argv = copy_vector(o->argv);
-	char **envp = random_pages(4096);
+	char **envp = random_pages(envmax * sizeof(char *));
 	if (!path || !argv || !envp)
 		child_fail(EXIT_USAGE, ENOMEM, "cannot place the exec arguments");
 	strcpy(path, t->path);
@@ -471,7 +475,7 @@ static void exec_static(const struct options *o, const struct target *t)
 	/* the environment as the pledge left it (execpromises for the
 	 * program's own children), copied without a system call */
 	size_t n = 0;
-	while (environ[n] && n < 4096 / sizeof(char *) - 1) {
+	while (environ[n] && n < envmax - 1) {
 		envp[n] = environ[n];
 		n++;
 	}
