@@ -75,10 +75,11 @@ static void raw(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return;
-	enum audit_line_kind k = audit_parse_line((const char *)data + 1, size - 1,
-						  data[0] & 1 ? 1326 : 0, &rec);
+	enum audit_line_kind k =
+	    audit_parse_line((const char *)data + 1, size - 1, data[0] & 1 ? 1326 : 0, &rec);
 	FUZZ_CHECK(k >= AUDIT_LINE_OTHER && k <= AUDIT_LINE_LOST, "kind %d", (int)k);
-	FUZZ_CHECK(memchr(rec.comm, '\0', sizeof(rec.comm)) && memchr(rec.exe, '\0', sizeof(rec.exe)),
+	FUZZ_CHECK(memchr(rec.comm, '\0', sizeof(rec.comm)) &&
+		       memchr(rec.exe, '\0', sizeof(rec.exe)),
 		   "comm or exe not terminated");
 	FUZZ_CHECK((rec.fields & ~0x1fffu) == 0, "unknown field bits %#x", rec.fields);
 	size_t cap = data[0] % 40;
@@ -94,12 +95,12 @@ static void raw(const uint8_t *data, size_t size)
 
 static void round_trip(struct fuzz_in *in)
 {
-	static const uint32_t codes[] = { 0x80000000u, 0x00000000u, 0x00030000u, 0x00050000u,
-					  0x7fc00000u, 0x7ff00000u, 0x7ffc0000u, 0x7fff0000u };
+	static const uint32_t codes[] = {0x80000000u, 0x00000000u, 0x00030000u, 0x00050000u,
+					 0x7fc00000u, 0x7ff00000u, 0x7ffc0000u, 0x7fff0000u};
 	static char line[LINE_MAX_BYTES];
 	static struct audit_record rec;
 	unsigned char comm[16], exe[301];
-	struct put o = { line, 0, sizeof(line) };
+	struct put o = {line, 0, sizeof(line)};
 
 	unsigned framing = (unsigned)fuzz_take(in, 1);
 	uint64_t sec = fuzz_take(in, 4);
@@ -125,7 +126,8 @@ static void round_trip(struct fuzz_in *in)
 		     (unsigned long long)sec * 1000);
 		break;
 	case 1:
-		putf(&o, "[%5llu.%06u] audit: type=1326 ", (unsigned long long)(sec % 100000), msec);
+		putf(&o, "[%5llu.%06u] audit: type=1326 ", (unsigned long long)(sec % 100000),
+		     msec);
 		break;
 	default:
 		break; /* netlink: the payload alone, its type from the header */
@@ -151,12 +153,15 @@ static void round_trip(struct fuzz_in *in)
 	enum audit_line_kind k = audit_parse_line(line, len, (framing % 3) == 2 ? 1326 : 0, &rec);
 	const char *want_exe = has_exe ? (const char *)exe : "(null)";
 	if (!cut_short) {
-		FUZZ_CHECK(k == AUDIT_LINE_RECORD && rec.type == 1326, "not a seccomp record: %s", line);
+		FUZZ_CHECK(k == AUDIT_LINE_RECORD && rec.type == 1326, "not a seccomp record: %s",
+			   line);
 		FUZZ_CHECK(!rec.truncated, "a whole record flagged truncated: %s", line);
-		unsigned all = AUDIT_F_STAMP | AUDIT_F_PID | AUDIT_F_UID | AUDIT_F_AUID | AUDIT_F_SES |
-			       AUDIT_F_COMM | AUDIT_F_EXE | AUDIT_F_SIG | AUDIT_F_ARCH |
-			       AUDIT_F_SYSCALL | AUDIT_F_IP | AUDIT_F_CODE | AUDIT_F_COMPAT;
-		FUZZ_CHECK((rec.fields & all) == all, "fields %#x of %#x: %s", rec.fields, all, line);
+		unsigned all = AUDIT_F_STAMP | AUDIT_F_PID | AUDIT_F_UID | AUDIT_F_AUID |
+			       AUDIT_F_SES | AUDIT_F_COMM | AUDIT_F_EXE | AUDIT_F_SIG |
+			       AUDIT_F_ARCH | AUDIT_F_SYSCALL | AUDIT_F_IP | AUDIT_F_CODE |
+			       AUDIT_F_COMPAT;
+		FUZZ_CHECK((rec.fields & all) == all, "fields %#x of %#x: %s", rec.fields, all,
+			   line);
 	}
 	if (k != AUDIT_LINE_RECORD)
 		return;
@@ -197,7 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	if (data[0] & 0x80) {
-		struct fuzz_in in = { data + 1, size - 1 };
+		struct fuzz_in in = {data + 1, size - 1};
 		round_trip(&in);
 	} else {
 		raw(data + 1, size - 1);

@@ -29,7 +29,7 @@
 #include "report.h"
 
 #define REGION (64 * 1024)
-#define PAGE 4096
+#define PAGE   4096
 
 static char *region;
 
@@ -54,9 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct violation v;
 	static char buf[REPORT_CALL_MAX], small[REPORT_CALL_MAX + 8], line[8192];
-	struct fuzz_in in = { data, size };
+	struct fuzz_in in = {data, size};
 	uint64_t args[6];
-	int is_ptr[6] = { 0 };
+	int is_ptr[6] = {0};
 
 	if (!region) {
 		fuzz_table_ready();
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t again = decode_syscall(arch, nr, args, flags, small, sizeof(buf));
 	FUZZ_CHECK(again == n && strcmp(small, buf) == 0, "not the same twice: \"%s\" / \"%s\"",
 		   buf, small);
-	const size_t sizes[] = { 0, 1, 2, 7, n / 2 + 1, n, n + 1 };
+	const size_t sizes[] = {0, 1, 2, 7, n / 2 + 1, n, n + 1};
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 		size_t sz = sizes[k];
 		if (sz > REPORT_CALL_MAX)
@@ -133,7 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		size_t want = n < sz ? n : sz - 1;
 		FUZZ_CHECK(got == strlen(small) && got == want && memcmp(small, buf, got) == 0,
-			   "size %zu: \"%s\" (%zu) is not the prefix of \"%s\"", sz, small, got, buf);
+			   "size %zu: \"%s\" (%zu) is not the prefix of \"%s\"", sz, small, got,
+			   buf);
 	}
 
 	v.path[0] = '\0';
@@ -150,7 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				size_t room = (size_t)(region + REGION - p);
 				found = room > pl && memcmp(p, v.path, pl + 1) == 0;
 			}
-			FUZZ_CHECK(found, "path \"%s\" is not a string the call pointed at", v.path);
+			FUZZ_CHECK(found, "path \"%s\" is not a string the call pointed at",
+				   v.path);
 		}
 	}
 	const char *sig = decode_signal_name(val[0] % 80);

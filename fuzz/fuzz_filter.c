@@ -65,7 +65,7 @@ static void make_pool(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
-	struct fuzz_in in = { data, size };
+	struct fuzz_in in = {data, size};
 	char str[1024];
 
 	if (!ready) {
@@ -90,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!f->landlock || model_needs_landlock(set),
 			   "path-scoped grants compiled in for \"%s\"", str);
 		FUZZ_CHECK(scopes_filter_program(f, &insns, &count) == 0, "no program");
-		FUZZ_CHECK(bpfi_check(insns, count, why, sizeof(why)) == 0, "kernel rules: %s", why);
+		FUZZ_CHECK(bpfi_check(insns, count, why, sizeof(why)) == 0, "kernel rules: %s",
+			   why);
 		if (model_init(m, set, (enum scopes_penalty)pen, f->landlock,
 			       SCOPES_VALUE_SELF_PID) != 0)
 			abort();
@@ -129,10 +130,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			d.nr |= 0x40000000; /* the x32 door */
 		for (int a = 0; a < 6; a++)
 			d.args[a] = fuzz_take(&in, 8);
-		struct fc_stats st = { .report_max = 1 };
+		struct fc_stats st = {.report_max = 1};
 		int rc = fc_compare(insns, count, m, &d, &st, stderr);
 		FUZZ_CHECK(rc == 0, "the filter and the model disagree (above)");
-		struct query_stats qs = { 0 };
+		struct query_stats qs = {0};
 		FUZZ_CHECK(query_check_case(&d, &qs, stderr) == 0, "scopes_query is wrong (above)");
 	}
 	return 0;

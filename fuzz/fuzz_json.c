@@ -114,7 +114,7 @@ static size_t take_bytes(struct fuzz_in *in, char *out, size_t max, int nul_ok)
 static void mode_writer(struct fuzz_in *in)
 {
 	struct json j;
-	struct found f = { 0 };
+	struct found f = {0};
 	static char want[MAX_STRINGS][4 * 64 + 1];
 	static size_t want_len[MAX_STRINGS];
 	size_t nwant = 0;
@@ -204,13 +204,14 @@ static void mode_writer(struct fuzz_in *in)
 	FUZZ_CHECK(!misuse || !text, "a misused writer still gave text: %s", text);
 	FUZZ_CHECK(!complete || text, "a well-formed document gave no text");
 	if (text) {
-		struct jc_sink sink = { found_string, &f };
+		struct jc_sink sink = {found_string, &f};
 		FUZZ_CHECK(strlen(text) == len && len && text[len - 1] == '\n', "text length");
 		FUZZ_CHECK(jc_parse(text, len, 64, &sink), "invalid JSON: %s", text);
-		FUZZ_CHECK(f.n == nwant || nwant >= MAX_STRINGS, "%zu strings, %zu written: %s", f.n,
-			   nwant, text);
+		FUZZ_CHECK(f.n == nwant || nwant >= MAX_STRINGS, "%zu strings, %zu written: %s",
+			   f.n, nwant, text);
 		for (size_t i = 0; i < f.n && i < nwant; i++)
-			FUZZ_CHECK(f.len[i] == want_len[i] && memcmp(f.s[i], want[i], f.len[i]) == 0,
+			FUZZ_CHECK(f.len[i] == want_len[i] &&
+				       memcmp(f.s[i], want[i], f.len[i]) == 0,
 				   "string %zu does not round-trip: %s", i, text);
 	}
 	found_free(&f);
@@ -220,8 +221,8 @@ static void mode_writer(struct fuzz_in *in)
 static void mode_escape(const uint8_t *d, size_t n)
 {
 	static char full[6 * 4096 + 3], cut[6 * 4096 + 16], want[4 * 4096];
-	struct found f = { 0 };
-	struct jc_sink sink = { found_string, &f };
+	struct found f = {0};
+	struct jc_sink sink = {found_string, &f};
 
 	if (n > 4096)
 		n = 4096;
@@ -238,7 +239,7 @@ static void mode_escape(const uint8_t *d, size_t n)
 		FUZZ_CHECK(json_escape((const char *)d, n, cut, size) == need, "size %zu", size);
 		size_t got = strlen(cut);
 		FUZZ_CHECK(got == (need < size ? need : size - 1) && memcmp(cut, full, got) == 0 &&
-				   cut[size] == 'Z',
+			       cut[size] == 'Z',
 			   "size %zu: a bad cut", size);
 	}
 }
@@ -246,8 +247,8 @@ static void mode_escape(const uint8_t *d, size_t n)
 static void mode_obuf(const uint8_t *d, size_t n)
 {
 	static char buf[8192], s[2049], want[4 * 2048];
-	struct found f = { 0 };
-	struct jc_sink sink = { found_string, &f };
+	struct found f = {0};
+	struct jc_sink sink = {found_string, &f};
 	struct obuf ob;
 
 	if (n == 0)
@@ -281,11 +282,11 @@ static void mode_report(struct fuzz_in *in)
 {
 	static struct violation v;
 	static char out[64 * 1024], want[4 * REPORT_PATH_MAX], names[8][4 * 64 + 1];
-	struct found f = { 0 };
-	struct jc_sink sink = { found_string, &f };
+	struct found f = {0};
+	struct jc_sink sink = {found_string, &f};
 	struct obuf ob;
-	static const uint32_t arches[] = { SCOPES_ARCH_X86_64, SCOPES_ARCH_AARCH64, SCOPES_ARCH_I386,
-					   0x12345678u };
+	static const uint32_t arches[] = {SCOPES_ARCH_X86_64, SCOPES_ARCH_AARCH64, SCOPES_ARCH_I386,
+					  0x12345678u};
 
 	memset(&v, 0, sizeof(v));
 	v.arch = arches[fuzz_take(in, 1) % 4];
@@ -295,8 +296,8 @@ static void mode_report(struct fuzz_in *in)
 	/* no string reading: the arguments are not our memory */
 	decode_syscall(v.arch, v.nr, v.args, 0, v.call, sizeof(v.call));
 	take_bytes(in, v.path, 200, 0);
-	FUZZ_CHECK(scopes_query(v.arch, v.nr, (fuzz_take(in, 1) & 1) ? v.args : NULL,
-				&v.verdict) == 0,
+	FUZZ_CHECK(scopes_query(v.arch, v.nr, (fuzz_take(in, 1) & 1) ? v.args : NULL, &v.verdict) ==
+		       0,
 		   "scopes_query");
 	v.pledged = (int)(fuzz_take(in, 1) & 1);
 	v.held = fuzz_take(in, 8);
@@ -320,13 +321,13 @@ static void mode_report(struct fuzz_in *in)
 	size_t wl = bytes_latin1(v.call, want);
 	FUZZ_CHECK(contains(&f, want, wl), "the call does not round-trip: %s", out);
 	for (int i = 0; i < v.nframes; i++) {
-		const char *names_of[2] = { v.frames[i].module, v.frames[i].symbol };
+		const char *names_of[2] = {v.frames[i].module, v.frames[i].symbol};
 		for (int k = 0; k < 2; k++) {
 			if (!names_of[k])
 				continue;
 			wl = bytes_latin1(names_of[k], want);
-			FUZZ_CHECK(contains(&f, want, wl), "frame %d's name does not round-trip: %s", i,
-				   out);
+			FUZZ_CHECK(contains(&f, want, wl),
+				   "frame %d's name does not round-trip: %s", i, out);
 		}
 	}
 	found_free(&f);
@@ -337,7 +338,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_table_ready();
 	if (size == 0)
 		return 0;
-	struct fuzz_in in = { data + 1, size - 1 };
+	struct fuzz_in in = {data + 1, size - 1};
 	switch (data[0] % 5) {
 	case 0:
 		mode_validators(data + 1, size - 1);

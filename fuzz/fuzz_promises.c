@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the raw bytes as a word: the lookup must agree with the names */
 	FUZZ_CHECK(scopes_promise_index((const char *)data, size) ==
-			   name_index((const char *)data, size),
+		       name_index((const char *)data, size),
 		   "scopes_promise_index disagrees with scopes_promise_name");
 
 	/* the bytes as a C string (an embedded NUL ends it, as for callers) */

@@ -9,7 +9,7 @@ struct jc {
 	const unsigned char *p, *end;
 	int depth, max_depth;
 	const struct jc_sink *sink;
-	char *str;          /* decoded string being built */
+	char *str; /* decoded string being built */
 	size_t len, cap;
 };
 
@@ -62,7 +62,7 @@ static void skip_ws(struct jc *j)
  * surrogate, beyond U+10FFFF, cut short). */
 static size_t utf8_char(const unsigned char *p, const unsigned char *end, unsigned *cp)
 {
-	static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
 	size_t n;
 	unsigned c = p[0];
 
@@ -297,8 +297,14 @@ static int value(struct jc *j)
 
 int jc_parse(const char *text, size_t n, int max_depth, const struct jc_sink *sink)
 {
-	struct jc j = { (const unsigned char *)text, (const unsigned char *)text + n, 0, max_depth,
-			sink, NULL, 0, 0 };
+	struct jc j = {(const unsigned char *)text,
+		       (const unsigned char *)text + n,
+		       0,
+		       max_depth,
+		       sink,
+		       NULL,
+		       0,
+		       0};
 	int ok = text && value(&j);
 	if (ok) {
 		skip_ws(&j);

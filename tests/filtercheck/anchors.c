@@ -32,14 +32,14 @@
 #include "bpf_interp.h"
 #include "check.h"
 
-#define DENY 1u /* the penalty: ERRNO(EPERM) here, ERRNO(ENOSYS) with `error` */
-#define PTR 0x7ffc0000f000ULL /* any pointer: filters cannot read it */
-#define FD 3
-#define CWD ((uint64_t)(int64_t)AT_FDCWD)
+#define DENY 1u		       /* the penalty: ERRNO(EPERM) here, ERRNO(ENOSYS) with `error` */
+#define PTR  0x7ffc0000f000ULL /* any pointer: filters cannot read it */
+#define FD   3
+#define CWD  ((uint64_t)(int64_t)AT_FDCWD)
 
 /* glibc's pthread_create */
-#define THREAD_FLAGS                                                                       \
-	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |   \
+#define THREAD_FLAGS                                                                               \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
 struct anchor {
@@ -50,6 +50,8 @@ struct anchor {
 	uint32_t want; /* SECCOMP_RET_* or DENY */
 };
 
+/* one entry a line reads as a table */
+/* clang-format off */
 static const struct anchor anchors[] = {
 	{ "exit under pledge(\"\")", "", "exit_group", { 0 }, SECCOMP_RET_ALLOW },
 	{ "read under pledge(\"\")", "", "read", { 0, PTR, 1 }, DENY },
@@ -156,6 +158,7 @@ static const struct anchor anchors[] = {
 	{ "exec", "stdio exec", "execve", { PTR, PTR, PTR }, SECCOMP_RET_ALLOW },
 	{ "never ptrace", "stdio rpath wpath cpath proc exec id", "ptrace", { 0 }, DENY },
 };
+/* clang-format on */
 
 static uint32_t resolve(uint32_t want, uint32_t deflt)
 {
@@ -178,7 +181,8 @@ uint64_t anchors_check(FILE *out, uint64_t *count)
 
 		(*count)++;
 		if (!f || scopes_filter_program(f, &insns, &n) != 0) {
-			fprintf(out, "ANCHOR %s: \"%s\" does not compile\n", an->what, an->promises);
+			fprintf(out, "ANCHOR %s: \"%s\" does not compile\n", an->what,
+				an->promises);
 			bad++;
 			scopes_filter_free(f);
 			continue;
@@ -190,7 +194,7 @@ uint64_t anchors_check(FILE *out, uint64_t *count)
 			bad++;
 			continue;
 		}
-		struct seccomp_data d = { .arch = m.arch };
+		struct seccomp_data d = {.arch = m.arch};
 		long nr = scopes_syscall_number(m.arch, an->syscall);
 		d.nr = (int)nr;
 		memcpy(d.args, an->args, sizeof(d.args));
@@ -200,7 +204,8 @@ uint64_t anchors_check(FILE *out, uint64_t *count)
 		if (nr < 0 || rc != 0 || got != want || ma.want != want) {
 			bad++;
 			fprintf(out, "ANCHOR %s: pledge(\"%s\") %s: spec %s, filter %s, model %s\n",
-				an->what, an->promises, an->syscall, model_action_str(want, a, sizeof(a)),
+				an->what, an->promises, an->syscall,
+				model_action_str(want, a, sizeof(a)),
 				rc ? "fault" : model_action_str(got, b, sizeof(b)),
 				model_action_str(ma.want, c, sizeof(c)));
 		}

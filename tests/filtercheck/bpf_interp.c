@@ -244,12 +244,14 @@ int bpfi_check(const struct sock_filter *prog, size_t len, char *why, size_t why
 		uint16_t code = in->code;
 
 		if (!opcode_allowed(code)) {
-			snprintf(why, whylen, "insn %zu: opcode 0x%04x not allowed in seccomp", pc, code);
+			snprintf(why, whylen, "insn %zu: opcode 0x%04x not allowed in seccomp", pc,
+				 code);
 			return -1;
 		}
 		if (code == (BPF_LD | BPF_W | BPF_ABS) && (in->k >= DATA_SIZE || (in->k & 3))) {
-			snprintf(why, whylen, "insn %zu: load at %u outside seccomp_data or unaligned",
-				 pc, in->k);
+			snprintf(why, whylen,
+				 "insn %zu: load at %u outside seccomp_data or unaligned", pc,
+				 in->k);
 			return -1;
 		}
 		if (code == (BPF_ALU | BPF_DIV | BPF_K) && in->k == 0) {
@@ -272,8 +274,8 @@ int bpfi_check(const struct sock_filter *prog, size_t len, char *why, size_t why
 			return -1;
 		}
 		if (is_cond_jump(code) && (pc + in->jt + 1 >= len || pc + in->jf + 1 >= len)) {
-			snprintf(why, whylen, "insn %zu: jt %u / jf %u leave the program", pc, in->jt,
-				 in->jf);
+			snprintf(why, whylen, "insn %zu: jt %u / jf %u leave the program", pc,
+				 in->jt, in->jf);
 			return -1;
 		}
 	}
@@ -297,8 +299,9 @@ int bpfi_check(const struct sock_filter *prog, size_t len, char *why, size_t why
 		case BPF_LD | BPF_MEM:
 		case BPF_LDX | BPF_MEM:
 			if (!(valid & (1u << in->k))) {
-				snprintf(why, whylen, "insn %zu: scratch word %u may be read unwritten",
-					 pc, in->k);
+				snprintf(why, whylen,
+					 "insn %zu: scratch word %u may be read unwritten", pc,
+					 in->k);
 				return -1;
 			}
 			break;

@@ -14,8 +14,8 @@
 #include "cases.h"
 #include "model.h"
 
-#define HI32 0xffffffff00000000ULL
-#define LO32 0x00000000ffffffffULL
+#define HI32	       0xffffffff00000000ULL
+#define LO32	       0x00000000ffffffffULL
 #define NUMBERS_BEYOND 1100 /* every number up to here, named or not */
 /* Random fillings of the bits a row leaves free, each mutated like the exact
  * one: a wrong load or mask shows only when the free bits are right */
@@ -87,19 +87,19 @@ static size_t mutations(const struct scopes_cond *k, const struct cond_pool *p, 
 {
 	uint64_t v = k->value, m = k->mask;
 	size_t n = 0;
-#define ADD(x)                                                                            \
-	do {                                                                              \
-		if (n < max)                                                              \
-			out[n++] = (x);                                                   \
+#define ADD(x)                                                                                     \
+	do {                                                                                       \
+		if (n < max)                                                                       \
+			out[n++] = (x);                                                            \
 	} while (0)
 	ADD(v - 1);
 	ADD(v + 1);
 	ADD(v | (1ULL << 32));
 	ADD(v | HI32);
-	ADD((v & LO32) | (v << 32));         /* high half = low half */
-	ADD((v << 32) | (v >> 32));          /* halves swapped */
-	ADD(v >> 32);                        /* high half as the low word */
-	ADD(v | ~m);                         /* every free bit set */
+	ADD((v & LO32) | (v << 32)); /* high half = low half */
+	ADD((v << 32) | (v >> 32));  /* halves swapped */
+	ADD(v >> 32);		     /* high half as the low word */
+	ADD(v | ~m);		     /* every free bit set */
 	ADD(~v);
 	ADD(0);
 	ADD(LO32);
@@ -139,12 +139,11 @@ static size_t mutations(const struct scopes_cond *k, const struct cond_pool *p, 
  * word shows only when a bit no row names meets the right named ones
  * (O_WRONLY|O_CREAT|O_NONBLOCK for a create row whose AND forgot nothing).
  */
-#define SUBSET_BITS_MAX 10
-#define CONTEXTS_MAX 16
+#define SUBSET_BITS_MAX	 10
+#define CONTEXTS_MAX	 16
 #define SUBSET_CASES_MAX 20000
 
-static int bit_subsets(struct case_list *l, long nr, const struct cond_pool *p,
-		       struct fc_rng *rng)
+static int bit_subsets(struct case_list *l, long nr, const struct cond_pool *p, struct fc_rng *rng)
 {
 	const uint32_t arch = scopes_native_arch();
 	__u64 ctx[CONTEXTS_MAX][6];
@@ -169,7 +168,7 @@ static int bit_subsets(struct case_list *l, long nr, const struct cond_pool *p,
 		size_t nctx = 1;
 		memset(ctx[0], 0, sizeof(ctx[0]));
 		for (size_t i = 0; i < p->nrow && nctx < CONTEXTS_MAX; i++) {
-			__u64 t[6] = { 0 };
+			__u64 t[6] = {0};
 			apply_row(t, p->row[i], rng, 0);
 			t[a] = 0;
 			size_t j = 0;
@@ -257,8 +256,9 @@ int cases_for_nr(struct case_list *l, long nr, struct fc_rng *rng)
 					d.instruction_pointer = fc_rand(rng);
 					/* on the noisy base, the same change as a
 					 * difference, keeping the noise */
-					d.args[a] = noise ? base.args[a] ^ (mut[j] ^ r->cond[c].value)
-							  : mut[j];
+					d.args[a] = noise
+							? base.args[a] ^ (mut[j] ^ r->cond[c].value)
+							: mut[j];
 					if (push(l, &d))
 						return -1;
 				}
@@ -290,7 +290,8 @@ int cases_for_nr(struct case_list *l, long nr, struct fc_rng *rng)
 					continue;
 				const struct scopes_cond *c = &r->cond[fc_rand(rng) % r->ncond];
 				size_t nm = mutations(c, &p, mut, 512);
-				d.args[c->arg] = fc_rand(rng) % 3 ? c->value : mut[fc_rand(rng) % nm];
+				d.args[c->arg] =
+				    fc_rand(rng) % 3 ? c->value : mut[fc_rand(rng) % nm];
 			}
 			if (push(l, &d))
 				return -1;
@@ -305,13 +306,13 @@ int cases_build(struct case_list *l, uint64_t seed)
 {
 	const uint32_t native = scopes_native_arch();
 	static const uint32_t foreign[] = {
-		SCOPES_ARCH_I386, SCOPES_ARCH_AARCH64, SCOPES_ARCH_X86_64, 0,
-		0xc000003fu, 0x4000003eu, 0x8000003eu, 0x0000003eu, 0xffffffffu,
-		0xc00000b7u ^ 1u, 0x40000028u /* arm */, 0xc0000015u /* ppc64 */,
+	    SCOPES_ARCH_I386, SCOPES_ARCH_AARCH64, SCOPES_ARCH_X86_64,	  0,
+	    0xc000003fu,      0x4000003eu,	   0x8000003eu,		  0x0000003eu,
+	    0xffffffffu,      0xc00000b7u ^ 1u,	   0x40000028u /* arm */, 0xc0000015u /* ppc64 */,
 	};
 	static const uint32_t odd_nr[] = {
-		0x3ffffffeu, 0x3fffffffu, 0x40000000u, 0x40000001u, 0x4000ffffu, 0x7fffffffu,
-		0x80000000u, 0x80000001u, 0xbfffffffu, 0xc0000000u, 0xfffffffeu, 0xffffffffu,
+	    0x3ffffffeu, 0x3fffffffu, 0x40000000u, 0x40000001u, 0x4000ffffu, 0x7fffffffu,
+	    0x80000000u, 0x80000001u, 0xbfffffffu, 0xc0000000u, 0xfffffffeu, 0xffffffffu,
 	};
 	struct fc_rng rng;
 	struct seccomp_data d;
@@ -373,7 +374,7 @@ static int cross_rows(struct case_list *l, struct fc_rng *rng)
 {
 	const uint32_t arch = scopes_native_arch();
 	size_t nrows = scopes_row_count(), ntuples = 0;
-	__u64 (*tuple)[6] = calloc(nrows, sizeof(*tuple));
+	__u64(*tuple)[6] = calloc(nrows, sizeof(*tuple));
 	long top = 0;
 
 	if (!tuple)
@@ -385,7 +386,7 @@ static int cross_rows(struct case_list *l, struct fc_rng *rng)
 			top = nr;
 		if (r->ncond == 0)
 			continue;
-		__u64 t[6] = { 0 };
+		__u64 t[6] = {0};
 		apply_row(t, r, rng, 0);
 		size_t j = 0;
 		while (j < ntuples && memcmp(tuple[j], t, sizeof(t)) != 0)

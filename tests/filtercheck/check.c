@@ -6,7 +6,7 @@
 #include "bpf_interp.h"
 #include "check.h"
 
-static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
+static const char *const penalty_names[] = {"kill", "trap", "errno", "log"};
 
 const char *fc_set_str(scopes_set_t set)
 {
@@ -58,7 +58,8 @@ int fc_compare(const struct sock_filter *prog, size_t len, const struct model *m
 	if (out && st->reported++ < st->report_max) {
 		describe(out, m, d, "DIFFERENCE");
 		fprintf(out, "  filter answers %s, the table means %s\n",
-			model_action_str(got, a, sizeof(a)), model_action_str(want.want, b, sizeof(b)));
+			model_action_str(got, a, sizeof(a)),
+			model_action_str(want.want, b, sizeof(b)));
 	}
 	return 1;
 }
@@ -66,8 +67,8 @@ int fc_compare(const struct sock_filter *prog, size_t len, const struct model *m
 uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const struct model *m,
 			  const struct case_list *l, struct fc_stats *st, FILE *out)
 {
-	uint64_t before = st->diffs + st->overlaps + st->rule_errors + st->cache_missed +
-			  st->cache_unsound;
+	uint64_t before =
+	    st->diffs + st->overlaps + st->rule_errors + st->cache_missed + st->cache_unsound;
 	char why[160];
 
 	st->programs++;
@@ -76,8 +77,8 @@ uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const stru
 	if (bpfi_check(prog, len, why, sizeof(why)) != 0) {
 		st->rule_errors++;
 		if (out)
-			fprintf(out, "KERNEL RULES: set \"%s\" penalty %s: %s\n", fc_set_str(m->set),
-				penalty_names[m->penalty], why);
+			fprintf(out, "KERNEL RULES: set \"%s\" penalty %s: %s\n",
+				fc_set_str(m->set), penalty_names[m->penalty], why);
 		return 1;
 	}
 	for (int nr = 0; nr < MODEL_NR_MAX; nr++) {
@@ -87,16 +88,18 @@ uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const stru
 		if (always && !cached) {
 			st->cache_missed++;
 			if (out && st->reported++ < st->report_max)
-				fprintf(out, "CACHE MISS: set \"%s\" penalty %s: %s (%d) is granted "
-					     "without argument checks but not cached\n",
+				fprintf(out,
+					"CACHE MISS: set \"%s\" penalty %s: %s (%d) is granted "
+					"without argument checks but not cached\n",
 					fc_set_str(m->set), penalty_names[m->penalty],
 					scopes_syscall_name(m->arch, nr), nr);
 		}
 		if (cached && !always) {
 			st->cache_unsound++;
 			if (out && st->reported++ < st->report_max)
-				fprintf(out, "CACHE UNSOUND: set \"%s\" penalty %s: nr %d cached as "
-					     "allowed but the table does not grant it unconditionally\n",
+				fprintf(out,
+					"CACHE UNSOUND: set \"%s\" penalty %s: nr %d cached as "
+					"allowed but the table does not grant it unconditionally\n",
 					fc_set_str(m->set), penalty_names[m->penalty], nr);
 		}
 		/* a foreign ABI is killed: nothing of it may be cached */

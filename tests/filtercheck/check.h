@@ -12,18 +12,18 @@
 
 struct fc_stats {
 	uint64_t programs;
-	uint64_t cases;          /* (program, seccomp_data) pairs compared */
-	uint64_t diffs;          /* interpreter and model disagree */
-	uint64_t overlaps;       /* rows with different answers match one call */
-	uint64_t rule_errors;    /* programs the kernel would refuse */
-	uint64_t cache_checked;  /* (program, nr) pairs run through the cache emulation */
-	uint64_t cache_missed;   /* always-allowed calls the cache does not serve */
-	uint64_t cache_unsound;  /* cached as allowed but the model checks arguments */
+	uint64_t cases;		/* (program, seccomp_data) pairs compared */
+	uint64_t diffs;		/* interpreter and model disagree */
+	uint64_t overlaps;	/* rows with different answers match one call */
+	uint64_t rule_errors;	/* programs the kernel would refuse */
+	uint64_t cache_checked; /* (program, nr) pairs run through the cache emulation */
+	uint64_t cache_missed;	/* always-allowed calls the cache does not serve */
+	uint64_t cache_unsound; /* cached as allowed but the model checks arguments */
 	uint64_t landlock_errors;
 	uint64_t landlock_programs; /* programs with path-scoped grants compiled in */
-	size_t max_len;          /* longest program seen */
-	unsigned reported;       /* differences printed so far */
-	unsigned report_max;     /* print at most this many */
+	size_t max_len;		    /* longest program seen */
+	unsigned reported;	    /* differences printed so far */
+	unsigned report_max;	    /* print at most this many */
 };
 
 /*

@@ -41,7 +41,7 @@
 
 #define RANDOM_CASES_PER_PROGRAM 4096
 
-static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
+static const char *const penalty_names[] = {"kill", "trap", "errno", "log"};
 
 struct opts {
 	uint64_t seed;
@@ -54,26 +54,27 @@ struct opts {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: scopes-filtercheck [--seed N] [--random-sets N] [--live-sets N]\n"
-			"                          [--pledge-cases N] [--mutants N] [--report N]\n");
+	fprintf(stderr,
+		"usage: scopes-filtercheck [--seed N] [--random-sets N] [--live-sets N]\n"
+		"                          [--pledge-cases N] [--mutants N] [--report N]\n");
 	exit(2);
 }
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "seed", required_argument, NULL, 's' },
-		{ "random-sets", required_argument, NULL, 'r' },
-		{ "live-sets", required_argument, NULL, 'l' },
-		{ "pledge-cases", required_argument, NULL, 'p' },
-		{ "mutants", required_argument, NULL, 'm' },
-		{ "report", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
+	    {"seed", required_argument, NULL, 's'},
+	    {"random-sets", required_argument, NULL, 'r'},
+	    {"live-sets", required_argument, NULL, 'l'},
+	    {"pledge-cases", required_argument, NULL, 'p'},
+	    {"mutants", required_argument, NULL, 'm'},
+	    {"report", required_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
-	*o = (struct opts){ .seed = 1, .random_sets = 40, .live_sets = 12, .pledge_cases = 200,
-			    .report = 30 };
+	*o = (struct opts){
+	    .seed = 1, .random_sets = 40, .live_sets = 12, .pledge_cases = 200, .report = 30};
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		char *end;
 		unsigned long long v = 0;
@@ -153,9 +154,9 @@ static size_t choose_sets(scopes_set_t *out, size_t max, unsigned nrandom, struc
 /* Change one instruction of prog in place; 0 if nothing fit the pick. */
 static int mutate(struct sock_filter *p, size_t n, struct fc_rng *rng)
 {
-	static const uint32_t rets[] = { SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS,
-					 SECCOMP_RET_ERRNO | 1, SECCOMP_RET_ERRNO | 38,
-					 SECCOMP_RET_TRAP, SECCOMP_RET_LOG };
+	static const uint32_t rets[] = {SECCOMP_RET_ALLOW,     SECCOMP_RET_KILL_PROCESS,
+					SECCOMP_RET_ERRNO | 1, SECCOMP_RET_ERRNO | 38,
+					SECCOMP_RET_TRAP,      SECCOMP_RET_LOG};
 	struct sock_filter *in = &p[fc_rand(rng) % n];
 	uint16_t cls = BPF_CLASS(in->code);
 
@@ -212,7 +213,7 @@ static int mutate(struct sock_filter *p, size_t n, struct fc_rng *rng)
 static int programs_differ(const struct sock_filter *a, const struct sock_filter *b, size_t len,
 			   size_t n, struct fc_rng *rng)
 {
-	struct case_list l = { 0 };
+	struct case_list l = {0};
 	int differ = 0;
 
 	while (n && !differ) {
@@ -227,10 +228,14 @@ static int programs_differ(const struct sock_filter *a, const struct sock_filter
 			int fb = bpfi_run(b, len, &l.v[i], &rb, &why);
 			differ = fa != fb || ra != rb;
 			if (differ && getenv("FC_MUTANT_DEBUG"))
-				fprintf(stderr, "  told apart by nr %d args %#llx %#llx %#llx %#llx %#llx %#llx: %#x / %#x\n",
+				fprintf(stderr,
+					"  told apart by nr %d args %#llx %#llx %#llx %#llx %#llx "
+					"%#llx: %#x / %#x\n",
 					l.v[i].nr, (unsigned long long)l.v[i].args[0],
-					(unsigned long long)l.v[i].args[1], (unsigned long long)l.v[i].args[2],
-					(unsigned long long)l.v[i].args[3], (unsigned long long)l.v[i].args[4],
+					(unsigned long long)l.v[i].args[1],
+					(unsigned long long)l.v[i].args[2],
+					(unsigned long long)l.v[i].args[3],
+					(unsigned long long)l.v[i].args[4],
 					(unsigned long long)l.v[i].args[5], ra, rb);
 		}
 		n -= chunk;
@@ -250,8 +255,8 @@ static void mutant_check(unsigned n, const struct case_list *base, struct fc_rng
 			 unsigned *caught, unsigned *tried, unsigned *gaps)
 {
 	static struct sock_filter p[BPF_MAXINSNS], orig[BPF_MAXINSNS];
-	const char *const sets[] = { "stdio", "stdio rpath wpath cpath inet unix dns",
-				     "stdio proc exec prot_exec tty flock fattr", "error" };
+	const char *const sets[] = {"stdio", "stdio rpath wpath cpath inet unix dns",
+				    "stdio proc exec prot_exec tty flock fattr", "error"};
 	char why[160];
 
 	for (unsigned i = 0; i < n; i++) {
@@ -281,7 +286,7 @@ static void mutant_check(unsigned n, const struct case_list *base, struct fc_rng
 		}
 		if (model_init(&m, set, pen, landlock, SCOPES_VALUE_SELF_PID) != 0)
 			continue;
-		struct fc_stats quiet = { 0 };
+		struct fc_stats quiet = {0};
 		for (size_t c = 0; c < base->n && !quiet.diffs; c++)
 			fc_compare(p, count, &m, &base->v[c], &quiet, NULL);
 		model_free(&m);
@@ -294,12 +299,13 @@ static void mutant_check(unsigned n, const struct case_list *base, struct fc_rng
 		if (gap || getenv("FC_MUTANT_DEBUG"))
 			for (size_t k = 0; k < count; k++)
 				if (memcmp(&p[k], &orig[k], sizeof(*p)))
-					fprintf(stderr,
-						"%s: \"%s\" penalty %d insn %zu: %04x %u %u %08x -> "
-						"%04x %u %u %08x\n",
-						gap ? "MUTANT GAP" : "escaped", str, pen, k, orig[k].code,
-						orig[k].jt, orig[k].jf, orig[k].k, p[k].code, p[k].jt,
-						p[k].jf, p[k].k);
+					fprintf(
+					    stderr,
+					    "%s: \"%s\" penalty %d insn %zu: %04x %u %u %08x -> "
+					    "%04x %u %u %08x\n",
+					    gap ? "MUTANT GAP" : "escaped", str, pen, k,
+					    orig[k].code, orig[k].jt, orig[k].jf, orig[k].k,
+					    p[k].code, p[k].jt, p[k].jf, p[k].k);
 	}
 }
 
@@ -307,10 +313,10 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct fc_rng rng;
-	struct case_list base = { 0 };
-	struct fc_stats st = { 0 };
-	struct live_stats ls = { 0 };
-	struct pledge_stats ps = { 0 };
+	struct case_list base = {0};
+	struct fc_stats st = {0};
+	struct live_stats ls = {0};
+	struct pledge_stats ps = {0};
 	static scopes_set_t sets[4096];
 	struct timespec t0, t1;
 	int live_ok;
@@ -338,7 +344,7 @@ int main(int argc, char **argv)
 			const void *insns;
 			size_t count;
 			struct model m;
-			struct case_list extra = { 0 };
+			struct case_list extra = {0};
 
 			scopes_promises_format(sets[si], str, sizeof(str));
 			struct scopes_filter *f = scopes_compile(str, (enum scopes_penalty)pen);
@@ -350,7 +356,8 @@ int main(int argc, char **argv)
 			}
 			if (scopes_filter_program(f, &insns, &count) != 0 ||
 			    scopes_filter_promises(f) != sets[si]) {
-				fprintf(stderr, "set \"%s\": program or promise set not exported\n", str);
+				fprintf(stderr, "set \"%s\": program or promise set not exported\n",
+					str);
 				st.diffs++;
 				scopes_filter_free(f);
 				continue;
@@ -360,8 +367,10 @@ int main(int argc, char **argv)
 			int landlock = f->landlock;
 			st.landlock_programs += landlock != 0;
 			if (landlock && !model_needs_landlock(sets[si])) {
-				fprintf(stderr, "set \"%s\": path-scoped grants compiled in without a "
-						"path-scoped promise\n", str);
+				fprintf(stderr,
+					"set \"%s\": path-scoped grants compiled in without a "
+					"path-scoped promise\n",
+					str);
 				st.landlock_errors++;
 			}
 			if (model_init(&m, sets[si], (enum scopes_penalty)pen, landlock,
@@ -381,7 +390,7 @@ int main(int argc, char **argv)
 		}
 	}
 	uint64_t nanchors = 0, anchors_bad = anchors_check(stderr, &nanchors);
-	struct query_stats qs = { 0 };
+	struct query_stats qs = {0};
 	query_check(&base, &qs, stderr);
 	pledge_sample(o.pledge_cases, &rng, &ps, stderr);
 	unsigned caught = 0, tried = 0, gaps = 0;

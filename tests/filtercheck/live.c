@@ -27,19 +27,19 @@
 #include "check.h"
 #include "live.h"
 
-#define HI32 0xffffffff00000000ULL
-#define LO32 0x00000000ffffffffULL
+#define HI32	     0xffffffff00000000ULL
+#define LO32	     0x00000000ffffffffULL
 #define PER_CALL_MAX 120 /* boundary cases sampled per conditioned call */
-#define LIVE_MAX 8192
-#define OUT_TRAPPED 1    /* outcomes: 0 success, -errno, or trapped */
+#define LIVE_MAX     8192
+#define OUT_TRAPPED  1 /* outcomes: 0 success, -errno, or trapped */
 
-#define A(n) (1u << (n))
+#define A(n)	      (1u << (n))
 #define LIVE_UNSTABLE 0x1u /* the natural outcome may differ between two runs */
 
 struct live_call {
 	const char *name;
-	__u64 arg[6];   /* harmless values */
-	unsigned varies;   /* the args cases may set: those the table compares */
+	__u64 arg[6];	 /* harmless values */
+	unsigned varies; /* the args cases may set: those the table compares */
 	unsigned flags;
 	void (*sanitize)(__u64 a[6]);
 };
@@ -90,18 +90,21 @@ static void san_clone(__u64 a[6])
 /* prctl(): options whose outcome with zero arguments is harmless */
 static void san_prctl(__u64 a[6])
 {
-	static const uint32_t ok[] = { PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP,
-				       PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_CAPBSET_READ,
-				       PR_GET_DUMPABLE, PR_GET_KEEPCAPS, 0x7fffffff };
+	static const uint32_t ok[] = {PR_SET_NAME,     PR_GET_NAME,	    PR_GET_SECCOMP,
+				      PR_SET_SECCOMP,  PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS,
+				      PR_CAPBSET_READ, PR_GET_DUMPABLE,	    PR_GET_KEEPCAPS,
+				      0x7fffffff};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if ((uint32_t)a[0] == ok[i])
 			return;
 	a[0] = with_low(a[0], 0x7fffffff);
 }
 
-#define NOFD 0xffffffffffffffffULL /* -1 */
+#define NOFD	   0xffffffffffffffffULL /* -1 */
 #define MISALIGNED 1
 
+/* one entry a line reads as a table */
+/* clang-format off */
 static const struct live_call catalogue[] = {
 	/* conditioned calls: the table compares the `varies` arguments */
 	{ "socket", { 0 }, A(0) | A(1) | A(2), 0, san_socket },
@@ -186,6 +189,7 @@ static const struct live_call catalogue[] = {
 	{ "kcmp", { NOFD, NOFD, 0, 0, 0 }, 0, 0, NULL },
 	{ "userfaultfd", { 0xffff }, 0, 0, NULL },
 };
+/* clang-format on */
 #define NCATALOGUE (sizeof(catalogue) / sizeof(catalogue[0]))
 
 struct live_case {
@@ -198,9 +202,9 @@ struct live_case {
 static struct {
 	struct live_case c[LIVE_MAX];
 	size_t n;
-	int64_t *base;          /* unfiltered outcomes (shared mapping) */
-	int64_t *out;           /* filtered outcomes (shared mapping) */
-	long *child_pid;        /* the pid the child bound its pid arguments to */
+	int64_t *base;	 /* unfiltered outcomes (shared mapping) */
+	int64_t *out;	 /* filtered outcomes (shared mapping) */
+	long *child_pid; /* the pid the child bound its pid arguments to */
 	int ready;
 } lv;
 
@@ -246,8 +250,10 @@ static void run_all(int64_t *out, long *pid_out, long pid)
 static long int80_getpid(void)
 {
 	long ret;
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "r8", "r9", "r10", "r11", "memory",
-			 "cc");
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(20L)
+			 : "r8", "r9", "r10", "r11", "memory", "cc");
 	return ret;
 }
 #endif
@@ -304,7 +310,7 @@ int live_init(uint64_t seed, struct live_stats *ls, FILE *out)
 #else
 	const uint32_t arch = scopes_native_arch();
 	struct fc_rng rng;
-	struct case_list l = { 0 };
+	struct case_list l = {0};
 
 	fc_seed(&rng, seed ^ 0x11febeefULL);
 	for (size_t i = 0; i < scopes_row_count(); i++) {
@@ -334,8 +340,9 @@ int live_init(uint64_t seed, struct live_stats *ls, FILE *out)
 		if (compared & ~k->varies) {
 			/* the table compares an argument this entry keeps fixed:
 			 * the catalogue must learn it before the call is used */
-			fprintf(out, "live: %s: the table compares args 0x%x, the catalogue varies "
-				     "0x%x only; call left out\n",
+			fprintf(out,
+				"live: %s: the table compares args 0x%x, the catalogue varies "
+				"0x%x only; call left out\n",
 				k->name, compared, k->varies);
 			continue;
 		}
@@ -348,8 +355,8 @@ int live_init(uint64_t seed, struct live_stats *ls, FILE *out)
 		size_t take = k->varies ? (l.n < PER_CALL_MAX ? l.n : PER_CALL_MAX) : 1;
 		for (size_t t = 0; t < take && lv.n < LIVE_MAX; t++) {
 			struct live_case *c = &lv.c[lv.n++];
-			const __u64 *src = k->varies ? l.v[t == 0 ? 0 : fc_rand(&rng) % l.n].args
-							: k->arg;
+			const __u64 *src =
+			    k->varies ? l.v[t == 0 ? 0 : fc_rand(&rng) % l.n].args : k->arg;
 			c->nr = nr;
 			for (int a = 0; a < 6; a++)
 				c->args[a] = (k->varies & A(a)) ? src[a] : k->arg[a];
@@ -363,11 +370,11 @@ int live_init(uint64_t seed, struct live_stats *ls, FILE *out)
 	/* Numbers far beyond any syscall. Not the gap below 424: kernels
 	 * newer than libseccomp's tables fill it (6.11+ has uretprobe at 335,
 	 * which raises SIGILL when called from anywhere but its trampoline). */
-	static const long unnamed[] = { 600, 700, 1000, 1023 };
+	static const long unnamed[] = {600, 700, 1000, 1023};
 	for (size_t i = 0; i < sizeof(unnamed) / sizeof(unnamed[0]); i++) {
 		if (scopes_syscall_name(arch, unnamed[i]))
 			continue;
-		lv.c[lv.n++] = (struct live_case){ .nr = unnamed[i] };
+		lv.c[lv.n++] = (struct live_case){.nr = unnamed[i]};
 	}
 
 	size_t bytes = 2 * lv.n * sizeof(int64_t) + sizeof(long);
@@ -455,7 +462,8 @@ static void bind_program(const struct sock_filter *p, size_t n, long pid)
 {
 	memcpy(bound, p, n * sizeof(*p));
 	for (size_t i = 0; i < n; i++)
-		if (bound[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && bound[i].k == SCOPES_VALUE_SELF_PID)
+		if (bound[i].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    bound[i].k == SCOPES_VALUE_SELF_PID)
 			bound[i].k = (uint32_t)pid;
 }
 
@@ -466,7 +474,8 @@ static const char *outcome_str(int64_t o, char *buf, size_t size)
 	else if (o == 0)
 		snprintf(buf, size, "success");
 	else
-		snprintf(buf, size, "%s", strerrorname_np((int)-o) ? strerrorname_np((int)-o) : "?");
+		snprintf(buf, size, "%s",
+			 strerrorname_np((int)-o) ? strerrorname_np((int)-o) : "?");
 	return buf;
 }
 
@@ -476,11 +485,13 @@ static void report(struct live_stats *ls, FILE *out, const struct model *m, cons
 	ls->diffs++;
 	if (ls->diffs > 30)
 		return;
-	fprintf(out, "LIVE %s: set \"%s\" penalty %d: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx): %s\n",
-		what, fc_set_str(m->set), m->penalty, scopes_syscall_name(m->arch, c->nr),
-		(unsigned long long)c->args[0], (unsigned long long)c->args[1],
-		(unsigned long long)c->args[2], (unsigned long long)c->args[3],
-		(unsigned long long)c->args[4], (unsigned long long)c->args[5], detail);
+	fprintf(
+	    out,
+	    "LIVE %s: set \"%s\" penalty %d: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx): %s\n",
+	    what, fc_set_str(m->set), m->penalty, scopes_syscall_name(m->arch, c->nr),
+	    (unsigned long long)c->args[0], (unsigned long long)c->args[1],
+	    (unsigned long long)c->args[2], (unsigned long long)c->args[3],
+	    (unsigned long long)c->args[4], (unsigned long long)c->args[5], detail);
 }
 
 /* What a call answered `action` shows in the child. */
@@ -501,8 +512,8 @@ static int64_t expected_outcome(uint32_t action, int64_t natural)
 
 static void check_door(struct live_stats *ls, FILE *out, const struct model *m, int door)
 {
-	struct one_call oc = { .nr = 39 /* getpid, x86_64 and x32 */, .door = door };
-	struct live_case c = { .nr = oc.nr };
+	struct one_call oc = {.nr = 39 /* getpid, x86_64 and x32 */, .door = door};
+	struct live_case c = {.nr = oc.nr};
 	int status = in_child(child_one, &oc, NULL);
 
 	ls->kills++;
@@ -519,7 +530,7 @@ static void kill_tier(const struct sock_filter *prog, size_t count, const struct
 
 	fc_seed(&rng, m->set * 0x9e3779b97f4a7c15ULL + 7);
 	for (size_t i = 0; i < lv.n; i++) {
-		struct seccomp_data d = { .nr = (int)lv.c[i].nr, .arch = m->arch };
+		struct seccomp_data d = {.nr = (int)lv.c[i].nr, .arch = m->arch};
 		uint32_t v;
 		const char *why;
 		if (lv.c[i].pid_args)
@@ -544,12 +555,13 @@ static void kill_tier(const struct sock_filter *prog, size_t count, const struct
 	}
 	for (size_t j = 0; j < nk + na; j++) {
 		size_t i = j < nk ? pick_kill[j] : pick_allow[j - nk];
-		struct one_call oc = { .nr = lv.c[i].nr };
+		struct one_call oc = {.nr = lv.c[i].nr};
 		memcpy(oc.args, lv.c[i].args, sizeof(oc.args));
 		int status = in_child(child_one, &oc, NULL);
 		ls->kills++;
 		if (j < nk && (status < 0 || !WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS))
-			report(ls, out, m, "NOT KILLED", &lv.c[i], "the interpreter answers KILL_PROCESS");
+			report(ls, out, m, "NOT KILLED", &lv.c[i],
+			       "the interpreter answers KILL_PROCESS");
 		if (j >= nk && (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
 			report(ls, out, m, "KILLED", &lv.c[i], "the interpreter answers ALLOW");
 	}
@@ -580,7 +592,7 @@ void live_run(const struct scopes_filter *f, const struct model *m, struct live_
 	int status = in_child(child_filtered, &trap, NULL);
 	ls->runs++;
 	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct live_case none = { .nr = -1 };
+		struct live_case none = {.nr = -1};
 		snprintf(detail, sizeof(detail), "the filtered child did not finish (status 0x%x)",
 			 status);
 		report(ls, out, m, "RUN", &none, detail);
@@ -594,7 +606,7 @@ void live_run(const struct scopes_filter *f, const struct model *m, struct live_
 	int64_t deny = expected_outcome(mb.deflt, 0);
 	for (size_t i = 0; i < lv.n; i++) {
 		const struct live_case *c = &lv.c[i];
-		struct seccomp_data d = { .nr = (int)c->nr, .arch = mb.arch };
+		struct seccomp_data d = {.nr = (int)c->nr, .arch = mb.arch};
 		uint32_t v;
 		const char *why;
 
@@ -616,8 +628,7 @@ void live_run(const struct scopes_filter *f, const struct model *m, struct live_
 		int ok;
 		if (lv.base[i] != deny)
 			ls->distinguishing++;
-		if ((c->flags & LIVE_UNSTABLE) &&
-		    (v == SECCOMP_RET_ALLOW || v == SECCOMP_RET_LOG))
+		if ((c->flags & LIVE_UNSTABLE) && (v == SECCOMP_RET_ALLOW || v == SECCOMP_RET_LOG))
 			ok = got != OUT_TRAPPED && (got != deny || lv.base[i] == deny);
 		else
 			ok = got == want;

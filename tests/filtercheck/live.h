@@ -16,14 +16,14 @@
 #include "model.h"
 
 struct live_stats {
-	const char *skipped;     /* why the live tier did not run, or NULL */
-	int i386_door;           /* int 0x80 reaches the kernel here */
-	uint64_t calls;          /* kinds of calls in the catalogue */
-	uint64_t runs;           /* (set, penalty) runs in a filtered child */
-	uint64_t cases;          /* system calls made under a filter and compared */
+	const char *skipped;	 /* why the live tier did not run, or NULL */
+	int i386_door;		 /* int 0x80 reaches the kernel here */
+	uint64_t calls;		 /* kinds of calls in the catalogue */
+	uint64_t runs;		 /* (set, penalty) runs in a filtered child */
+	uint64_t cases;		 /* system calls made under a filter and compared */
 	uint64_t distinguishing; /* ... whose allowed and denied outcomes differ */
-	uint64_t kills;          /* children expected to die by SIGSYS, or not */
-	uint64_t diffs;          /* the kernel disagreed with the interpreter */
+	uint64_t kills;		 /* children expected to die by SIGSYS, or not */
+	uint64_t diffs;		 /* the kernel disagreed with the interpreter */
 };
 
 /* Build the catalogue's cases and record their unfiltered outcomes (in a

@@ -92,7 +92,7 @@ int model_init(struct model *m, scopes_set_t set, enum scopes_penalty penalty, i
 	       uint64_t self_pid)
 {
 	size_t nrows = scopes_row_count();
-	unsigned count[MODEL_NR_MAX] = { 0 };
+	unsigned count[MODEL_NR_MAX] = {0};
 	long *nrs = calloc(nrows ? nrows : 1, sizeof(*nrs));
 
 	memset(m, 0, sizeof(*m));
@@ -129,7 +129,7 @@ int model_init(struct model *m, scopes_set_t set, enum scopes_penalty penalty, i
 		uint32_t act;
 		if (nrs[i] < 0 || nrs[i] >= MODEL_NR_MAX || !(act = row_action(r, set, landlock)))
 			continue;
-		m->entry[fill[nrs[i]]++] = (struct model_entry){ .action = act, .row = r };
+		m->entry[fill[nrs[i]]++] = (struct model_entry){.action = act, .row = r};
 	}
 	free(nrs);
 	return 0;
@@ -154,7 +154,7 @@ static int row_matches(const struct model *m, const struct scopes_row *r, const 
 
 struct model_answer model_eval(const struct model *m, const struct seccomp_data *d)
 {
-	struct model_answer a = { 0 };
+	struct model_answer a = {0};
 	uint32_t nr = (uint32_t)d->nr;
 
 	if (d->arch != m->arch) {

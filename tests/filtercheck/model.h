@@ -20,17 +20,17 @@
 #define MODEL_NR_MAX 1024
 
 struct model_entry {
-	uint32_t action;               /* SECCOMP_RET_* with data */
+	uint32_t action; /* SECCOMP_RET_* with data */
 	const struct scopes_row *row;
 };
 
 struct model {
 	scopes_set_t set;
 	enum scopes_penalty penalty;
-	int landlock;        /* path-scoped grants compiled in */
-	uint32_t arch;       /* the arch the filter is built for */
-	uint32_t deflt;      /* the answer to everything not granted */
-	uint64_t self_pid;   /* what SCOPES_VALUE_SELF_PID conditions compare with */
+	int landlock;			  /* path-scoped grants compiled in */
+	uint32_t arch;			  /* the arch the filter is built for */
+	uint32_t deflt;			  /* the answer to everything not granted */
+	uint64_t self_pid;		  /* what SCOPES_VALUE_SELF_PID conditions compare with */
 	unsigned start[MODEL_NR_MAX + 1]; /* entries of nr: entry[start[nr]..start[nr+1]) */
 	struct model_entry *entry;
 };
@@ -41,7 +41,7 @@ struct model {
 struct model_answer {
 	uint32_t want;
 	uint32_t also;
-	int overlap;   /* rows with different actions match: a table bug */
+	int overlap; /* rows with different actions match: a table bug */
 };
 
 /*

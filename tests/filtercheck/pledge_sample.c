@@ -33,15 +33,16 @@ static void say(const char *what, const char *s)
 /* A promise string from words and separators, good and bad. */
 static size_t make_string(char *buf, size_t size, struct fc_rng *r)
 {
-	static const char *const seps[] = { " ", "  ", "\t", "\n", " \t\n ", "\r", "\v", ",",
-					    "\f", "" };
-	static const char *const junk[] = { "STDIO", "std io", "stdio_", "_", "rpath2", "é",
-					    "\xff", "\x01", "inet6", "all", "prot-exec",
-					    "stdi", "stdiox", "error\x7f", "-", "#", "proc\x1b" };
+	static const char *const seps[] = {" ",	 "  ", "\t", "\n", " \t\n ",
+					   "\r", "\v", ",",  "\f", ""};
+	static const char *const junk[] = {
+	    "STDIO", "std io",	  "stdio_", "_",      "rpath2",	   "é", "\xff", "\x01",	   "inet6",
+	    "all",   "prot-exec", "stdi",   "stdiox", "error\x7f", "-", "#",	"proc\x1b"};
 	const int np = scopes_promise_count();
 	size_t n = 0;
 	unsigned kind = (unsigned)(fc_rand(r) % 8);
-	unsigned words = kind == 7 ? 700 + (unsigned)(fc_rand(r) % 100) : (unsigned)(fc_rand(r) % 6);
+	unsigned words =
+	    kind == 7 ? 700 + (unsigned)(fc_rand(r) % 100) : (unsigned)(fc_rand(r) % 6);
 
 	for (unsigned w = 0; w < words; w++) {
 		char word[64];
@@ -62,8 +63,9 @@ static size_t make_string(char *buf, size_t size, struct fc_rng *r)
 			p = scopes_promise_name((int)(fc_rand(r) % (uint64_t)np));
 			break;
 		}
-		const char *sep = w == 0 ? "" :
-			(kind < 4 ? seps[fc_rand(r) % (sizeof(seps) / sizeof(seps[0]))] : " ");
+		const char *sep =
+		    w == 0 ? ""
+			   : (kind < 4 ? seps[fc_rand(r) % (sizeof(seps) / sizeof(seps[0]))] : " ");
 		size_t ls = strlen(sep), lp = strlen(p);
 		if (n + ls + lp + 1 >= size)
 			break;
@@ -149,8 +151,8 @@ static void run(const struct job *j, struct pledge_stats *ps, FILE *out)
 	msg[0] = '\0';
 	pid_t pid = fork();
 	if (pid == 0) {
-		int rc = j->mode == 2 ? child_pledged(j->s) :
-					child_fresh(j->s, j->expect_ok, j->expect, j->mode);
+		int rc = j->mode == 2 ? child_pledged(j->s)
+				      : child_fresh(j->s, j->expect_ok, j->expect, j->mode);
 		_exit(rc);
 	}
 	int status = 0;
@@ -161,8 +163,10 @@ static void run(const struct job *j, struct pledge_stats *ps, FILE *out)
 		if (ps->failures <= 20) {
 			fprintf(out, "PLEDGE: mode %d, string \"", j->mode);
 			for (const char *p = j->s; *p && p - j->s < 120; p++)
-				fprintf(out, (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f ?
-						     "\\x%02x" : "%c",
+				fprintf(out,
+					(unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f
+					    ? "\\x%02x"
+					    : "%c",
 					(unsigned char)*p);
 			fprintf(out, "\"%s: %s (status 0x%x)\n", strlen(j->s) > 120 ? "..." : "",
 				msg[0] ? msg : "child failed", status);
@@ -190,7 +194,7 @@ void pledge_sample(unsigned n, struct fc_rng *rng, struct pledge_stats *ps, FILE
 			fprintf(out, "PLEDGE: scopes_promise_index disagrees with the names\n");
 			continue;
 		}
-		struct job j = { .s = s, .expect_ok = pm == 0, .expect = set };
+		struct job j = {.s = s, .expect_ok = pm == 0, .expect = set};
 		/* a good string in a fresh process, a refused one three ways */
 		run(&j, ps, out);
 		if (pm != 0) {

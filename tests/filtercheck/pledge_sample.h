@@ -13,9 +13,9 @@
 #include "cases.h"
 
 struct pledge_stats {
-	uint64_t strings;   /* promise strings tried */
-	uint64_t refused;   /* ... that the model says must be refused */
-	uint64_t children;  /* forked children (each pledges once or twice) */
+	uint64_t strings;  /* promise strings tried */
+	uint64_t refused;  /* ... that the model says must be refused */
+	uint64_t children; /* forked children (each pledges once or twice) */
 	uint64_t failures;
 };
 

@@ -37,7 +37,8 @@ static const struct model *model_of(scopes_set_t set)
 		if (cache[i].used && cache[i].set == set)
 			return &cache[i].m;
 		if (!cache[i].used) {
-			if (model_init(&cache[i].m, set, SCOPES_PENALTY_KILL, 1, SCOPES_VALUE_SELF_PID))
+			if (model_init(&cache[i].m, set, SCOPES_PENALTY_KILL, 1,
+				       SCOPES_VALUE_SELF_PID))
 				return NULL;
 			cache[i].used = 1;
 			cache[i].set = set;
@@ -88,13 +89,15 @@ int query_check_case(const struct seccomp_data *d, struct query_stats *qs, FILE 
 	}
 	/* The query knows the x86_64 and aarch64 tables whatever the host (a
 	 * tracer may read another machine's log); the model only the native. */
-	int other_table = d->arch != native &&
-			  (d->arch == SCOPES_ARCH_X86_64 || d->arch == SCOPES_ARCH_AARCH64);
+	int other_table =
+	    d->arch != native && (d->arch == SCOPES_ARCH_X86_64 || d->arch == SCOPES_ARCH_AARCH64);
 	int foreign = (d->arch != native && !other_table) ||
 		      (d->arch == SCOPES_ARCH_X86_64 && ((uint32_t)d->nr & 0x40000000u));
 	if (foreign != (v.cls == SCOPES_CLASS_FOREIGN_ABI)) {
-		bad(qs, out, d, foreign ? "a foreign call not classed FOREIGN_ABI"
-					: "a native call classed FOREIGN_ABI", 0);
+		bad(qs, out, d,
+		    foreign ? "a foreign call not classed FOREIGN_ABI"
+			    : "a native call classed FOREIGN_ABI",
+		    0);
 		return 1;
 	}
 	if (foreign || other_table)
@@ -112,7 +115,8 @@ int query_check_case(const struct seccomp_data *d, struct query_stats *qs, FILE 
 	for (int a = 0; a < v.n; a++) {
 		qs->alternatives++;
 		if (!allows(v.alt[a].set, d))
-			bad(qs, out, d, "an alternative that does not allow the call", v.alt[a].set);
+			bad(qs, out, d, "an alternative that does not allow the call",
+			    v.alt[a].set);
 		for (int b = 0; b < v.n; b++)
 			if (a != b && (v.alt[a].set & v.alt[b].set) == v.alt[a].set)
 				bad(qs, out, d, "an alternative contains another", v.alt[b].set);
@@ -141,7 +145,8 @@ uint64_t query_check(const struct case_list *l, struct query_stats *qs, FILE *ou
 
 void query_print(const struct query_stats *qs, FILE *out)
 {
-	fprintf(out, "filtercheck: reverse query: %llu cases, %llu alternatives checked, %llu wrong\n",
+	fprintf(out,
+		"filtercheck: reverse query: %llu cases, %llu alternatives checked, %llu wrong\n",
 		(unsigned long long)qs->cases, (unsigned long long)qs->alternatives,
 		(unsigned long long)qs->failures);
 }
