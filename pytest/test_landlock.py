@@ -243,3 +243,28 @@ def test_pathscoped_unprivileged():
     r = steps("pledge", "stdio tmppath dns", "-", "mkstemp", "/tmp/x.XXXXXX",
               "read", "/etc/hosts", "read", "/etc/hostname", prefix=NOBODY)
     assert r.lines == ["pledge ok", "mkstemp ok", "read ok", "read err EACCES"], r
+
+
+# ---- a kernel without Landlock (a filter answers landlock_create_ruleset)
+
+def without_landlock(err, *args):
+    return run([build_dir() / "tools/run/tests/no-landlock", err,
+                build_dir() / "tools/run/tests/scopes-steps", *args])
+
+
+@pytest.mark.parametrize("err,why", [
+    (38, "this kernel has no Landlock (CONFIG_SECURITY_LANDLOCK)"),
+    (95, "Landlock is disabled on this kernel (boot it with landlock in lsm=)")],
+    ids=["ENOSYS", "EOPNOTSUPP"])
+def test_without_landlock_pathscoped_promises_grant_nothing(err, why):
+    r = without_landlock(err, "pathscoped", "pledge", "stdio tmppath dns", "-",
+                         "read", "/etc/hosts")
+    assert r.signal == signal.SIGSYS, r  # fail closed: not even the resolver's files
+    assert r.lines == [f"pathscoped ok 0 {why}", "pledge ok"], r
+    assert r.stderr.startswith(f"scopes: path-scoped promises grant nothing here: {why}."), r
+
+
+def test_without_landlock_unveil_is_refused():
+    r = without_landlock(38, "unveil", "/tmp", "r", "unveil-lock", "pledge", "stdio rpath", "-",
+                         "read", "/etc/hostname")
+    assert r.lines == ["unveil err ENOSYS", "unveil-lock err ENOSYS", "pledge ok", "read ok"], r

@@ -31,6 +31,7 @@
  *   mmap-exec      mmap an anonymous page PROT_READ|PROT_EXEC
  *   raise SIGNAL   raise a signal by number
  *   penalty NAME   scopes_set_penalty (kill, trap, errno, log)     [scopes-steps]
+ *   pathscoped     scopes_pathscoped_enforced: "ok 1" or "ok 0 WHY" [scopes-steps]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,6 +51,7 @@
 
 #ifdef STEPS_SCOPES
 #include <scopes.h>
+#include <scopes/table.h>
 #endif
 
 static int say_errno(const char *step, int e)
@@ -298,6 +300,12 @@ int main(int argc, char **argv)
 			while (k < 4 && strcmp(a, names[k]) != 0)
 				k++;
 			result(s, scopes_set_penalty((enum scopes_penalty)k));
+		} else if (strcmp(s, "pathscoped") == 0) {
+			const char *why = "unset";
+			char v[512];
+			int on = scopes_pathscoped_enforced(&why);
+			snprintf(v, sizeof(v), "%d%s%s", on, why ? " " : "", why ? why : "");
+			say_ok(s, v);
 		} else if (strcmp(s, "unveil-lock") == 0) {
 			result(s, scopes_unveil(NULL, NULL));
 		} else if (strcmp(s, "unveil-null-path") == 0) {
