@@ -229,7 +229,7 @@ static int is_exec_file(const char *path, int *err)
 
 /* execvp's search, without running anything: 127 not found, 126 found but
  * not executable. */
-static void find_program(const char *name, char *out, size_t size)
+static void find_program(const char *name, char out[PATH_MAX])
 {
 	int err = ENOENT;
 
@@ -254,7 +254,6 @@ static void find_program(const char *name, char *out, size_t size)
 			if (is_exec_file(cand, &err)) {
 				if (!realpath(cand, out))
 					die(EXIT_NOEXEC, "%s: %s", cand, strerror(errno));
-				(void)size;
 				return;
 			}
 			seen_eacces |= err == EACCES;
@@ -507,8 +506,7 @@ static void prepend_preload(const char *lib)
 
 static void exec_dynamic(const struct options *o, const struct target *t)
 {
-	char pre[4096 + 16];
-	char names[4096];
+	char pre[4096];
 
 	if (o->report) {
 #ifdef SCOPES_RUN_SIGSYS_BUILD
@@ -520,9 +518,7 @@ static void exec_dynamic(const struct options *o, const struct target *t)
 #endif
 	}
 	/* the loader runs under PROMISES + stdio + exec; the shim narrows */
-	scopes_promises_format(o->set | promise_bit("stdio") | promise_bit("exec"), names,
-			       sizeof(names));
-	snprintf(pre, sizeof(pre), "%s", names);
+	scopes_promises_format(o->set | promise_bit("stdio") | promise_bit("exec"), pre, sizeof(pre));
 	if (scopes_pledge(pre, o->promises) != 0)
 		child_fail(EXIT_USAGE, errno, "pledge(\"%s\", \"%s\")", pre, o->promises);
 	execv(t->path, o->argv);
@@ -582,7 +578,7 @@ int main(int argc, char **argv)
 	int pipefd[2];
 
 	parse_args(argc, argv, &o);
-	find_program(o.argv[0], t.path, sizeof(t.path));
+	find_program(o.argv[0], t.path);
 	classify(&t);
 	if (o.report && t.kind == KIND_STATIC)
 		fprintf(stderr, "%s: --report: %s is statically linked: the reporter cannot be "
