@@ -71,6 +71,10 @@ extern "C" {
  *           installed next to libscopes.so.
  *   ENOSYS  the kernel has no seccomp filter support.
  *   EMFILE  no descriptor left to export the filter from libseccomp.
+ *   EBUSY   (first pledge only) the process holds an io_uring: a polling
+ *           ring (IORING_SETUP_SQPOLL) made before the pledge would go on
+ *           performing submissions with no system call for the filter to
+ *           see. Close it (and unmap it) first, or pledge before making it.
  *   ENOTSUP the process holds no `stdio` and asks for a set other than the
  *           current one or "": building a filter needs memory and descriptors
  *           that only `stdio` grants.
@@ -176,8 +180,8 @@ struct scopes_filter *scopes_compile(const char *promises, enum scopes_penalty p
  * process id (kill of one's own process) are bound to the caller's pid at
  * apply time, so a filter compiled in a parent is right in a forked child.
  *
- * Returns 0, or -1 with errno EINVAL (NULL filter), EPERM, E2BIG, ESRCH or
- * ENOSYS as for scopes_pledge().
+ * Returns 0, or -1 with errno EINVAL (NULL filter), EPERM, E2BIG, ESRCH,
+ * EBUSY or ENOSYS as for scopes_pledge().
  * Not async-signal-safe (it takes the library's lock). Thread-safe.
  */
 int scopes_apply(const struct scopes_filter *filter);

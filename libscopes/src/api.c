@@ -150,6 +150,12 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 		landlock_discard(plan);
 		return -E2BIG;
 	}
+	/* Only the first pledge can meet an io_uring: io_uring_setup is never
+	 * granted afterwards. A polling ring would go on working unfiltered. */
+	if (!st.pledged && sys_io_uring_present()) {
+		landlock_discard(plan);
+		return -EBUSY;
+	}
 	filter_copy_bound(f, apply_buf, pid);
 	rc = sys_set_no_new_privs();
 	if (rc == 0)

@@ -21,7 +21,7 @@
 
 /* scopes_pledge's errno contract (scopes.h) */
 static const int contract[] = { EINVAL, EPERM, ENOMEM, ECANCELED, E2BIG, ESRCH, ENOSYS, ENOTSUP,
-				EMFILE };
+				EMFILE, EBUSY };
 
 struct fault_case {
 	const char *env;
