@@ -152,7 +152,11 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	}
 	/* Only the first pledge can meet an io_uring: io_uring_setup is never
 	 * granted afterwards. A polling ring would go on working unfiltered. */
-	if (!st.pledged && sys_io_uring_present()) {
+	/* An image exec'd by a pledged process is already filtered (its first
+	 * pledge here is the execpromises shim's): the check's reads could be
+	 * the very violation (getdents64 without rpath), and the pledge that
+	 * installed that filter made the check. */
+	if (!st.pledged && !sys_seccomp_filtered() && sys_io_uring_present()) {
 		landlock_discard(plan);
 		return -EBUSY;
 	}

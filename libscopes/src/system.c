@@ -177,6 +177,11 @@ int sys_secure_exec(void)
 	return getauxval(AT_SECURE) != 0;
 }
 
+int sys_seccomp_filtered(void)
+{
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER;
+}
+
 /*
  * An io_uring made before the first pledge: with IORING_SETUP_SQPOLL its
  * kernel poller performs submissions written into shared memory, with no

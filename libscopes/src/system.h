@@ -28,6 +28,9 @@ int sys_landlock_restrict_self(int ruleset_fd, unsigned flags) SCOPES_HIDDEN;
 long sys_thread_count(int may_open) SCOPES_HIDDEN;
 /* AT_SECURE: setuid, setgid or file-capability process. */
 int sys_secure_exec(void) SCOPES_HIDDEN;
+/* Is a seccomp filter in force on this thread (PR_GET_SECCOMP, granted by
+ * stdio)? 1 yes, 0 no. */
+int sys_seccomp_filtered(void) SCOPES_HIDDEN;
 /* Does the process hold an io_uring (a descriptor or a mapping)? 1 or 0. */
 int sys_io_uring_present(void) SCOPES_HIDDEN;
 /* getpid() without glibc's wrapper (it is a syscall either way). */
