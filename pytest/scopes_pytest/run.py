@@ -6,7 +6,7 @@ comes back as a JSON line of the sigsys reporter on a descriptor of ours
 process that installs the reporter, pledges, and calls the function.
 The minimal set of a program comes from scopes-trace --json (tools/trace/).
 
-Where things are found: SCOPES_RUN, SCOPES_TRACE, SCOPES_LIB and
+Where things are found: SCOPES_RUN, SCOPES_TRACE and
 SCOPES_SIGSYS_LIB name them directly; otherwise the build tree in
 SCOPES_BUILD_DIR; otherwise what is installed (PATH, the loader's path).
 """
@@ -223,7 +223,11 @@ def scopes_call(library, function: str, *args, promises: str,
         fn.argtypes = argtypes
     sig = _cdll(find_library("scopes-sigsys", "SCOPES_SIGSYS_LIB",
                              "sigsys-handler/libscopes-sigsys.so"))
-    scopes = _cdll(find_library("scopes", "SCOPES_LIB", "libscopes/libscopes.so"))
+    # scopes_pledge of the very libscopes the reporter registered its rules
+    # with: looked up through the reporter's handle (its own dependency),
+    # since another copy of libscopes.so.0 may already be in this process
+    # (then the loader binds the reporter to that one, by its SONAME).
+    pledge = sig.scopes_pledge
     cargs = [a.encode() if isinstance(a, str) else a for a in args]
     files = [tempfile.TemporaryFile() for _ in range(3)]  # stdout, stderr, json
     rv, wv = os.pipe()
@@ -245,7 +249,7 @@ def scopes_call(library, function: str, *args, promises: str,
                          .encode())
                 os._exit(code)
             code = 122
-            if scopes.scopes_pledge(prom, eprom) != 0:
+            if pledge(prom, eprom) != 0:
                 os._exit(code)
             value = fn(*cargs)
             os.write(wv, repr(value).encode())
