@@ -79,8 +79,7 @@ class Op:
     foreign: bool = False
     verb: Optional[str] = None  # see PATH_SCOPED
     path: Optional[str] = None  # the path the verb acts on
-    fail: Optional[tuple] = None  # (promises, unless, errname): a fixed errno instead
-    denied_errno: Optional[str] = None  # what a denied helper call turns into (libc)
+    fail: Optional[tuple] = None  # (promises or "*", unless, errname): a fixed errno instead
 
     def alternatives(self):
         return [frozenset(a.split()) for a in self.needs.split("|") if a.strip()]
@@ -425,11 +424,6 @@ OPS = [
 OPS_BY_NAME = {op.name: op for op in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate operation names"
 
-# Calls made by libc on the way to the one under test turn a denial into
-# another errno: pthread_create reports the failed mmap as EPERM/ENOSYS/EAGAIN
-# depending on where it stopped; tolerated for these only.
-
-
 # ------------------------------------------------------------ the rows
 
 def _sets():
@@ -572,10 +566,6 @@ for _p in sorted(GRANTS_NOTHING):  # sorted: xdist workers must collect alike
 
 def key_set(promise: str) -> str:
     return promise if promise == "stdio" else f"stdio {promise}"
-
-
-def landlock_dependent_promises():
-    return set(PATH_SCOPED)
 
 
 def scratch_paths(root_outside: str, root_tmp: str, tag: str) -> dict:
