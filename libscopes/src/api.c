@@ -180,6 +180,20 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	return 0;
 }
 
+/*
+ * Are the path-scoped grants compiled in (with their Landlock layer)? Only
+ * where Landlock can enforce them, and never in log mode: log mode is for
+ * discovery ("allowed and logged"), and a Landlock refusal is neither
+ * allowed nor logged. Without these grants every file operation beyond the
+ * global promises reaches the filter's LOG action instead.
+ */
+static int pathscoped_in_force(scopes_set_t set, enum scopes_penalty pen)
+{
+	if (pen == SCOPES_PENALTY_LOG || !landlock_needed(set))
+		return 0;
+	return landlock_available();
+}
+
 static int install_with_landlock(const struct scopes_filter *f)
 {
 	struct landlock_plan plan;
@@ -201,7 +215,7 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen)
 			return -ENOTSUP;
 		return install_with_landlock(st.empty);
 	}
-	rc = filter_build(req, pen, landlock_needed(req) ? landlock_available() : 0, &f);
+	rc = filter_build(req, pen, pathscoped_in_force(req, pen), &f);
 	if (rc < 0)
 		return rc;
 	if (!(req & SCOPES_P(STDIO)) && req != 0) {
@@ -306,7 +320,7 @@ SCOPES_EXPORT struct scopes_filter *scopes_compile(const char *promises, enum sc
 	}
 	if (scopes_table_init() != 0 || scopes_promises_parse(promises, &set) != 0)
 		return NULL;
-	int rc = filter_build(set, penalty, landlock_needed(set) ? landlock_available() : 0, &f);
+	int rc = filter_build(set, penalty, pathscoped_in_force(set, penalty), &f);
 	if (rc < 0) {
 		errno = -rc;
 		return NULL;

@@ -18,12 +18,7 @@ from . import harness, spec
 # Disagreements between libscopes and PROMISES.md that are known and not yet
 # fixed: (promise set, operation) -> which one is wrong, and why.
 KNOWN = {
-    # Under the LOG penalty the seccomp layer lets the open through, but the
-    # Landlock ruleset of a path-scoped promise still refuses it (EACCES): log
-    # mode is not "allowed and logged" for file access then. libscopes is
-    # wrong against DESIGN.md's log mode ("log and allow, for discovery")
-    # unless the lead decides Landlock stays enforcing in log mode: reported.
-    ("stdio ps", "open-w", "log"): "libscopes: Landlock still denies in log mode",
+    # (promise set, operation, penalty) -> why a disagreement is accepted for now
 }
 
 
@@ -85,7 +80,9 @@ def expected_outcome(exp, penalty, ctl, held_error):
         return {"errno": _fake(100 + 1), "kill": _fake(-signal.SIGSYS),
                 "log": ctl, "error": _fake(100 + 38)}[penalty]
     if exp.verdict is V.EACCES:
-        return _fake(100 + 13)
+        # log mode compiles no path-scoped grants and applies no Landlock
+        # layer (discovery: "allowed and logged"), so the place is not checked
+        return ctl if penalty == "log" else _fake(100 + 13)
     if exp.verdict is V.FAIL:
         import errno as E
         return _fake(100 + getattr(E, exp.errname))
@@ -118,7 +115,8 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None, wr
     want = expected_outcome(exp, penalty, ctl, "error" in run_set.split())
     ok = obs == want
     logged = None
-    if ok and run_pen == "log" and want is ctl and exp.verdict is spec.Verdict.DENY:
+    if ok and run_pen == "log" and want is ctl and \
+            exp.verdict in (spec.Verdict.DENY, spec.Verdict.EACCES):
         if audit is None:
             pytest.skip("reading audit records needs CAP_AUDIT_READ (run as root)")
         logged = audit.wait_for(obs.pid, harness.syscall_number(op.syscall))

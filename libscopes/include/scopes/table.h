@@ -57,6 +57,9 @@ const char *const *scopes_promise_paths(int idx);
  * kernel has no Landlock ..."). why may be NULL.
  * The kernel is probed once (one landlock_create_ruleset call, allowed under
  * every pledge); async-signal-safe.
+ * Pledges under the LOG penalty never compile them in, whatever this says:
+ * log mode is for discovery, and a Landlock refusal is neither allowed nor
+ * logged; every file operation beyond the global promises is logged instead.
  */
 int scopes_pathscoped_enforced(const char **why);
 
