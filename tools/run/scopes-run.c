@@ -188,7 +188,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case OPT_VERSION:
-			printf("scopes-run %s\n", SCOPES_VERSION_STRING);
+			printf("scopes-run (seccomp-scopes) %s\n", SCOPES_VERSION_STRING);
 			exit(0);
 		default:
 			usage(stderr);
