@@ -90,8 +90,14 @@ def trace(*argv, backend="notify", extra=(), stdin=subprocess.DEVNULL, wrap=(), 
 
 @pytest.fixture
 def outside_tmp():
-    """A scratch directory not under /tmp (tmppath would cover /tmp), world-writable."""
-    d = tempfile.mkdtemp(prefix="trace-scratch-", dir=build_dir())
+    """A scratch directory not under /tmp (tmppath would cover /tmp), world-writable.
+
+    The build directory, unless it is itself under /tmp (a CI clone may be),
+    else /var/tmp."""
+    base = build_dir().resolve()
+    if base == pathlib.Path("/tmp") or pathlib.Path("/tmp") in base.parents:
+        base = pathlib.Path("/var/tmp")
+    d = tempfile.mkdtemp(prefix="trace-scratch-", dir=base)
     os.chmod(d, 0o777)
     yield pathlib.Path(d)
     shutil.rmtree(d, ignore_errors=True)

@@ -460,11 +460,36 @@ static int prepare_witnesses(const struct options *o, int *rxfd)
 	return 0;
 }
 
+/* Has the victim been sent a signal it has not acted on yet? A SIGKILL that
+ * kill() accepted is queued at once, but the victim dies only when it next
+ * runs: on a loaded machine that can be after the attacker reports. */
+static int victim_signal_pending(void)
+{
+	char path[64], line[256];
+	int pending = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)victim_pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "SigPnd:", 7) == 0 || strncmp(line, "ShdPnd:", 7) == 0)
+			pending |= strtoull(line + 7, NULL, 16) != 0;
+	}
+	fclose(f);
+	return pending;
+}
+
 static void report_witnesses(const struct options *o, int rxfd)
 {
 	if (o->victim) {
 		int st;
 		pid_t w = waitpid(victim_pid, &st, WNOHANG);
+		/* a signal on its way: let it land (the victim pauses, it has no
+		 * handler, so any signal sent to it ends it) */
+		for (int i = 0; w == 0 && victim_signal_pending() && i < 2000; i++) {
+			usleep(1000);
+			w = waitpid(victim_pid, &st, WNOHANG);
+		}
 		if (w == victim_pid && WIFSIGNALED(st)) {
 			printf("victim dead %s\n", signame(WTERMSIG(st)));
 		} else {
