@@ -63,6 +63,15 @@ __attribute__((constructor)) static void scopes_exec_shim(int argc, char **argv,
 		return;
 	if (pen && scopes_exec_penalty_parse(pen, &penalty) != 0)
 		fail(SCOPES_EXEC_ENV_PENALTY, EINVAL);
+	/* Log mode does not enforce: whoever set it (the parent's penalty, or
+	 * the environment), the image says so, as the library does for
+	 * SCOPES_PENALTY. */
+	if (penalty == SCOPES_PENALTY_LOG) {
+		static const char msg[] = "scopes: " SCOPES_EXEC_ENV_PENALTY
+					  "=log: execpromises NOT enforced, violations are only logged\n";
+		ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)w;
+	}
 	/* A violation reporter loaded into this image (scopes-run --report
 	 * preloads it) prepares its report before the pledge. */
 	if (penalty == SCOPES_PENALTY_TRAP) {
