@@ -292,7 +292,7 @@ def test_help_and_version():
     r = scopes_run("--help")
     assert r.returncode == 0 and r.stdout.startswith("usage: scopes-run -p PROMISES"), r
     r = scopes_run("--version")
-    assert (r.returncode, r.stdout) == (0, "scopes-run 0.1.0\n"), r
+    assert (r.returncode, r.stdout) == (0, "scopes-run (seccomp-scopes) 0.1.0\n"), r
 
 
 def test_unprivileged():
