@@ -42,7 +42,10 @@ def test_thread_racing_the_pledge_errno(user):
 def test_thread_racing_the_pledge_kill():
     """Gain: the same race under KILL; expected: the process dies by SIGSYS, no success after the pledge."""
     rep = attack("thread-race", "@nr:getpriority", 0, 0, promises="stdio")
-    assert_killed(rep)
+    # The racing thread may be killed between the filter's thread sync and
+    # the main thread's report of the pledge, so "pledge ok" can be missing:
+    # only a filter sends SIGSYS, so the signal itself proves the pledge.
+    assert rep.signal == SIGSYS and rep.kind == "none", rep.describe()
     assert rep.info.get("post_ok", 0) == 0, rep.describe()
 
 
