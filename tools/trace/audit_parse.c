@@ -194,7 +194,10 @@ static void take_field(struct audit_record *rec, struct span k, struct span v, i
 		if (token_u64(v, 16, &rec->ip))
 			rec->fields |= AUDIT_F_IP;
 	} else if (key_is(k, "code")) {
-		if (token_u64(v, 16, &u) && (!last || code_plausible(u))) {
+		/* the kernel prints code=0x%x: without its "0x" the value was cut
+		 * (code=0x7ffc0000 cut to code=0 would read as KILL_THREAD) */
+		int prefixed = v.n >= 3 && v.p[0] == '0' && (v.p[1] == 'x' || v.p[1] == 'X');
+		if (prefixed && token_u64(v, 16, &u) && (!last || code_plausible(u))) {
 			rec->code = (uint32_t)u;
 			rec->fields |= AUDIT_F_CODE;
 		} else {

@@ -471,7 +471,8 @@ static int vstring(struct vstate *v)
 					    lo > 0xdfff)
 						return 0;
 				}
-			} else if (!strchr("\"\\/bfnrt", c)) {
+			} else if (c == '\0' || !strchr("\"\\/bfnrt", c)) {
+				/* strchr finds the terminator itself when c is NUL */
 				return 0;
 			}
 			continue;
