@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Rendering a violation as text lines and as JSON (see report.h). */
+#include <string.h>
+
 #include "report.h"
 #include "symbols.h"
 
@@ -225,8 +227,10 @@ void report_frame_line(struct obuf *ob, const struct report_frame *f, int index)
 	ob_putc(ob, ' ');
 	ob_hex(ob, f->ip);
 	ob_puts(ob, " in ");
+	/* names come from the binaries: escaped like string arguments, so a
+	 * module or symbol name cannot put control bytes on a terminal */
 	if (f->symbol) {
-		ob_puts(ob, f->symbol);
+		ob_cesc(ob, f->symbol, strlen(f->symbol));
 		ob_putc(ob, '+');
 		ob_hex(ob, f->symbol_offset);
 	} else {
@@ -234,7 +238,7 @@ void report_frame_line(struct obuf *ob, const struct report_frame *f, int index)
 	}
 	ob_puts(ob, " (");
 	if (f->module) {
-		ob_puts(ob, f->module);
+		ob_cesc(ob, f->module, strlen(f->module));
 		ob_putc(ob, '+');
 		ob_hex(ob, f->offset);
 	} else {

@@ -345,9 +345,23 @@ static void test_reader(void)
 	CHECK(strcmp(buf, "openat(AT_FDCWD, 0x1000, O_RDONLY)") == 0, "no reader: %s", buf);
 }
 
+/* Frame names come from the binaries: control bytes are escaped. */
+static void test_frame_line_escapes(void)
+{
+	char buf[256];
+	struct obuf ob;
+	struct report_frame f = { .ip = 0x1234, .module = "/tmp/ev\x1b[2Jil", .offset = 0x34,
+				  .symbol = "fn\nname", .symbol_offset = 0x4 };
+	ob_init(&ob, buf, sizeof(buf));
+	report_frame_line(&ob, &f, 3);
+	buf[ob.len < sizeof(buf) ? ob.len : sizeof(buf) - 1] = '\0';
+	CHECK(strcmp(buf, "#3 0x1234 in fn\\nname+0x4 (/tmp/ev\\x1b[2Jil+0x34)") == 0, "got %s", buf);
+}
+
 int main(void)
 {
 	CHECK(scopes_table_init() == 0, "table init");
+	test_frame_line_escapes();
 	CHECK(memprobe_init() == 0, "probe pipe");
 	memset(long_str, 'a', sizeof(long_str) - 1);
 	test_table();
