@@ -12,6 +12,9 @@ import pytest
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
 
+# Run a command as an unprivileged user (nobody), without supplementary groups.
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
 
 def build_dir() -> pathlib.Path:
     d = pathlib.Path(os.environ.get("SCOPES_BUILD_DIR", TOP / "build"))
@@ -28,15 +31,22 @@ def built(relpath: str) -> pathlib.Path:
     return p
 
 
-class Outcome:
-    """What one probe run came to: ok/err with a value, killed by a signal, or a setup failure."""
+class Completed:
+    """A finished program run: argv, exit status or signal, its output."""
 
     def __init__(self, proc: subprocess.CompletedProcess, argv):
         self.argv = argv
         self.returncode = proc.returncode
+        self.signal = -proc.returncode if proc.returncode < 0 else None
         self.stdout = proc.stdout
         self.stderr = proc.stderr
-        self.signal = -proc.returncode if proc.returncode < 0 else None
+
+
+class Outcome(Completed):
+    """What one probe run came to: ok/err with a value, killed by a signal, or a setup failure."""
+
+    def __init__(self, proc: subprocess.CompletedProcess, argv):
+        super().__init__(proc, argv)
         self.kind = None
         self.value = None
         self.errname = None

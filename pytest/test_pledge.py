@@ -11,9 +11,8 @@ import subprocess
 
 import pytest
 
-from conftest import built, run_probe
+from conftest import NOBODY, built, run_probe
 
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 # ---- glibc realities under the smallest sensible promises

@@ -10,20 +10,15 @@ import os
 import signal
 import subprocess
 
-from conftest import built
-
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+from conftest import NOBODY, Completed, built  # noqa: F401 (NOBODY re-exported)
 
 
-class Steps:
+
+class Steps(Completed):
     """What a run came to: the step lines, the exit status or the signal."""
 
     def __init__(self, proc, argv):
-        self.argv = argv
-        self.returncode = proc.returncode
-        self.signal = -proc.returncode if proc.returncode < 0 else None
-        self.stdout = proc.stdout
-        self.stderr = proc.stderr
+        super().__init__(proc, argv)
         self.lines = [l for l in proc.stdout.splitlines()
                       if " ok" in l or " err " in l]
 

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import built, run_probe
+from conftest import Completed, built, run_probe
 
 VARIANTS = ["fp", "nofp", "static"]
 FRAME = re.compile(r"^#(\d+) 0x([0-9a-f]+) in (\S+) \((\S+)\)$")
@@ -35,13 +35,9 @@ def parse_frames(lines):
     return out
 
 
-class Run:
+class Run(Completed):
     def __init__(self, proc, argv):
-        self.argv = argv
-        self.returncode = proc.returncode
-        self.signal = -proc.returncode if proc.returncode < 0 else None
-        self.stdout = proc.stdout
-        self.stderr = proc.stderr
+        super().__init__(proc, argv)
         self.lines = proc.stderr.splitlines()
 
     def frames(self):

@@ -22,10 +22,9 @@ import time
 
 import pytest
 
-from conftest import build_dir, built
+from conftest import NOBODY, build_dir, built
 
 ROOT = os.geteuid() == 0
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 def tracer():

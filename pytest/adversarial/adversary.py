@@ -13,10 +13,9 @@ import signal
 import subprocess
 import tempfile
 
-from conftest import built
+from conftest import NOBODY, built  # noqa: F401 (NOBODY re-exported)
 
 SIGSYS = signal.SIGSYS
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 USERS = ["root", "nobody"]
 
 # ---- kernel ABI constants (x86_64), named as in the kernel's headers
