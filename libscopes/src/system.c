@@ -9,10 +9,8 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <stdint.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
@@ -186,37 +184,82 @@ int sys_seccomp_filtered(void)
  * An io_uring made before the first pledge: with IORING_SETUP_SQPOLL its
  * kernel poller performs submissions written into shared memory, with no
  * system call for any filter or Landlock to see. Look for one among the
- * descriptors and the mappings. /proc unreadable: nothing to say (0).
+ * descriptors (a ring not yet mapped can be mapped after the pledge) and the
+ * mappings (a ring whose descriptor was closed). Raw calls and stack buffers
+ * only: this runs in every fresh process's first pledge or apply (a forked
+ * worker's), where stdio and malloc would fault in pages for nothing.
+ * /proc unreadable: nothing to say (0).
  */
-int sys_io_uring_present(void)
+struct scopes_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int fds_hold_io_uring(void)
 {
 	static const char tag[] = "[io_uring]";
-	char path[320], link[128];
+	char buf[2048], link[64];
 	int found = 0;
+	long n;
 
-	DIR *d = opendir("/proc/self/fd");
-	if (d) {
-		struct dirent *e;
-		while (!found && (e = readdir(d))) {
-			if (e->d_name[0] == '.')
+	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	while (!found && (n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n && !found;) {
+			struct scopes_dirent64 *d = (struct scopes_dirent64 *)(buf + off);
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-			ssize_t n = readlink(path, link, sizeof(link) - 1);
-			if (n > 0) {
-				link[n] = '\0';
+			ssize_t l = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
+			if (l > 0) {
+				link[l] = '\0';
 				found = strstr(link, tag) != NULL;
 			}
 		}
-		closedir(d);
 	}
-	FILE *maps = found ? NULL : fopen("/proc/self/maps", "re");
-	if (maps) {
-		char line[512];
-		while (!found && fgets(line, sizeof(line), maps))
-			found = strstr(line, tag) != NULL;
-		fclose(maps);
-	}
+	close(dfd);
 	return found;
+}
+
+static int maps_hold_io_uring(void)
+{
+	static const char tag[] = "[io_uring]";
+	const size_t keep = sizeof(tag) - 2; /* a tag split across two reads */
+	char buf[4096 + 1];
+	size_t have = 0;
+	int found = 0;
+
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+		if (memmem(buf, have, tag, sizeof(tag) - 1)) {
+			found = 1;
+			break;
+		}
+		if (have > keep) {
+			memmove(buf, buf + have - keep, keep);
+			have = keep;
+		}
+	}
+	close(fd);
+	return found;
+}
+
+int sys_io_uring_present(void)
+{
+	return fds_hold_io_uring() || maps_hold_io_uring();
 }
 
 long sys_getpid(void)
