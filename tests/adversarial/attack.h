@@ -76,4 +76,20 @@ long compat_sysenter(long nr, long a0);
 int compat_prepare(void);
 long compat_farcall(int use_int80, long nr, long a0);
 
+/* Reach attacks (reach.c, issue 13). */
+long reach_run_proc_open(struct attack_ctx *c);
+int reach_prep_caps(struct attack_ctx *c);
+long reach_run_caps(struct attack_ctx *c);
+int reach_prep_threads(struct attack_ctx *c);
+long reach_run_threads(struct attack_ctx *c);
+long reach_run_rtnl(struct attack_ctx *c);
+int reach_prep_xattr(struct attack_ctx *c);
+long reach_run_xattr(struct attack_ctx *c);
+long reach_run_unix_connect(struct attack_ctx *c);
+long reach_run_inet(struct attack_ctx *c);
+int reach_prep_msg(struct attack_ctx *c);
+long reach_run_msg(struct attack_ctx *c);
+int reach_prep_rights(struct attack_ctx *c);
+long reach_run_rights(struct attack_ctx *c);
+
 #endif
