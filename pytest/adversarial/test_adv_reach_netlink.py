@@ -1,0 +1,85 @@
+"""Reach through netlink: a resolver's socket that can reconfigure the network.
+
+The method (issue 13, an outside review): for every grant, ask what Linux
+lets that call reach. `dns` was given an AF_NETLINK NETLINK_ROUTE socket for
+glibc's AI_ADDRCONFIG probe, and `route` one to read routes; a filter cannot
+read netlink messages, so for root the same socket also sets links up, adds
+addresses and routes (CAP_NET_ADMIN). PROMISES.md, Revision 2: `dns` gets no
+netlink socket (EACCES, glibc falls back), and a pledge drops NET_ADMIN unless
+`wroute` is held: `route` reads (an RTM_GETLINK dump) but a change is answered
+by the kernel with NLMSG_ERROR -EPERM. Changes are tried as root in a fresh
+network namespace (`unshare -n`: lo, down, no addresses), never on the host's.
+"""
+import subprocess
+
+import pytest
+
+from .adversary import AF_NETLINK, NETLINK_ROUTE, SOCK_DGRAM, SOCK_RAW, assert_err, assert_ok, attack
+
+NETLINK_SOCK_DIAG, NETLINK_AUDIT = 4, 9
+NETNS = ["unshare", "-n"]
+
+
+@pytest.fixture(scope="module")
+def netns():
+    """A fresh network namespace around the attacker (root only)."""
+    proc = subprocess.run(NETNS + ["true"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"no network namespace here: {proc.stderr.strip()}")
+    return NETNS
+
+
+# ---- dns: no netlink socket at all
+
+@pytest.mark.parametrize("promises", ["stdio dns", "stdio inet dns"], ids=lambda s: s.replace(" ", "+"))
+@pytest.mark.parametrize("stype,proto", [(SOCK_RAW, NETLINK_ROUTE), (SOCK_DGRAM, NETLINK_ROUTE),
+                                         (SOCK_RAW, NETLINK_SOCK_DIAG), (SOCK_RAW, NETLINK_AUDIT)],
+                         ids=["raw-route", "dgram-route", "sock-diag", "audit"])
+def test_dns_gets_no_netlink_socket(promises, stype, proto, user):
+    """Gain: a netlink socket under dns (as root: a route socket reconfigures the network);
+    expected: EACCES (an errno, not the penalty: glibc's AI_ADDRCONFIG probe falls back)."""
+    assert_err(attack("raw", "@nr:socket", AF_NETLINK, stype, proto, promises=promises, user=user),
+               "EACCES")
+
+
+def test_dns_netlink_control(user):
+    """Control: unpledged, the same socket opens."""
+    assert_ok(attack("raw", "@nr:socket", AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, no_pledge=True, user=user))
+
+
+@pytest.mark.parametrize("promises", ["stdio dns", "stdio inet dns"], ids=lambda s: s.replace(" ", "+"))
+def test_dns_cannot_set_a_link_up(promises, netns):
+    """Gain: as root under dns, set lo up through a route socket; expected: EACCES at the socket."""
+    rep = attack("rtnl", "setlink-up", promises=promises, wrap=netns)
+    assert_err(rep, "EACCES")
+    assert rep.info["socket"] == -13 and "sent" not in rep.info, rep.describe()
+
+
+# ---- route: read, never change
+
+def test_route_reads_links(netns):
+    """Expected behaviour: under "stdio route" the socket opens and an RTM_GETLINK dump lists lo."""
+    rep = attack("rtnl", "getlink", promises="stdio route", wrap=netns)
+    assert_ok(rep)
+    assert rep.value >= 1, rep.describe()
+
+
+@pytest.mark.parametrize("how", ["setlink-up", "newaddr"])
+def test_route_cannot_change_the_network(how, netns):
+    """Gain: as root under "stdio route", set lo up (RTM_NEWLINK) or add 10.11.12.13/32 to it
+    (RTM_NEWADDR); expected: the kernel's acknowledgement is -EPERM (NET_ADMIN dropped)."""
+    rep = attack("rtnl", how, promises="stdio route", wrap=netns)
+    assert rep.info.get("socket", -1) >= 0 and rep.info.get("sent", -1) > 0, rep.describe()
+    assert_err(rep, "EPERM")
+
+
+@pytest.mark.parametrize("how", ["setlink-up", "newaddr"])
+def test_route_wroute_changes_the_network(how, netns):
+    """Control: with wroute (NET_ADMIN kept) the same change is acknowledged with 0."""
+    assert_ok(attack("rtnl", how, promises="stdio route wroute", wrap=netns), 0)
+
+
+@pytest.mark.parametrize("how", ["setlink-up", "newaddr"])
+def test_route_change_control(how, netns):
+    """Control: unpledged root changes the namespace's network (the attempt is real)."""
+    assert_ok(attack("rtnl", how, no_pledge=True, wrap=netns), 0)
