@@ -1,0 +1,115 @@
+"""Reach through extended attributes: fattr making a file-capability binary.
+
+The method (issue 13, an outside review): for every grant, ask what Linux
+lets that call reach. `fattr` granted the setxattr family along with chmod
+and utimes; for root (CAP_SETFCAP) setxattr(file, "security.capability")
+with a vfs_cap_data granting cap_setuid=ep turns any file into a program
+that makes whoever runs it root, and security.* labels feed LSMs. A filter
+cannot read the attribute's name. PROMISES.md, Revision 2: `fattr` does not
+include extended attributes (OpenBSD's has none): under fattr every xattr
+write or removal is answered EOPNOTSUPP (as a file system without them),
+without fattr it is the penalty. Unveiling the file changes nothing. The
+driver side checks the attribute with os.getxattr afterwards.
+"""
+import errno
+import os
+
+import pytest
+
+from .adversary import assert_err, assert_killed, assert_ok, attack
+
+CAP_NAME, USER_NAME = "security.capability", "user.test"
+# struct vfs_cap_data, revision 2, effective, permitted = cap_setuid (as reach.c writes it)
+CAP_SETUID_V2 = (0x02000001).to_bytes(4, "little") + (1 << 7).to_bytes(4, "little") + bytes(12)
+
+
+def make_target(wdir, user):
+    path = os.path.join(wdir, "prog")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n")
+    os.chmod(path, 0o755)
+    if user == "nobody":
+        os.chown(path, 65534, 65534)
+    return path
+
+
+@pytest.fixture
+def target(wdir, user):
+    """A file of the attacker's user (nobody: owned by 65534), mode 0755, no attributes."""
+    return make_target(wdir, user)
+
+
+@pytest.fixture
+def root_target(wdir):
+    """The same, for the root-only attempts."""
+    return make_target(wdir, "root")
+
+
+def xattr_of(path, name):
+    try:
+        return os.getxattr(path, name, follow_symlinks=False)
+    except OSError as e:
+        assert e.errno == errno.ENODATA, e
+        return None
+
+
+SETS = {"set": "setxattr", "lset": "lsetxattr", "fset": "fsetxattr"}
+REMOVES = {"remove": "removexattr", "lremove": "lremovexattr", "fremove": "fremovexattr"}
+NAMES = {"cap": (CAP_NAME, "cap"), "user": (USER_NAME, "text")}
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+@pytest.mark.parametrize("how", sorted(SETS))
+def test_fattr_sets_no_xattr(how, name, target, user):
+    """Gain: under "stdio fattr", write security.capability (cap_setuid=ep: a setuid-root program)
+    or user.test with SETS[how]; expected: EOPNOTSUPP, the file has no such attribute."""
+    xname, value = NAMES[name]
+    rep = attack("xattr", how, target, xname, value, promises="stdio fattr", user=user)
+    assert_err(rep, "EOPNOTSUPP")
+    assert xattr_of(target, xname) is None, rep.describe()
+
+
+@pytest.mark.parametrize("how", sorted(REMOVES))
+def test_fattr_removes_no_xattr(how, target, user):
+    """Gain: under "stdio fattr", remove user.test with REMOVES[how]; expected: EOPNOTSUPP, still there."""
+    os.setxattr(target, USER_NAME, b"keep")
+    rep = attack("xattr", how, target, USER_NAME, promises="stdio fattr", user=user)
+    assert_err(rep, "EOPNOTSUPP")
+    assert xattr_of(target, USER_NAME) == b"keep", rep.describe()
+
+
+def test_fattr_removes_no_file_capability(root_target):
+    """Gain: as root under "stdio fattr", remove a file's security.capability; expected: EOPNOTSUPP."""
+    os.setxattr(root_target, CAP_NAME, CAP_SETUID_V2)
+    rep = attack("xattr", "remove", root_target, CAP_NAME, promises="stdio fattr")
+    assert_err(rep, "EOPNOTSUPP")
+    assert xattr_of(root_target, CAP_NAME) == CAP_SETUID_V2, rep.describe()
+
+
+@pytest.mark.parametrize("how", sorted(SETS) + sorted(REMOVES))
+def test_xattr_without_fattr_is_the_penalty(how, target, user):
+    """Gain: an xattr write without fattr (stdio rpath wpath cpath); expected: SIGSYS."""
+    rep = attack("xattr", how, target, USER_NAME, "text", promises="stdio rpath wpath cpath", user=user)
+    assert_killed(rep)
+    assert xattr_of(target, USER_NAME) is None, rep.describe()
+
+
+@pytest.mark.parametrize("how", sorted(SETS))
+def test_fattr_unveiled_file_sets_no_capability(how, root_target):
+    """Gain: the same security.capability write on a file unveiled "r"; expected: EOPNOTSUPP, absent."""
+    rep = attack("xattr", how, root_target, CAP_NAME, "cap", promises="stdio fattr",
+                 unveil=[root_target + "=r"])
+    assert_err(rep, "EOPNOTSUPP")
+    assert xattr_of(root_target, CAP_NAME) is None, rep.describe()
+
+
+def test_file_capability_control(root_target):
+    """Control: unpledged root writes the cap_setuid=ep attribute (the attempt is real)."""
+    assert_ok(attack("xattr", "set", root_target, CAP_NAME, "cap", no_pledge=True), 0)
+    assert xattr_of(root_target, CAP_NAME) == CAP_SETUID_V2
+
+
+def test_user_xattr_control(target, user):
+    """Control: unpledged, the user writes user.test (this file system takes user attributes)."""
+    assert_ok(attack("xattr", "fset", target, USER_NAME, "text", no_pledge=True, user=user), 0)
+    assert xattr_of(target, USER_NAME) == b"x"
