@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 
+import scopes_probes
+
 TOP = pathlib.Path(__file__).resolve().parent.parent
 
 # Run a command as an unprivileged user (nobody), without supplementary groups.
@@ -108,3 +110,17 @@ def scratch(tmp_path):
 
 # The scope matrix report, --scopes-matrix=FILE.html|FILE.md (pytest/matrix/report.py).
 pytest_plugins = [*globals().get("pytest_plugins", ()), "matrix.report"]
+
+
+# Optional kernel features (i386 entry, x32, Landlock, audit, ...): decided by
+# control runs in pytest/scopes_probes.py, never assumed.
+def pytest_report_header(config):
+    return scopes_probes.header_line()
+
+
+def pytest_configure(config):
+    scopes_probes.configure(config)
+
+
+def pytest_runtest_setup(item):
+    scopes_probes.runtest_setup(item)
