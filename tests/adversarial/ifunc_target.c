@@ -101,7 +101,7 @@ static void attempt(void)
 	const char *what = env("REACH_ATTEMPT=");
 	long r;
 
-	if (!what)
+	if (!what || !*what)
 		return;
 	if (prefix(what, "open")) {
 		const char *path = env("REACH_PATH=");
