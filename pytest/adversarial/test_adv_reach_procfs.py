@@ -12,13 +12,12 @@ needs from every set. Threads that exist at the pledge are in the domain
 too. As root and as nobody (uid 65534, same uid as its driver and victim).
 """
 import os
-import signal
 import subprocess
 
 import pytest
 
-from .adversary import (NOBODY, O_RDONLY, O_RDWR, O_WRONLY, _env, assert_err, assert_ok, attack,
-                        built)
+from .adversary import (NOBODY, O_RDONLY, O_RDWR, O_WRONLY, _env, assert_err, assert_killed,
+                        assert_ok, attack, built)
 
 O_DIRECTORY = 0o200000
 
@@ -222,3 +221,27 @@ def test_ps_privileged_proc_files(path):
     assert_ok(control)
     assert_err(attack("raw", "@nr:openat", -100, "@str:" + path, O_RDONLY, promises="stdio ps"),
                "EPERM")
+
+
+# ---- madvise: advice that acts beyond the caller's own memory
+
+MADV_DONTNEED, MADV_FREE, MADV_HWPOISON, MADV_SOFT_OFFLINE = 4, 8, 100, 101
+# Never a real mapping: as root, an executed MADV_HWPOISON poisons the page for good. The
+# filter cannot see the address, so an unmapped one tells the same (SIGSYS = not executed).
+UNMAPPED = 0x10000
+
+
+@pytest.mark.parametrize("advice", [MADV_HWPOISON, MADV_SOFT_OFFLINE], ids=["hwpoison", "soft-offline"])
+def test_madvise_memory_failure_advice(advice, user):
+    """Gain: as root under "stdio", MADV_HWPOISON / MADV_SOFT_OFFLINE (poison or offline a
+    physical page, shared page cache included); expected: SIGSYS (the call is not executed).
+
+    Kernels without CONFIG_MEMORY_FAILURE (this one: no /proc/sys/vm/memory_failure_*) answer
+    EINVAL themselves; the test pins the filter's answer, which must not depend on that."""
+    assert_killed(attack("raw", "@nr:madvise", UNMAPPED, 4096, advice, promises="stdio", user=user))
+
+
+@pytest.mark.parametrize("advice", [MADV_DONTNEED, MADV_FREE], ids=["dontneed", "free"])
+def test_madvise_allocator_advice(advice, user):
+    """Expected behaviour: the advice allocators give about their own memory works under stdio."""
+    assert_ok(attack("raw", "@nr:madvise", "@map", 4096, advice, promises="stdio", user=user), 0)
