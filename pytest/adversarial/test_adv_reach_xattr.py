@@ -113,3 +113,96 @@ def test_user_xattr_control(target, user):
     """Control: unpledged, the user writes user.test (this file system takes user attributes)."""
     assert_ok(attack("xattr", "fset", target, USER_NAME, "text", no_pledge=True, user=user), 0)
     assert xattr_of(target, USER_NAME) == b"x"
+
+
+# ---- unveil and attribute changes: Landlock has no right for chmod, chown, utimes, xattrs
+
+UNVEIL_PROMISES = "stdio rpath wpath cpath fattr chown unveil"
+AT_FDCWD = -100
+
+# id -> the raw call on {path} (zeroed times from @buf: the epoch)
+PATH_CHANGES = {
+    "chmod": ["@nr:chmod", "@str:{path}", 0o600],
+    "fchmodat": ["@nr:fchmodat", AT_FDCWD, "@str:{path}", 0o600, 0],
+    "chown": ["@nr:chown", "@str:{path}", 65534, 65534],
+    "lchown": ["@nr:lchown", "@str:{path}", 65534, 65534],
+    "fchownat": ["@nr:fchownat", AT_FDCWD, "@str:{path}", 65534, 65534, 0],
+    "utimensat": ["@nr:utimensat", AT_FDCWD, "@str:{path}", "@buf", 0],
+    "utimes": ["@nr:utimes", "@str:{path}", "@buf"],
+    "setxattr": ["@nr:setxattr", "@str:{path}", "@str:user.test", "@str:x", 1, 0],
+    "removexattr": ["@nr:removexattr", "@str:{path}", "@str:user.test"],
+}
+
+
+@pytest.fixture
+def unveil_tree(wdir, user):
+    """wdir/inside (unveiled rwc) with a file of the user; wdir/outside for the -C witness."""
+    inside, outside = os.path.join(wdir, "inside"), os.path.join(wdir, "outside")
+    for d in (inside, outside):
+        os.mkdir(d)
+        os.chmod(d, 0o777)
+    mine = os.path.join(inside, "mine")
+    with open(mine, "w") as f:
+        f.write("original\n")
+    os.chmod(mine, 0o644)
+    if user == "nobody":
+        os.chown(mine, 65534, 65534)
+    return {"inside": inside, "outside": outside, "mine": mine,
+            "witness": os.path.join(outside, "witness")}
+
+
+def unchanged(path, uid):
+    st = os.stat(path)
+    return (st.st_mode & 0o7777 == 0o644 and st.st_uid == uid and st.st_mtime > 0
+            and xattr_of(path, USER_NAME) is None)
+
+
+@pytest.mark.parametrize("call", sorted(PATH_CHANGES))
+def test_unveil_attribute_change_outside(call, unveil_tree, user):
+    """Gain: with an unveil of another directory in force, change a file outside it by path
+    (PATH_CHANGES[call]); expected: EACCES, the file unchanged (mode, owner, times, xattrs)."""
+    witness = unveil_tree["witness"]
+    args = [a.format(path=witness) if isinstance(a, str) else a for a in PATH_CHANGES[call]]
+    rep = attack("raw", *args, promises=UNVEIL_PROMISES, unveil=[unveil_tree["inside"] + "=rwc"],
+                 create=witness, user=user)
+    assert_err(rep, "EACCES")
+    assert rep.files[witness].endswith("mode 0644 original"), rep.describe()
+    assert unchanged(witness, 0 if user == "root" else 65534), rep.describe()
+
+
+@pytest.mark.parametrize("call", sorted(PATH_CHANGES))
+def test_unveil_attribute_change_outside_control(call, unveil_tree, user):
+    """Control: without the unveil, the same pledge changes the outside file - the refusal above
+    is the unveil's. (xattrs: EOPNOTSUPP under fattr, see above; ENODATA for a removal where
+    they are allowed, the witness has none - anything but EACCES.)"""
+    witness = unveil_tree["witness"]
+    args = [a.format(path=witness) if isinstance(a, str) else a for a in PATH_CHANGES[call]]
+    rep = attack("raw", *args, promises=UNVEIL_PROMISES, create=witness, user=user)
+    if call.endswith("xattr"):
+        assert rep.kind == "ok" or rep.errname in ("EOPNOTSUPP", "ENODATA"), rep.describe()
+    else:
+        assert_ok(rep, 0)
+
+
+@pytest.mark.parametrize("call", ["chmod", "fchmodat", "chown", "utimensat", "setxattr"])
+def test_unveil_attribute_change_inside_by_path(call, unveil_tree, user):
+    """Documented difference: while an unveil is in force, path-based attribute changes are
+    refused inside the unveiled tree too; expected: EACCES."""
+    mine = unveil_tree["mine"]
+    args = [a.format(path=mine) if isinstance(a, str) else a for a in PATH_CHANGES[call]]
+    rep = attack("raw", *args, promises=UNVEIL_PROMISES, unveil=[unveil_tree["inside"] + "=rwc"],
+                 user=user)
+    assert_err(rep, "EACCES")
+    assert unchanged(mine, 0 if user == "root" else 65534), rep.describe()
+
+
+@pytest.mark.parametrize("call", ["fchmod", "fchown"])
+def test_unveil_attribute_change_by_fd(call, unveil_tree, user):
+    """Expected behaviour: the fd forms stay with their promises: fchmod/fchown on a descriptor
+    opened before the pledge (inside the tree) succeed."""
+    mine = unveil_tree["mine"]
+    args = ["@nr:fchmod", "@wfd:" + mine, 0o600] if call == "fchmod" else \
+        ["@nr:fchown", "@wfd:" + mine, 65534, 65534]
+    rep = attack("raw", *args, promises=UNVEIL_PROMISES, unveil=[unveil_tree["inside"] + "=rwc"],
+                 user=user)
+    assert_ok(rep, 0)
