@@ -17,7 +17,10 @@ from . import spec
 
 PROP = "scopes_matrix"
 SYMBOL = {"allowed": "\u2713", "denied": "\u00b7", "mismatch": "\u2717", "known": "!",
-          "notrun": "?"}
+          "na": "\u2013", "notrun": "?"}
+# "na": the operation needs a kernel feature a control run showed absent
+# (pytest/scopes_probes.py), e.g. the i386 entry: n/a on this kernel.
+LABEL = {"na": "n/a on this kernel", "notrun": "not run"}
 PENALTY_ORDER = ("errno", "kill", "log", "error")
 
 
@@ -76,6 +79,8 @@ def cell_status(records):
     for st in ("mismatch", "known"):
         if st in statuses:
             return st
+    if statuses == {"na"}:
+        return "na"
     return "allowed" if "allowed" in statuses else "denied"
 
 
@@ -83,7 +88,9 @@ def cell_title(setname, op, records):
     lines = [f"{setname or '(empty)'} \u00d7 {op.name}: {' '.join(op.probe)}"]
     for pen in PENALTY_ORDER:
         r = records.get(pen)
-        if r:
+        if r and r["status"] == "na":
+            lines.append(f"{pen}: n/a on this kernel")
+        elif r:
             line = f"{pen}: {r['status']} — expected {r['expected']} ({r['want']}), got {r['got']}"
             if r.get("known"):
                 line += f" — KNOWN: {r['known']}"
@@ -99,7 +106,7 @@ def cell_title(setname, op, records):
 
 
 def summary(cells):
-    counts = {"allowed": 0, "denied": 0, "mismatch": 0, "known": 0, "notrun": 0}
+    counts = {"allowed": 0, "denied": 0, "mismatch": 0, "known": 0, "na": 0, "notrun": 0}
     runs = 0
     for s in spec.SETS:
         for op in spec.OPS:
@@ -136,6 +143,7 @@ td.denied { background: #f0f0f0; color: #888; }
 td.mismatch { background: #e33; color: #fff; font-weight: bold; }
 td.known { background: #f5a623; color: #fff; font-weight: bold; }
 td.notrun { background: #fff; color: #bbb; }
+td.na { background: #fff; color: #999; font-style: italic; }
 td.landlock { box-shadow: inset 0 0 0 2px #36c; }
 td.penalties { text-decoration: underline; }
 ul.mismatches li { font-family: monospace; white-space: pre-wrap; margin-bottom: .5em; }
@@ -144,12 +152,15 @@ ul.mismatches li { font-family: monospace; white-space: pre-wrap; margin-bottom:
 SCRIPT = """
 document.addEventListener('DOMContentLoaded', function () {
   var cells = document.querySelectorAll('table.grid td.cell');
-  var by = {allowed: 0, denied: 0, mismatch: 0, known: 0, notrun: 0};
+  var by = {allowed: 0, denied: 0, mismatch: 0, known: 0, na: 0, notrun: 0};
   cells.forEach(function (c) { by[c.dataset.status] += 1; });
   document.body.dataset.rendered = cells.length + ' cells: ' + by.allowed + ' allowed, ' +
     by.denied + ' denied, ' + by.mismatch + ' mismatch, ' + by.known + ' known, ' +
     by.notrun + ' not run';
-  document.getElementById('rendered').textContent = document.body.dataset.rendered;
+  // apart: scripts/test.d/50-matrix-report.sh reads data-rendered in this form
+  document.body.dataset.na = by.na + ' n/a on this kernel';
+  document.getElementById('rendered').textContent = document.body.dataset.rendered +
+    ' (' + document.body.dataset.na + ')';
 });
 """
 
@@ -166,13 +177,14 @@ def render_html(cells):
            f"were also run under KILL, LOG and <code>error</code> (hover for every run). "
            f"Generated {e(datetime.datetime.now().strftime('%Y-%m-%d %H:%M'))}.</p>",
            "<p class='counts'>"
-           + "".join(f"<span class='{k}'>{SYMBOL[k]} {k}: <b id='n-{k}'>{v}</b></span>"
-                     for k, v in counts.items())
+           + "".join(f"<span class='{k}'>{SYMBOL[k]} {LABEL.get(k, k)}: <b id='n-{k}'>{v}</b>"
+                     "</span>" for k, v in counts.items())
            + f"<span>probe runs: {runs}</span></p>",
            "<p class='legend'><span>\u2713 allowed</span><span>\u00b7 denied (the penalty, "
            "EACCES from Landlock, ENOSYS, or SIGSYS for a foreign ABI)</span><span>\u2717 "
            "mismatch: libscopes and PROMISES.md disagree</span><span>! known disagreement (reported,"
-           " see the cell)</span><span style='box-shadow: inset 0 "
+           " see the cell)</span><span>\u2013 n/a on this kernel (a feature the operation needs "
+           "is absent: a control run with no filter shows it)</span><span style='box-shadow: inset 0 "
            "0 0 2px #36c'>&nbsp;framed&nbsp;</span> depends on Landlock</p>",
            "<p>Rendered: <span id='rendered'>(not rendered by a browser)</span></p>",
            "<table class='grid' id='grid'><thead><tr><th></th>"]
@@ -218,8 +230,9 @@ def render_md(cells):
            "Grid under the ERRNO penalty; cells marked `*` were also run under KILL, LOG and "
            "`error`; `L`: depends on Landlock.", "",
            "Legend: \u2713 allowed, \u00b7 denied, \u2717 mismatch, ! known disagreement, "
-           "? not run.", "",
-           " | ".join(f"{k}: {v}" for k, v in counts.items()) + f" | probe runs: {runs}", ""]
+           "\u2013 n/a on this kernel (the operation needs a kernel feature that a control run "
+           "shows absent), ? not run.", "",
+           " | ".join(f"{LABEL.get(k, k)}: {v}" for k, v in counts.items()) + f" | probe runs: {runs}", ""]
     mismatches = []
     for g, ops in groups():
         out += [f"## {g}", "", "| set | " + " | ".join(f"`{op.name}`" for op in ops) + " |",

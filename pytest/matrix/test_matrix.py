@@ -13,6 +13,8 @@ import signal
 
 import pytest
 
+import scopes_probes
+
 from . import harness, spec
 
 # Disagreements between libscopes and PROMISES.md that are known and not yet
@@ -20,6 +22,33 @@ from . import harness, spec
 KNOWN = {
     # (promise set, operation, penalty) -> why a disagreement is accepted for now
 }
+
+# Operations that exist only where the kernel offers a feature, decided by a
+# control run (pytest/scopes_probes.py). Where it is absent their cells are
+# "n/a on this kernel" in the report and skipped, saying why.
+# x32-getpid needs nothing: the filter sees the x32 bit before the kernel
+# looks the number up, so the kill holds with or without the x32 table.
+OP_FEATURES = {
+    "i386-getpid": ("i386",),
+}
+# Operations whose control run (unpledged) needs a feature to get through to
+# the call; their cells hold either way (the filter answers first).
+CONTROL_FEATURES = {
+    **OP_FEATURES,
+    "io-uring-setup": ("io_uring",),
+    "landlock-abi": ("landlock",),
+}
+
+
+def absent_feature(op, table=OP_FEATURES):
+    """The first feature op needs that a control run shows absent (None when
+    all are present); an unclear probe fails the test here."""
+    for feature in table.get(op.name, ()):
+        p = scopes_probes.probe(feature)
+        if p.state == scopes_probes.ABSENT:
+            return p
+        scopes_probes.require(feature)
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +65,9 @@ def landlock():
 
 @pytest.fixture(scope="session")
 def audit():
-    """The audit record reader, or None unprivileged (then only LOG cells skip)."""
-    if os.geteuid() != 0:
+    """The audit record reader, or None unprivileged or without NETLINK_AUDIT
+    (then only LOG cells skip); an unclear audit probe fails here."""
+    if os.geteuid() != 0 or not scopes_probes.have("audit"):
         yield None
         return
     listener = harness.AuditListener()
@@ -109,6 +139,17 @@ def which_is_wrong(exp, obs, ctl, penalty):
 def check_cell(request, promises, op, penalty, scratch, landlock, audit=None, wrap=()):
     run_set = f"{promises} error".strip() if penalty == "error" else promises
     run_pen = "kill" if penalty == "error" else penalty
+    absent = absent_feature(op)
+    if absent:
+        if not wrap:
+            request.node.user_properties.append(("scopes_matrix", json.dumps({
+                "set": promises, "op": op.name, "group": op.group, "penalty": penalty,
+                "status": "na", "expected": "n/a", "want": "n/a", "got": "not run",
+                "landlock": False, "reason": absent.skip_reason(), "logged": None,
+                "known": None})))
+        pytest.skip(absent.skip_reason())
+    if run_pen == "log":
+        scopes_probes.require("log")
     obs, argv, paths = harness.run(op, run_set, run_pen, scratch, wrap)
     ctl = control(op, scratch, wrap)
     exp = spec.expect(promises, op, landlock, paths)
@@ -118,7 +159,8 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None, wr
     if ok and run_pen == "log" and want is ctl and \
             exp.verdict in (spec.Verdict.DENY, spec.Verdict.EACCES):
         if audit is None:
-            pytest.skip("reading audit records needs CAP_AUDIT_READ (run as root)")
+            pytest.skip("reading audit records needs CAP_AUDIT_READ (run as root) and "
+                        "NETLINK_AUDIT: " + scopes_probes.probe("audit").reason)
         logged = audit.wait_for(obs.pid, harness.syscall_number(op.syscall))
         if not logged and audit.take_overflow():
             # the multicast socket overflowed (ENOBUFS): this record may be
@@ -187,10 +229,20 @@ def test_control(opname, matrix_scratch):
     """Unpledged, every operation gets through to its call, and its result cannot
     be mistaken for a denial (EPERM, ENOSYS, EACCES, SIGSYS)."""
     op = spec.OPS_BY_NAME[opname]
+    absent = absent_feature(op, CONTROL_FEATURES)
+    if absent:
+        pytest.skip(absent.skip_reason())
     ctl = control(op, matrix_scratch)
     assert ctl.kind in ("ok", "err", "exit"), f"{opname} unpledged: {ctl.short()} {ctl.stderr}"
     if op.foreign:
-        return  # the kernel may lack x32 (ENOSYS): any answer, the cells expect SIGSYS
+        # unpledged, a foreign ABI's call runs where the kernel has that entry
+        # (the probe said so, or the test was skipped above); a kernel without
+        # x32 answers ENOSYS. The cells expect SIGSYS either way.
+        present = op.name != "x32-getpid" or scopes_probes.have("x32")
+        want = "ok" if present else "err ENOSYS"
+        assert ctl.short() == want, f"{opname} unpledged: {ctl.short()}, the kernel probe " \
+            f"implies {want} ({scopes_probes.probe('x32' if op.name == 'x32-getpid' else 'i386')})"
+        return
     if not (op.enosys and ctl.kind == "err"):
         assert ctl.errname not in ("EPERM", "ENOSYS", "EACCES"), \
             f"{opname}: its unpledged result {ctl.short()} looks like a denial; choose other arguments"
@@ -217,6 +269,7 @@ def test_every_promise_is_a_row():
     assert frozenset() in rows
 
 
+@scopes_probes.needs("log")
 def test_audit_log_action_enabled():
     """LOG cells need the kernel to record SECCOMP_RET_LOG at all."""
     with open("/proc/sys/kernel/seccomp/actions_logged") as f:
