@@ -155,6 +155,20 @@ enum scopes_penalty {
  */
 int scopes_set_penalty(enum scopes_penalty penalty);
 
+/*
+ * scopes_refuse_env_penalty - ignore SCOPES_PENALTY from now on.
+ *
+ * SCOPES_PENALTY=log turns enforcement into logging (scopes-trace uses it):
+ * a program that must never run unenforced, whatever its environment, calls
+ * this once, before its first pledge; every later pledge then uses the
+ * program's own penalty and says on stderr that the variable was ignored.
+ * A build of libscopes configured with -DSCOPES_ENV_PENALTY=OFF ignores the
+ * variable in every program.
+ *
+ * Returns 0. Async-signal-safe. Thread-safe.
+ */
+int scopes_refuse_env_penalty(void);
+
 /* A compiled filter: the BPF program for one promise set and penalty. */
 struct scopes_filter;
 

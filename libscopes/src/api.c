@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "filter.h"
 #include "scopes/pledge.h"
 #include "landlock.h"
@@ -79,6 +80,14 @@ static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
  * log). Anything but kill weakens the pledge, so it is announced at every
  * pledge, and never honoured in AT_SECURE (setuid, file caps) processes.
  */
+static int env_penalty_refused;
+
+SCOPES_EXPORT int scopes_refuse_env_penalty(void)
+{
+	__atomic_store_n(&env_penalty_refused, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
 static enum scopes_penalty effective_penalty(const char *promises)
 {
 	enum scopes_penalty p = __atomic_load_n(&st.penalty, __ATOMIC_RELAXED);
@@ -86,6 +95,16 @@ static enum scopes_penalty effective_penalty(const char *promises)
 
 	if (!env || !*env)
 		return p;
+#ifdef SCOPES_NO_ENV_PENALTY
+	say("SCOPES_PENALTY ignored: this libscopes was built without it (SCOPES_ENV_PENALTY=OFF)",
+	    NULL, NULL);
+	return p;
+#endif
+	if (__atomic_load_n(&env_penalty_refused, __ATOMIC_RELAXED)) {
+		say("SCOPES_PENALTY ignored: the program refused it (scopes_refuse_env_penalty)",
+		    NULL, NULL);
+		return p;
+	}
 	if (sys_secure_exec()) {
 		say("SCOPES_PENALTY ignored in a setuid/AT_SECURE process", NULL, NULL);
 		return p;
@@ -131,13 +150,10 @@ static void trace_handshake(const char *promises, const char *execpromises, void
 }
 
 /*
- * Install f (already checked against what is held). Caller holds api_lock.
- * Order: no_new_privs, then the Landlock ruleset, then the seccomp filter.
- * Landlock goes first because the filter may have been compiled with
- * path-scoped grants that are safe only inside the ruleset: a filter without
- * its ruleset would grant those opens everywhere. If the filter then fails to
- * load, the process keeps the (narrowing) ruleset and no_new_privs: the
- * residue documented in scopes_pledge(3).
+ * Install f (already checked against what is held) with its Landlock plan,
+ * in every thread (commit.h: no_new_privs, Landlock, capabilities, filter).
+ * Caller holds api_lock. If a step fails after another has happened, the
+ * process keeps what narrowed it: the residue documented in scopes_pledge(3).
  */
 static int install_locked(const struct scopes_filter *f, struct landlock_plan *plan)
 {
@@ -156,19 +172,21 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	 * pledge here is the execpromises shim's): the check's reads could be
 	 * the very violation (getdents64 without rpath), and the pledge that
 	 * installed that filter made the check. */
-	if (!st.pledged && !sys_seccomp_filtered() && sys_io_uring_present()) {
+	int filtered = st.pledged || sys_seccomp_filtered();
+	if (!filtered && sys_io_uring_present()) {
 		landlock_discard(plan);
 		return -EBUSY;
 	}
 	filter_copy_bound(f, apply_buf, pid);
-	rc = sys_set_no_new_privs();
-	if (rc == 0)
-		rc = landlock_commit(plan);
-	else
-		landlock_discard(plan);
-	if (rc < 0)
-		return rc;
-	rc = sys_seccomp_load(apply_buf, f->count);
+	struct commit c = {
+		.ll = plan,
+		.insns = apply_buf,
+		.count = f->count,
+		/* /proc/self/task: before any filter, or with rpath held */
+		.may_list = !filtered || (st.pledged && (st.held & SCOPES_P(RPATH))),
+	};
+	caps_prepare(f->set, f->penalty, st.pledged ? st.held : SCOPES_SET_ALL, &c.caps);
+	rc = commit_run(&c);
 	if (rc < 0)
 		return rc;
 	st.stacked_insns += f->count + 4;
@@ -197,7 +215,7 @@ static int pathscoped_in_force(scopes_set_t set, enum scopes_penalty pen)
 static int install_with_landlock(const struct scopes_filter *f)
 {
 	struct landlock_plan plan;
-	int rc = landlock_prepare(f->set, f->landlock, &plan);
+	int rc = landlock_prepare(f->set, f->landlock, f->penalty, &plan);
 	if (rc < 0)
 		return rc;
 	return install_locked(f, &plan);

@@ -13,8 +13,12 @@
 
 #include "exec.h"
 
+/* The shim's private directory, next to libscopes.so (the build sets both) */
+#ifndef SCOPES_SHIM_SUBDIR
+#define SCOPES_SHIM_SUBDIR "scopes"
+#endif
 #ifndef SCOPES_SHIM_INSTALL_PATH
-#define SCOPES_SHIM_INSTALL_PATH "/usr/local/lib/" SCOPES_EXEC_SHIM_NAME
+#define SCOPES_SHIM_INSTALL_PATH "/usr/local/lib/" SCOPES_SHIM_SUBDIR "/" SCOPES_EXEC_SHIM_NAME
 #endif
 
 static struct {
@@ -35,9 +39,10 @@ int exec_set_shim(const char *path)
 }
 
 /*
- * The shim sits next to libscopes.so: the loader tells where this library
- * was loaded from. Linked statically into a program, the library falls back
- * to the installed shim.
+ * The shim sits in its private directory next to libscopes.so
+ * (<libdir>/scopes/): the loader tells where this library was loaded from,
+ * so a moved install still finds it. Linked statically into a program, the
+ * library falls back to the path of the configured install.
  */
 static void locate(void)
 {
@@ -49,9 +54,9 @@ static void locate(void)
 		const char *slash = strrchr(info.dli_fname, '/');
 		const char *base = slash ? slash + 1 : info.dli_fname;
 		if (slash && strncmp(base, "libscopes.so", 12) == 0) {
-			int n = snprintf(shim.path, sizeof(shim.path), "%.*s/%s",
+			int n = snprintf(shim.path, sizeof(shim.path), "%.*s/%s/%s",
 					 (int)(slash - info.dli_fname), info.dli_fname,
-					 SCOPES_EXEC_SHIM_NAME);
+					 SCOPES_SHIM_SUBDIR, SCOPES_EXEC_SHIM_NAME);
 			if (n > 0 && (size_t)n < sizeof(shim.path)) {
 				shim.located = 1;
 				return;

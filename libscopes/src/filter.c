@@ -16,7 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/seccomp.h>
+
 #include "filter.h"
+#include "landlock.h"
 #include "system.h"
 
 #define HANDLER_RULES_MAX 16
@@ -407,4 +410,58 @@ SCOPES_EXPORT int scopes_filter_program(const struct scopes_filter *filter, cons
 SCOPES_EXPORT scopes_set_t scopes_filter_promises(const struct scopes_filter *filter)
 {
 	return filter ? filter->set : 0;
+}
+
+/* seccomp_data: nr at 0, arch at 4, args from 16 (little-endian halves). */
+#define SD_NR 0
+#define SD_ARCH 4
+#define SD_ARG_LO(n) (16 + 8 * (n))
+#define SD_ARG_HI(n) (16 + 8 * (n) + 4)
+#define RET_EACCES (SECCOMP_RET_ERRNO | 13u /* EACCES */)
+
+int filter_unveil_guard(struct sock_filter *out, size_t max)
+{
+	uint32_t arch = scopes_native_arch();
+	int ai = table_arch_index(arch);
+	int abi = landlock_abi();
+	size_t n = 0;
+
+#define EMIT(c, t, f, kk)                                                                   \
+	do {                                                                                \
+		if (n == max)                                                               \
+			return -E2BIG;                                                      \
+		out[n++] = (struct sock_filter){ (uint16_t)(c), (uint8_t)(t), (uint8_t)(f), \
+						 (uint32_t)(kk) };                         \
+	} while (0)
+
+	if (scopes_table_init() != 0)
+		return -ENOMEM;
+	/* another arch: the pledge's own filter answers (it kills them) */
+	EMIT(BPF_LD | BPF_W | BPF_ABS, 0, 0, SD_ARCH);
+	EMIT(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, arch);
+	EMIT(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	EMIT(BPF_LD | BPF_W | BPF_ABS, 0, 0, SD_NR);
+	for (size_t i = 0; i < scopes_unveil_guard_count; i++) {
+		const struct scopes_guard_row *g = &scopes_unveil_guard[i];
+		long nr = scopes_syscall_number(arch, g->syscall);
+		if (nr < 0 || (g->min_abi_free && abi >= g->min_abi_free))
+			continue;
+		if (g->null_arg < 0) {
+			EMIT(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, nr);
+			EMIT(BPF_RET | BPF_K, 0, 0, RET_EACCES);
+			continue;
+		}
+		/* nr: allowed when the argument is 0 in both halves */
+		EMIT(BPF_JMP | BPF_JEQ | BPF_K, 0, 6, nr);
+		EMIT(BPF_LD | BPF_W | BPF_ABS, 0, 0, SD_ARG_LO(g->null_arg));
+		EMIT(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0);
+		EMIT(BPF_LD | BPF_W | BPF_ABS, 0, 0, SD_ARG_HI(g->null_arg));
+		EMIT(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+		EMIT(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+		EMIT(BPF_RET | BPF_K, 0, 0, RET_EACCES);
+	}
+	(void)ai;
+	EMIT(BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+#undef EMIT
+	return (int)n;
 }

@@ -13,11 +13,18 @@
  *    effect together, at unveil(NULL, NULL) or at the next pledge.
  *  - Rights along a path are a union: a nested unveil can add rights beneath
  *    an unveiled directory, never take them away.
- *  - landlock_restrict_self() binds the calling thread only before ABI 8
- *    (LANDLOCK_RESTRICT_SELF_TSYNC). With other threads alive, the seccomp
- *    filter (thread-synchronised) would grant them the path-scoped opens
- *    without the ruleset that scopes them: such pledges fail with ESRCH.
+ *  - landlock_restrict_self() binds the calling thread only: commit.c runs
+ *    it in every thread (threads.c), so that no thread alive at the pledge
+ *    stays outside the domain.
  *  - stat(2), access(2), readlink(2), chdir(2) are not restricted by Landlock.
+ *
+ * Every first pledge makes a domain, even with nothing path-scoped to hold
+ * (Revision 2): inside a Landlock domain the kernel's ptrace-access check
+ * refuses /proc/<pid>/mem, /environ and /fd of every process outside it, so
+ * rpath and wpath never reach another process. That containment layer
+ * handles only device-node creation (no promise grants it) and, where the
+ * kernel scopes them (ABI 6), connections to abstract AF_UNIX sockets of
+ * processes outside the domain unless `unix` is held.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,14 +39,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "landlock.h"
 #include "scopes/pledge.h"
 #include "system.h"
 
 #define UNVEIL_MAX 256
 #define LL_PROGRAMS_MAX 4
-#define LL_RESTRICT_SELF_TSYNC (1U << 3) /* ABI 8: every thread of the process */
-#define LL_ABI_TSYNC 8
+#define LL_ABI_NET 4    /* TCP bind/connect rules */
+#define LL_ABI_SCOPE 6  /* scoping of abstract AF_UNIX sockets and signals */
+/* <linux/landlock.h> of later kernels than Debian 12's headers */
+#define LL_NET_BIND_TCP (1ULL << 0)
+#define LL_NET_CONNECT_TCP (1ULL << 1)
+#define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0)
+/* What the containment layer handles: no promise grants device nodes. */
+#define LL_CONTAIN_FS (SCOPES_FS_MAKE_CHAR | SCOPES_FS_MAKE_BLOCK)
+#define DNS_PORT 53
 
 /* Rights a rule on a non-directory may carry (the others are about a
  * directory's entries, and Landlock refuses them on files). */
@@ -67,6 +82,9 @@ static struct {
 	struct unveil_entry u[UNVEIL_MAX];
 	int have_last;    /* last_key describes the last pledge layer committed */
 	uint64_t last_key;
+	int domain;       /* a layer of ours binds the process */
+	uint64_t scoped;  /* the scopes some committed layer handles */
+	int guarded;      /* the unveil guard filter is installed */
 	int nprograms;    /* landlock_allow_program */
 	char *programs[LL_PROGRAMS_MAX];
 	int hinted;
@@ -300,22 +318,42 @@ static int add_loader_rules(int ruleset, uint64_t handled, int programs)
 	return rc;
 }
 
+/* The scopes a layer for set handles under pen: abstract AF_UNIX sockets of
+ * other domains, unless `unix` (OpenBSD's unix connects to any socket). */
+static uint64_t layer_scopes(scopes_set_t set, enum scopes_penalty pen)
+{
+	if (pen == SCOPES_PENALTY_LOG || landlock_abi() < LL_ABI_SCOPE || (set & SCOPES_P(UNIX)))
+		return 0;
+	return LL_SCOPE_ABSTRACT_UNIX;
+}
+
+/* The network rights a layer for set handles: dns without inet connects to
+ * port 53 only (TCP; UDP has no Landlock right: documented), and binds none. */
+static uint64_t layer_net(scopes_set_t set, enum scopes_penalty pen)
+{
+	if (pen == SCOPES_PENALTY_LOG || landlock_abi() < LL_ABI_NET || !(set & SCOPES_P(DNS)) ||
+	    (set & SCOPES_P(INET)))
+		return 0;
+	return LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+}
+
 /* What a pledge layer is built from: the handled rights, the held promises
  * that add rules, and the program of landlock_allow_program. Two pledges
  * with the same key would commit the same layer: the second is skipped. */
-static uint64_t layer_key(scopes_set_t set, uint64_t handled)
+static uint64_t layer_key(scopes_set_t set, uint64_t handled, uint64_t net, uint64_t scoped)
 {
 	scopes_set_t rules = 0;
 	for (int i = 0; i < SCOPES_P_COUNT; i++)
 		if ((set & (1ULL << i)) && (scopes_promise_table[i].fs_beneath_paths ||
 					    scopes_promise_table[i].fs_side))
 			rules |= 1ULL << i;
-	return handled | (rules << 16);
+	return handled ^ (rules << 16) ^ (net << 60) ^ (scoped << 62);
 }
 
-static int build_pledge_layer(scopes_set_t set, uint64_t handled, int *out)
+static int build_pledge_layer(scopes_set_t set, uint64_t handled, uint64_t net, uint64_t scoped,
+			      int *out)
 {
-	int rs = sys_landlock_create_ruleset(handled);
+	int rs = sys_landlock_create_ruleset(handled, net, scoped);
 	int rc = 0;
 
 	if (rs < 0)
@@ -329,6 +367,8 @@ static int build_pledge_layer(scopes_set_t set, uint64_t handled, int *out)
 		if (rc == 0 && i == SCOPES_P_EXEC)
 			rc = add_loader_rules(rs, handled, 1);
 	}
+	if (rc == 0 && (net & LL_NET_CONNECT_TCP))
+		rc = sys_landlock_add_port_rule(rs, DNS_PORT, LL_NET_CONNECT_TCP);
 	for (int i = 0; rc == 0 && i < ll.nprograms; i++)
 		rc = add_path_rule(rs, ll.programs[i],
 				   (SCOPES_FS_READ_FILE | SCOPES_FS_EXECUTE) & handled);
@@ -364,9 +404,12 @@ static uint64_t unveil_rights(unsigned perms)
 static int build_unveil_layer(int *out)
 {
 	/* Opening is what unveil restricts; which ioctls an open device takes
-	 * is the filter's business, as on OpenBSD. */
+	 * is the filter's business, as on OpenBSD. Abstract AF_UNIX sockets
+	 * have no path to unveil: connecting to one outside the domain is
+	 * refused where the kernel scopes them (Revision 2). */
 	uint64_t handled = abi_rights(landlock_abi()) & ~SCOPES_FS_IOCTL_DEV;
-	int rs = sys_landlock_create_ruleset(handled);
+	uint64_t scoped = landlock_abi() >= LL_ABI_SCOPE ? LL_SCOPE_ABSTRACT_UNIX : 0;
+	int rs = sys_landlock_create_ruleset(handled, 0, scoped);
 	int rc = 0, any_x = 0;
 
 	if (rs < 0)
@@ -387,18 +430,6 @@ static int build_unveil_layer(int *out)
 	return 0;
 }
 
-/* Can a layer bind every thread? Caller holds ll_lock. */
-static int threads_check(void)
-{
-	if (landlock_abi() >= LL_ABI_TSYNC || __libc_single_threaded)
-		return 0;
-	/* glibc says threads were started at some point: count them now. A
-	 * read-only open is safe before any pledge and under rpath. */
-	int may_open = ll.held == SCOPES_SET_ALL || (ll.held & SCOPES_P(RPATH));
-	long n = sys_thread_count(may_open);
-	return n == 1 ? 0 : -ESRCH;
-}
-
 void landlock_discard(struct landlock_plan *plan)
 {
 	if (plan->unveil_fd >= 0)
@@ -414,32 +445,69 @@ static int prepare_unveils(struct landlock_plan *plan)
 	plan->gen = ll.gen;
 	if (ll.gen == ll.applied || ll.n == 0)
 		return 0;
-	return build_unveil_layer(&plan->unveil_fd);
+	int rc = build_unveil_layer(&plan->unveil_fd);
+	if (rc == 0)
+		plan->guard = !ll.guarded;
+	return rc;
 }
 
-int landlock_prepare(scopes_set_t set, int compiled, struct landlock_plan *plan)
+static void plan_init(struct landlock_plan *plan)
+{
+	plan->unveil_fd = plan->ruleset_fd = -1;
+	plan->key = 0;
+	plan->scoped = 0;
+	plan->guard = 0;
+	plan->pledge_layer = 0;
+}
+
+int landlock_prepare(scopes_set_t set, int compiled, enum scopes_penalty pen,
+		     struct landlock_plan *plan)
 {
 	int rc;
 
-	plan->unveil_fd = plan->ruleset_fd = -1;
-	plan->key = 0;
+	plan_init(plan);
 	pthread_mutex_lock(&ll_lock);
 	uint64_t wanted = ~rights_everywhere(set) & ((SCOPES_FS_IOCTL_DEV << 1) - 1);
 	if (landlock_needed(set))
 		hint_missing(wanted);
 	rc = prepare_unveils(plan);
-	if (rc == 0 && compiled) {
-		uint64_t handled = wanted & abi_rights(landlock_abi());
-		plan->key = layer_key(set, handled);
-		if (!(ll.have_last && ll.last_key == plan->key && !ll.nprograms))
-			rc = build_pledge_layer(set, handled, &plan->ruleset_fd);
+	if (rc == 0 && landlock_available()) {
+		uint64_t scoped = layer_scopes(set, pen);
+		uint64_t net = compiled ? layer_net(set, pen) : 0;
+		uint64_t handled = compiled ? wanted & abi_rights(landlock_abi()) : LL_CONTAIN_FS;
+		uint64_t key = layer_key(set, handled, net, scoped);
+		/* a path-scoped layer when the filter's grants need one; else
+		 * the containment layer, for the first pledge or a scope the
+		 * domain does not have yet */
+		int build = compiled ? !(ll.have_last && ll.last_key == key && !ll.nprograms)
+				     : (!ll.domain || (scoped & ~ll.scoped));
+		if (build) {
+			plan->key = key;
+			plan->scoped = scoped;
+			plan->pledge_layer = compiled;
+			rc = build_pledge_layer(set, handled, net, scoped, &plan->ruleset_fd);
+		}
 	}
-	if (rc == 0 && (plan->unveil_fd >= 0 || plan->ruleset_fd >= 0))
-		rc = threads_check();
 	pthread_mutex_unlock(&ll_lock);
 	if (rc < 0)
 		landlock_discard(plan);
 	return rc;
+}
+
+int landlock_prepare_unveils(struct landlock_plan *plan)
+{
+	plan_init(plan);
+	pthread_mutex_lock(&ll_lock);
+	int rc = prepare_unveils(plan);
+	pthread_mutex_unlock(&ll_lock);
+	if (rc < 0)
+		landlock_discard(plan);
+	return rc;
+}
+
+int landlock_plan_empty(const struct landlock_plan *plan)
+{
+	return plan->unveil_fd < 0 && plan->ruleset_fd < 0;
 }
 
 /* Caller holds ll_lock. After the lock no layer can use the list again. */
@@ -452,50 +520,52 @@ static void close_unveils_if_locked(void)
 	ll.n = 0;
 }
 
-int landlock_commit(struct landlock_plan *plan)
+int landlock_restrict_thread(const struct landlock_plan *plan)
 {
-	unsigned flags = landlock_abi() >= LL_ABI_TSYNC ? LL_RESTRICT_SELF_TSYNC : 0;
 	int rc = 0;
 
+	if (plan->unveil_fd >= 0)
+		rc = sys_landlock_restrict_self(plan->unveil_fd, 0);
+	if (rc == 0 && plan->ruleset_fd >= 0)
+		rc = sys_landlock_restrict_self(plan->ruleset_fd, 0);
+	return rc;
+}
+
+void landlock_committed(struct landlock_plan *plan, int guard_loaded)
+{
 	pthread_mutex_lock(&ll_lock);
 	if (plan->unveil_fd >= 0) {
-		rc = sys_landlock_restrict_self(plan->unveil_fd, flags);
 		/* unveils added since the layer was built stay pending */
-		if (rc == 0)
-			ll.applied = plan->gen;
+		ll.applied = plan->gen;
+		ll.domain = 1;
 	}
-	if (rc == 0 && plan->ruleset_fd >= 0) {
-		rc = sys_landlock_restrict_self(plan->ruleset_fd, flags);
-		if (rc == 0) {
+	if (guard_loaded)
+		ll.guarded = 1;
+	if (plan->ruleset_fd >= 0) {
+		ll.domain = 1;
+		ll.scoped |= plan->scoped;
+		if (plan->pledge_layer) {
 			ll.have_last = 1;
 			ll.last_key = plan->key;
-			while (ll.nprograms > 0)
-				free(ll.programs[--ll.nprograms]);
 		}
+		while (ll.nprograms > 0)
+			free(ll.programs[--ll.nprograms]);
 	}
 	close_unveils_if_locked();
 	pthread_mutex_unlock(&ll_lock);
 	landlock_discard(plan);
-	return rc;
 }
 
-/* Pending unveils without a filter to install: NNP, then the layer. */
+/* Pending unveils without a filter to install: the layer in every thread,
+ * and the guard filter with it. */
 static int commit_unveils_now(void)
 {
-	struct landlock_plan plan = { .unveil_fd = -1, .ruleset_fd = -1 };
+	struct landlock_plan plan;
+	int rc = landlock_prepare_unveils(&plan);
 
-	pthread_mutex_lock(&ll_lock);
-	int rc = prepare_unveils(&plan);
-	if (rc == 0 && plan.unveil_fd >= 0)
-		rc = threads_check();
-	pthread_mutex_unlock(&ll_lock);
-	if (rc == 0 && plan.unveil_fd >= 0)
-		rc = sys_set_no_new_privs();
-	if (rc < 0) {
-		landlock_discard(&plan);
+	if (rc < 0 || landlock_plan_empty(&plan))
 		return rc;
-	}
-	return plan.unveil_fd >= 0 ? landlock_commit(&plan) : 0;
+	return commit_landlock_only(&plan);
 }
 
 int landlock_flush_unveils(void)

@@ -21,10 +21,13 @@
 #include "table_internal.h"
 
 struct landlock_plan {
-	int unveil_fd;   /* the unveil layer to commit, or -1 */
-	int ruleset_fd;  /* the pledge layer to commit, or -1 */
-	uint64_t key;    /* what the pledge layer was built from (see landlock.c) */
-	unsigned gen;    /* the unveil list's generation the unveil layer holds */
+	int unveil_fd;    /* the unveil layer to commit, or -1 */
+	int ruleset_fd;   /* the pledge (or containment) layer to commit, or -1 */
+	uint64_t key;     /* what the pledge layer was built from (see landlock.c) */
+	uint64_t scoped;  /* the Landlock scopes the pledge layer handles */
+	unsigned gen;     /* the unveil list's generation the unveil layer holds */
+	int guard;        /* the unveil guard filter must be loaded with it */
+	int pledge_layer; /* ruleset_fd is a path-scoped pledge layer */
 };
 
 /* Landlock ABI version of the running kernel (probed once), 0 if none. */
@@ -34,15 +37,22 @@ int landlock_available(void) SCOPES_HIDDEN;
 /* Does set hold a path-scoped promise (so a ruleset is needed)? */
 int landlock_needed(scopes_set_t set) SCOPES_HIDDEN;
 /*
- * Build the layers for a pledge of set without changing the process:
- * the pending unveils, and the pledge layer when compiled (the filter was
- * compiled with path-scoped grants). Returns 0 or -errno: ENOMEM, EMFILE,
- * ESRCH (other threads exist and the kernel cannot restrict them all).
+ * Build the layers for a pledge of set under pen without changing the
+ * process: the pending unveils; the pledge layer when compiled (the filter
+ * was compiled with path-scoped grants); otherwise the containment layer
+ * when the process has no domain yet (see landlock.c). Returns 0 or -errno:
+ * ENOMEM, EMFILE.
  */
-int landlock_prepare(scopes_set_t set, int compiled, struct landlock_plan *plan) SCOPES_HIDDEN;
-/* Restrict the process with the plan (needs no_new_privs); always consumes
- * the plan. Returns 0 or -errno (E2BIG: Landlock's 16 layers are used up). */
-int landlock_commit(struct landlock_plan *plan) SCOPES_HIDDEN;
+int landlock_prepare(scopes_set_t set, int compiled, enum scopes_penalty pen,
+		     struct landlock_plan *plan) SCOPES_HIDDEN;
+/* Only the pending unveils (a pledge that installs no filter, unveil's lock). */
+int landlock_prepare_unveils(struct landlock_plan *plan) SCOPES_HIDDEN;
+int landlock_plan_empty(const struct landlock_plan *plan) SCOPES_HIDDEN;
+/* Restrict the calling thread with the plan's layers (needs no_new_privs).
+ * Async-signal-safe. 0 or -errno (E2BIG: Landlock's 16 layers are used up). */
+int landlock_restrict_thread(const struct landlock_plan *plan) SCOPES_HIDDEN;
+/* Every thread is restricted: record it, and consume the plan. */
+void landlock_committed(struct landlock_plan *plan, int guard_loaded) SCOPES_HIDDEN;
 void landlock_discard(struct landlock_plan *plan) SCOPES_HIDDEN;
 /* The promises now held (unveil checks `unveil`). */
 void landlock_note_held(scopes_set_t set) SCOPES_HIDDEN;

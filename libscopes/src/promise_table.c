@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/sched.h>
@@ -35,6 +36,7 @@
 #include "table_internal.h"
 
 #define HI32 0xffffffff00000000ULL
+#define MPOL_MF_MOVE_ALL_BIT (1 << 2) /* <linux/mempolicy.h>: needs CAP_SYS_NICE, moves others' pages */
 
 #define COND(a, m, v) { (a), (m), (v) }
 /* arg == value, all 64 bits */
@@ -73,6 +75,9 @@
 	  .errnum = (err), .note = (why), .ncond = NCOND(__VA_ARGS__), .cond = { __VA_ARGS__ } }
 
 #define P(x) (1ULL << SCOPES_P_##x)
+#define XATTR_FAIL(sys)                                                                   \
+	FAILC(P(FATTR), 0, 95 /* EOPNOTSUPP */, sys,                                      \
+	      "extended attributes are not part of fattr (security.capability, LSM labels)")
 #define F_PS SCOPES_ALT_PATHSCOPED
 #define F_INC SCOPES_ALT_INCIDENTAL
 
@@ -116,6 +121,11 @@ static const char *const paths_programs[] = { "/bin", "/sbin", "/usr/bin", "/usr
 #define PROMISE(id, name_, flags_, paths_, summary_, ...)                               \
 	[SCOPES_P_##id] = { .name = (name_), .flags = (flags_), .paths = (paths_),      \
 			    .summary = (summary_), __VA_ARGS__ }
+/* The capabilities a promise needs (root keeps them, loses every other one).
+ * None needs SYS_ADMIN, SYS_PTRACE, SYS_RAWIO, SETFCAP, MAC_*, BPF, PERFMON
+ * or SYS_MODULE: they reach other processes, the kernel or the machine. */
+#define CAP(c) (1ULL << CAP_##c)
+#define CAPS(c) .caps = (c)
 #define PATHSC SCOPES_PROMISE_PATHSCOPED
 #define COMPAT SCOPES_PROMISE_COMPAT
 
@@ -125,23 +135,27 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 		/* the filter already limits ioctl to a few commands */
 		FS_EVERYWHERE(SCOPES_FS_IOCTL_DEV)),
 	PROMISE(RPATH, "rpath", 0, paths_none, "read-only opens and path metadata",
-		FS_EVERYWHERE(FS_READ)),
+		FS_EVERYWHERE(FS_READ), CAPS(CAP(DAC_OVERRIDE) | CAP(DAC_READ_SEARCH))),
 	PROMISE(WPATH, "wpath", 0, paths_none, "opens for writing existing files, truncate",
-		FS_EVERYWHERE(FS_WRITE)),
+		FS_EVERYWHERE(FS_WRITE), CAPS(CAP(DAC_OVERRIDE))),
 	PROMISE(CPATH, "cpath", 0, paths_none,
 		"create and remove files, directories and links (opens that create)",
-		FS_EVERYWHERE(FS_CREATE_REMOVE)),
+		/* FOWNER: removing others' files from a sticky directory */
+		FS_EVERYWHERE(FS_CREATE_REMOVE), CAPS(CAP(DAC_OVERRIDE) | CAP(FOWNER))),
 	PROMISE(DPATH, "dpath", 0, paths_none, "create FIFOs (mkfifo); device nodes never",
 		FS_EVERYWHERE(SCOPES_FS_MAKE_FIFO)),
 	PROMISE(TMPPATH, "tmppath", PATHSC, paths_tmppath,
 		"create, read, write and remove files under /tmp (Landlock)",
 		FS_BENEATH(FS_READ | FS_WRITE | SCOPES_FS_MAKE_REG | SCOPES_FS_MAKE_DIR |
-			   SCOPES_FS_REMOVE_FILE | SCOPES_FS_REMOVE_DIR)),
+			   SCOPES_FS_REMOVE_FILE | SCOPES_FS_REMOVE_DIR),
+		CAPS(CAP(DAC_OVERRIDE) | CAP(FOWNER))),
 	PROMISE(FATTR, "fattr", 0, paths_none,
-		"change file modes (no setuid/setgid/sticky), times and attributes"),
-	PROMISE(CHOWN, "chown", 0, paths_none, "change file owners"),
+		"change file modes (no setuid/setgid/sticky) and times; no extended attributes",
+		CAPS(CAP(FOWNER))),
+	PROMISE(CHOWN, "chown", 0, paths_none, "change file owners", CAPS(CAP(CHOWN))),
 	PROMISE(FLOCK, "flock", 0, paths_none, "file locks (flock, fcntl locks)"),
-	PROMISE(INET, "inet", 0, paths_none, "IPv4 and IPv6 TCP and UDP sockets"),
+	PROMISE(INET, "inet", 0, paths_none, "IPv4 and IPv6 TCP and UDP sockets",
+		CAPS(CAP(NET_BIND_SERVICE))),
 	PROMISE(MCAST, "mcast", 0, paths_none, "multicast membership and options"),
 	PROMISE(UNIX, "unix", 0, paths_none, "AF_UNIX sockets (fd passing included)",
 		/* bind() creates the socket's file */
@@ -155,19 +169,22 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 	PROMISE(TTY, "tty", PATHSC, paths_tty, "terminal control ioctls and /dev/tty",
 		FS_BENEATH(SCOPES_FS_READ_FILE | SCOPES_FS_WRITE_FILE | SCOPES_FS_IOCTL_DEV)),
 	PROMISE(PROC, "proc", 0, paths_none,
-		"fork, signals to other processes, scheduling and process groups"),
+		"fork, signals to other processes, scheduling and process groups",
+		CAPS(CAP(KILL) | CAP(SYS_NICE) | CAP(SYS_RESOURCE))),
 	PROMISE(EXEC, "exec", 0, paths_none,
 		"execve, with what a dynamically linked program needs to start",
 		FS_EVERYWHERE(SCOPES_FS_EXECUTE),
 		FS_SIDE(SCOPES_FS_READ_FILE, paths_loader, paths_programs)),
 	PROMISE(PROT_EXEC, "prot_exec", 0, paths_none, "executable memory (PROT_EXEC)"),
-	PROMISE(SETTIME, "settime", 0, paths_none, "set the system clock"),
-	PROMISE(ID, "id", 0, paths_none, "change user and group ids, limits, priority"),
+	PROMISE(SETTIME, "settime", 0, paths_none, "set the system clock", CAPS(CAP(SYS_TIME))),
+	PROMISE(ID, "id", 0, paths_none, "change user and group ids, limits, priority",
+		CAPS(CAP(SETUID) | CAP(SETGID) | CAP(SYS_RESOURCE) | CAP(SYS_NICE))),
 	PROMISE(PS, "ps", PATHSC, paths_ps, "read other processes' state under /proc",
 		FS_BENEATH(FS_READ)),
 	PROMISE(VMINFO, "vminfo", PATHSC, paths_vminfo, "read memory and CPU statistics",
 		FS_BENEATH(FS_READ)),
-	PROMISE(ROUTE, "route", 0, paths_none, "NETLINK_ROUTE sockets (routing tables)"),
+	PROMISE(ROUTE, "route", 0, paths_none,
+		"NETLINK_ROUTE sockets: read the routing tables (changes need wroute)"),
 	PROMISE(UNVEIL, "unveil", 0, paths_none, "later calls to scopes_unveil"),
 	PROMISE(ERROR, "error", SCOPES_PROMISE_MODIFIER, paths_none,
 		"violations fail with ENOSYS instead of the penalty"),
@@ -182,7 +199,9 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 	PROMISE(TAPE, "tape", COMPAT, paths_none, "OpenBSD tape ioctls: grants nothing"),
 	PROMISE(DISKLABEL, "disklabel", COMPAT, paths_none, "OpenBSD disklabel: grants nothing"),
 	PROMISE(VMM, "vmm", COMPAT, paths_none, "OpenBSD vmm: grants nothing"),
-	PROMISE(WROUTE, "wroute", COMPAT, paths_none, "OpenBSD route changes: grants nothing"),
+	PROMISE(WROUTE, "wroute", COMPAT, paths_none,
+		"route changes: keeps CAP_NET_ADMIN, which a route socket's writes need",
+		CAPS(CAP(NET_ADMIN))),
 };
 
 /* -------------------------------------------------------------- open flags */
@@ -283,6 +302,15 @@ const struct scopes_row scopes_rows[] = {
 	ALWAYS("restart_syscall", "the kernel restarts an interrupted call"),
 	ALWAYS("seccomp", "adding a filter only narrows; the other operations only query"),
 	ALWAYSC("prctl", "a later, narrower pledge sets no_new_privs", EQ(0, PR_SET_NO_NEW_PRIVS)),
+	/* A later pledge drops capabilities in every thread: dropping only
+	 * narrows, and capset cannot go beyond the permitted set, which every
+	 * pledge has cut down to what its promises need. */
+	ALWAYSC("prctl", "a later, narrower pledge drops capabilities", EQ(0, PR_CAPBSET_DROP)),
+	ALWAYSC("prctl", "a later, narrower pledge drops capabilities", EQ(0, PR_CAP_AMBIENT),
+		EQ(1, PR_CAP_AMBIENT_LOWER)),
+	ALWAYSC("prctl", "a later, narrower pledge drops capabilities", EQ(0, PR_CAP_AMBIENT),
+		EQ(1, PR_CAP_AMBIENT_CLEAR_ALL)),
+	ALWAYS("capset", "capabilities can only shrink: a pledge cut the permitted set to its promises' needs"),
 	ALWAYS("landlock_create_ruleset", "Landlock only narrows (path-scoped promises, unveil)"),
 	ALWAYS("landlock_add_rule", "Landlock only narrows (path-scoped promises, unveil)"),
 	ALWAYS("landlock_restrict_self", "Landlock only narrows (path-scoped promises, unveil)"),
@@ -360,10 +388,29 @@ const struct scopes_row scopes_rows[] = {
 	GRANT(P(STDIO), "brk"),
 	GRANT(P(STDIO), "munmap"),
 	GRANT(P(STDIO), "mremap"),
-	GRANT(P(STDIO), "madvise"),
+	/* madvise: the advice allocators, loaders and runtimes give about their
+	 * own memory (Revision 2). Never MADV_HWPOISON or MADV_SOFT_OFFLINE
+	 * (as root they poison or offline shared page-cache pages), nor the
+	 * KSM merge advice (a cross-process side channel). As masks:
+	 * 0-3, 4 (DONTNEED), 8-11 (FREE, REMOVE, DONTFORK, DOFORK),
+	 * 14-15 (NOHUGEPAGE pair), 16-23 (DONTDUMP .. POPULATE_WRITE),
+	 * 24-25 (DONTNEED_LOCKED, COLLAPSE), 102-103 (GUARD_INSTALL/REMOVE). */
+	GRANTC(P(STDIO), "madvise", BITS(2, ~3ULL, 0)),
+	GRANTC(P(STDIO), "madvise", EQ(2, 4)),
+	GRANTC(P(STDIO), "madvise", BITS(2, ~3ULL, 8)),
+	GRANTC(P(STDIO), "madvise", BITS(2, ~1ULL, 14)),
+	GRANTC(P(STDIO), "madvise", BITS(2, ~7ULL, 16)),
+	GRANTC(P(STDIO), "madvise", BITS(2, ~1ULL, 24)),
+	GRANTC(P(STDIO), "madvise", BITS(2, ~1ULL, 102)),
 	GRANT(P(STDIO), "msync"),
 	GRANT(P(STDIO), "mincore"),
 	GRANT(P(STDIO), "pkey_alloc"),
+	/* NUMA policy of the caller's own memory (libnuma, OpenMP runtimes at
+	 * start-up); moving other processes' pages (MPOL_MF_MOVE_ALL) never */
+	GRANT(P(STDIO), "get_mempolicy"),
+	GRANT(P(STDIO), "set_mempolicy"),
+	GRANT(P(STDIO), "set_mempolicy_home_node"),
+	GRANTC(P(STDIO), "mbind", BITS(5, MPOL_MF_MOVE_ALL_BIT, 0)),
 	GRANT(P(STDIO), "pkey_free"),
 	GRANTC(P(STDIO), "mmap", BITS(2, PROT_EXEC, 0)),
 	GRANTC(P(STDIO), "mprotect", BITS(2, PROT_EXEC, 0)),
@@ -371,9 +418,11 @@ const struct scopes_row scopes_rows[] = {
 	GRANT(P(PROT_EXEC), "mmap"),
 	GRANT(P(PROT_EXEC), "mprotect"),
 	GRANT(P(PROT_EXEC), "pkey_mprotect"),
-	/* An exec'd image keeps this filter: its loader maps libraries executable. */
-	GRANTF0(P(EXEC), F_INC, "mmap"),
-	GRANTF0(P(EXEC), F_INC, "mprotect"),
+	/* An exec'd image keeps this filter: its loader maps libraries
+	 * executable. Only what a loader does (Revision 2): a file-backed,
+	 * non-writable mapping; never anonymous executable memory, never
+	 * mprotect to PROT_EXEC (RELRO only drops rights: stdio's mprotect). */
+	GRANTF(P(EXEC), F_INC, "mmap", BITS(2, PROT_WRITE, 0), BITS(3, MAP_ANONYMOUS, 0)),
 
 	/* ---- stdio: time, identity, system facts */
 	GRANT(P(STDIO), "nanosleep"),
@@ -467,6 +516,8 @@ const struct scopes_row scopes_rows[] = {
 	/* own process only: the pid is bound when the filter is applied */
 	GRANTC(P(STDIO), "kill", EQ(0, SCOPES_VALUE_SELF_PID)),
 	GRANTC(P(STDIO), "tgkill", EQ(0, SCOPES_VALUE_SELF_PID)),
+	/* the library's own broadcast to the process's threads (threads.c) */
+	GRANTC(P(STDIO), "rt_tgsigqueueinfo", EQ(0, SCOPES_VALUE_SELF_PID)),
 	GRANT(P(PROC), "kill"),
 	GRANT(P(PROC), "tgkill"),
 	GRANT(P(PROC), "tkill"),
@@ -601,12 +652,17 @@ const struct scopes_row scopes_rows[] = {
 	GRANT(P(FATTR), "utimes"),
 	GRANT(P(FATTR), "futimesat"),
 	GRANT(P(FATTR), "utimensat"),
-	GRANT(P(FATTR), "setxattr"),
-	GRANT(P(FATTR), "lsetxattr"),
-	GRANT(P(FATTR), "fsetxattr"),
-	GRANT(P(FATTR), "removexattr"),
-	GRANT(P(FATTR), "lremovexattr"),
-	GRANT(P(FATTR), "fremovexattr"),
+	/* Extended attributes are not fattr's (OpenBSD has none, Revision 2):
+	 * security.capability makes a file-capability binary, security.* labels
+	 * feed LSMs. A filter cannot read the attribute's name, so every write
+	 * is refused; under fattr with EOPNOTSUPP, as a file system without
+	 * xattrs answers (cp -a, tar and rsync go on without them). */
+	XATTR_FAIL("setxattr"),
+	XATTR_FAIL("lsetxattr"),
+	XATTR_FAIL("fsetxattr"),
+	XATTR_FAIL("removexattr"),
+	XATTR_FAIL("lremovexattr"),
+	XATTR_FAIL("fremovexattr"),
 
 	GRANT(P(CHOWN), "chown"),
 	GRANT(P(CHOWN), "fchown"),
@@ -619,25 +675,38 @@ const struct scopes_row scopes_rows[] = {
 	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_STREAM, 0),
 	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_DGRAM, 0),
 	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_SEQPACKET, 0),
-	/* getaddrinfo's AI_ADDRCONFIG asks the kernel for the local addresses */
-	SOCKET_ROW(P(ROUTE) | P(DNS), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+	SOCKET_ROW(P(ROUTE), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+	/* getaddrinfo's AI_ADDRCONFIG asks the kernel for the local addresses
+	 * over NETLINK_ROUTE, and assumes both families when it cannot: dns
+	 * gets no netlink socket (as root it could reconfigure the network) */
+	FAILC(P(DNS), P(ROUTE), 13 /* EACCES */, "socket",
+	      "dns gets no netlink socket; glibc's AI_ADDRCONFIG probe falls back",
+	      EQ(0, AF_NETLINK)),
 	SOCKET_ROW(P(ROUTE), AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE),
 	/* glibc asks nscd first (AF_UNIX connect) and falls back to the files
 	 * when that fails: answer EACCES rather than kill for it */
 	FAILC(P(GETPW) | P(DNS), P(UNIX), 13 /* EACCES */, "socket",
 	      "glibc's nscd probe fails and libc falls back to the files", EQ(0, AF_UNIX)),
 	GRANT(NET | P(DNS), "connect"),
-	GRANT(NET | P(DNS) | P(ROUTE), "bind"),
+	GRANT(NET | P(ROUTE), "bind"),
 	GRANT(NET, "listen"),
 	GRANT(NET, "accept"),
 	GRANT(NET, "accept4"),
 	GRANT(NET | P(DNS) | P(ROUTE), "getsockname"),
 	GRANT(NET, "getpeername"),
-	GRANT(NET | P(DNS) | P(ROUTE), "sendto"),
+	/* dns sends on its connected sockets (stdio's sendto without an
+	 * address); route addresses the kernel (sockaddr_nl) */
+	GRANT(NET | P(ROUTE), "sendto"),
 	GRANT(NET | P(DNS) | P(ROUTE), "recvfrom"),
-	/* Linux cannot see SCM_RIGHTS inside sendmsg: inet and unix allow fd passing */
-	GRANT(NET | P(ROUTE) | P(SENDFD), "sendmsg"),
-	GRANT(NET | P(DNS) | P(ROUTE) | P(RECVFD), "recvmsg"),
+	/* Linux cannot see SCM_RIGHTS inside sendmsg: inet and unix allow fd
+	 * passing. dns gets neither form (glibc's resolver uses recvfrom) but
+	 * sendmmsg, which glibc needs to send its two queries at once: it can
+	 * send (never receive) a descriptor over a socket made before the
+	 * pledge. route reads its replies with recvmsg; a pledge without
+	 * recvfd refuses SCM_RIGHTS on the process's AF_UNIX sockets where
+	 * the kernel can (SO_PASSRIGHTS). */
+	GRANT(NET | P(SENDFD), "sendmsg"),
+	GRANT(NET | P(ROUTE) | P(RECVFD), "recvmsg"),
 	GRANT(NET | P(DNS) | P(SENDFD), "sendmmsg"),
 	GRANT(NET | P(RECVFD), "recvmmsg"),
 
@@ -731,7 +800,6 @@ const struct scopes_row scopes_rows[] = {
 	GRANT(P(ID), "setgroups"),
 	GRANT(P(ID), "setfsuid"),
 	GRANT(P(ID), "setfsgid"),
-	GRANT(P(ID), "capset"),
 
 	/* ---- never granted, with the reason a report gives */
 	NEVER("ptrace", "ptrace cannot be sandboxed"),
@@ -803,10 +871,6 @@ const struct scopes_row scopes_rows[] = {
 	NEVER("munlock", "locking memory is outside any promise (OpenBSD has none for it)"),
 	NEVER("mlockall", "locking memory is outside any promise (OpenBSD has none for it)"),
 	NEVER("munlockall", "locking memory is outside any promise (OpenBSD has none for it)"),
-	NEVER("mbind", "NUMA placement is outside any promise"),
-	NEVER("set_mempolicy", "NUMA placement is outside any promise"),
-	NEVER("get_mempolicy", "NUMA placement is outside any promise"),
-	NEVER("set_mempolicy_home_node", "NUMA placement is outside any promise"),
 	NEVER("migrate_pages", "it moves another process's pages"),
 	NEVER("move_pages", "it moves another process's pages"),
 	NEVER("shmget", "System V IPC objects are shared beyond the process"),
@@ -846,3 +910,16 @@ const struct scopes_row scopes_rows[] = {
 };
 
 const size_t scopes_rows_count = sizeof(scopes_rows) / sizeof(scopes_rows[0]);
+
+/* ------------------------------------------------ while an unveil is in force */
+
+const struct scopes_guard_row scopes_unveil_guard[] = {
+	{ "chmod", -1, 0 },       { "fchmodat", -1, 0 },  { "fchmodat2", -1, 0 },
+	{ "chown", -1, 0 },       { "lchown", -1, 0 },    { "fchownat", -1, 0 },
+	{ "utime", -1, 0 },       { "utimes", -1, 0 },    { "futimesat", -1, 0 },
+	{ "utimensat", 1, 0 },    { "setxattr", -1, 0 },  { "lsetxattr", -1, 0 },
+	{ "removexattr", -1, 0 }, { "lremovexattr", -1, 0 },
+	{ "truncate", -1, 3 },
+};
+
+const size_t scopes_unveil_guard_count = sizeof(scopes_unveil_guard) / sizeof(scopes_unveil_guard[0]);

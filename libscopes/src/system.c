@@ -15,6 +15,8 @@
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <linux/futex.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "system.h"
@@ -86,13 +88,20 @@ int sys_seccomp_load(const struct sock_filter *insns, size_t count)
  * structures are declared here as the kernel's ABI defines them. */
 struct sys_landlock_ruleset_attr {
 	uint64_t handled_access_fs;
+	uint64_t handled_access_net; /* ABI 4 */
+	uint64_t scoped;             /* ABI 6 */
 };
 struct sys_landlock_path_beneath_attr {
 	uint64_t allowed_access;
 	int32_t parent_fd;
 } __attribute__((packed));
+struct sys_landlock_net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
+};
 #define SYS_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
 #define SYS_LANDLOCK_RULE_PATH_BENEATH 1
+#define SYS_LANDLOCK_RULE_NET_PORT 2
 
 int sys_landlock_abi(void)
 {
@@ -100,14 +109,29 @@ int sys_landlock_abi(void)
 	return rc < 0 ? -errno : (int)rc;
 }
 
-int sys_landlock_create_ruleset(uint64_t handled_fs)
+int sys_landlock_create_ruleset(uint64_t handled_fs, uint64_t handled_net, uint64_t scoped)
 {
-	struct sys_landlock_ruleset_attr attr = { .handled_access_fs = handled_fs };
+	struct sys_landlock_ruleset_attr attr = { .handled_access_fs = handled_fs,
+						  .handled_access_net = handled_net,
+						  .scoped = scoped };
+	/* the size of the fields in use: older kernels refuse what they do
+	 * not know (E2BIG) */
+	size_t size = scoped ? 24 : handled_net ? 16 : 8;
 
 	if (sys_fault(SCOPES_FAULT_KERNEL))
 		return -ENOMEM;
-	long rc = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	long rc = syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	return rc < 0 ? -errno : (int)rc;
+}
+
+int sys_landlock_add_port_rule(int ruleset_fd, uint16_t port, uint64_t allowed)
+{
+	struct sys_landlock_net_port_attr attr = { .allowed_access = allowed, .port = port };
+
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -ENOMEM;
+	long rc = syscall(SYS_landlock_add_rule, ruleset_fd, SYS_LANDLOCK_RULE_NET_PORT, &attr, 0);
+	return rc < 0 ? -errno : 0;
 }
 
 int sys_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed)
@@ -127,47 +151,6 @@ int sys_landlock_restrict_self(int ruleset_fd, unsigned flags)
 		return -E2BIG;
 	long rc = syscall(SYS_landlock_restrict_self, ruleset_fd, flags);
 	return rc < 0 ? -errno : 0;
-}
-
-/*
- * num_threads is field 20 of /proc/self/stat, the 18th after the ")" that
- * ends the command name (which may itself hold spaces and parentheses).
- * The file is opened once: a later pledge may not grant the open. A forked
- * child's inherited descriptor still describes the parent (the pid field
- * tells), so it is reopened there when that is safe.
- */
-long sys_thread_count(int may_open)
-{
-	static int fd = -1;
-	char buf[1024];
-	long pid = sys_getpid();
-
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (fd < 0) {
-			if (!may_open)
-				return -EPERM;
-			fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return -errno;
-		}
-		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf[n] = '\0';
-		if (strtol(buf, NULL, 10) != pid) {
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		char *p = strrchr(buf, ')');
-		for (int field = 0; p && field < 18; field++)
-			p = strchr(p + 1, ' ');
-		if (!p)
-			return -EIO;
-		long threads = strtol(p + 1, NULL, 10);
-		return threads > 0 ? threads : -EIO;
-	}
-	return -EPERM;
 }
 
 int sys_secure_exec(void)
@@ -190,13 +173,6 @@ int sys_seccomp_filtered(void)
  * worker's), where stdio and malloc would fault in pages for nothing.
  * /proc unreadable: nothing to say (0).
  */
-struct scopes_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 static int fds_hold_io_uring(void)
 {
@@ -210,7 +186,7 @@ static int fds_hold_io_uring(void)
 		return 0;
 	while (!found && (n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
 		for (long off = 0; off < n && !found;) {
-			struct scopes_dirent64 *d = (struct scopes_dirent64 *)(buf + off);
+			struct sys_dirent64 *d = (struct sys_dirent64 *)(buf + off);
 			off += d->d_reclen;
 			if (d->d_name[0] == '.')
 				continue;
@@ -265,4 +241,147 @@ int sys_io_uring_present(void)
 long sys_getpid(void)
 {
 	return syscall(SYS_getpid);
+}
+
+long sys_gettid(void)
+{
+	return syscall(SYS_gettid);
+}
+
+int sys_open_dir(const char *path)
+{
+	long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+long sys_getdents64(int fd, void *buf, size_t size)
+{
+	long n = syscall(SYS_getdents64, fd, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+void sys_close(int fd)
+{
+	syscall(SYS_close, fd);
+}
+
+int sys_tgsigqueue(long pid, long tid, int sig, void *value)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	si.si_pid = (pid_t)pid;
+	si.si_uid = (uid_t)syscall(SYS_getuid);
+	si.si_value.sival_ptr = value;
+	long rc = syscall(SYS_rt_tgsigqueueinfo, pid, tid, sig, &si);
+	return rc < 0 ? -errno : 0;
+}
+
+void sys_futex_wait(int *word, int val, long long timeout_ns)
+{
+	struct timespec ts, *t = NULL;
+
+	if (timeout_ns >= 0) {
+		ts.tv_sec = (time_t)(timeout_ns / 1000000000LL);
+		ts.tv_nsec = (long)(timeout_ns % 1000000000LL);
+		t = &ts;
+	}
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, t, NULL, 0);
+}
+
+void sys_futex_wake(int *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL, NULL, 0);
+}
+
+#define KSA_RESTORER 0x04000000UL
+#if defined(__x86_64__)
+/* The kernel returns from an x86_64 handler through the restorer the action
+ * names: rt_sigreturn, as glibc's own __restore_rt. */
+__asm__(".text\n"
+	".align 16\n"
+	".type scopes_restore_rt, @function\n"
+	"scopes_restore_rt:\n"
+	"\tmovq $15, %rax\n"
+	"\tsyscall\n"
+	".size scopes_restore_rt, .-scopes_restore_rt\n");
+void scopes_restore_rt(void) SCOPES_HIDDEN;
+#endif
+
+int sys_sigaction_raw(int sig, void (*fn)(int, siginfo_t *, void *), struct sys_sigaction *old)
+{
+	struct sys_sigaction sa = { .handler = (void *)fn, .flags = SA_SIGINFO | SA_RESTART };
+
+#if defined(__x86_64__)
+	sa.flags |= KSA_RESTORER;
+	sa.restorer = (void *)scopes_restore_rt;
+#endif
+	long rc = syscall(SYS_rt_sigaction, sig, &sa, old, sizeof(sa.mask));
+	return rc < 0 ? -errno : 0;
+}
+
+void sys_sigaction_restore(int sig, const struct sys_sigaction *old)
+{
+	if (old->handler == (void *)SIG_DFL)
+		return;
+	syscall(SYS_rt_sigaction, sig, old, NULL, sizeof(old->mask));
+}
+
+struct sys_cap_header {
+	uint32_t version;
+	int pid;
+};
+struct sys_cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+#define SYS_CAP_V3 0x20080522
+
+int sys_capget(uint64_t *eff, uint64_t *perm, uint64_t *inh)
+{
+	struct sys_cap_header h = { SYS_CAP_V3, 0 };
+	struct sys_cap_data d[2];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -errno;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	*perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	return 0;
+}
+
+int sys_capset(uint64_t eff, uint64_t perm, uint64_t inh)
+{
+	struct sys_cap_header h = { SYS_CAP_V3, 0 };
+	struct sys_cap_data d[2] = {
+		{ (uint32_t)eff, (uint32_t)perm, (uint32_t)inh },
+		{ (uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32) },
+	};
+
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -EPERM;
+	return syscall(SYS_capset, &h, d) == 0 ? 0 : -errno;
+}
+
+int sys_capbset_drop(int cap)
+{
+	return syscall(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+int sys_capbset_read(int cap)
+{
+	long rc = syscall(SYS_prctl, PR_CAPBSET_READ, cap, 0, 0, 0);
+	return rc < 0 ? -errno : (int)rc;
+}
+
+int sys_cap_ambient_lower(int cap)
+{
+	return syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0) == 0 ? 0 : -errno;
+}
+
+int sys_cap_ambient_clear(void)
+{
+	return syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0 ? 0 : -errno;
 }

@@ -4,7 +4,9 @@
 #define SCOPES_SYSTEM_H
 
 #include <linux/filter.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "table_internal.h"
 
@@ -15,17 +17,15 @@ int sys_set_no_new_privs(void) SCOPES_HIDDEN;
 int sys_seccomp_load(const struct sock_filter *insns, size_t count) SCOPES_HIDDEN;
 /* Landlock. sys_landlock_abi: the kernel's ABI version (>= 1), or -ENOSYS
  * (not built in), -EOPNOTSUPP (disabled at boot). The others return a
- * descriptor or 0, or -errno. handled_fs: SCOPES_FS_* rights; the ruleset
- * handles no network or scope rights (the attribute is passed in its ABI 1
- * size, which every kernel accepts). */
+ * descriptor or 0, or -errno. handled_fs: SCOPES_FS_* rights; handled_net
+ * (ABI 4) and scoped (ABI 6) in the kernel's bits; the attribute is passed in
+ * the smallest size that holds the fields in use, so older kernels take it. */
 int sys_landlock_abi(void) SCOPES_HIDDEN;
-int sys_landlock_create_ruleset(uint64_t handled_fs) SCOPES_HIDDEN;
+int sys_landlock_create_ruleset(uint64_t handled_fs, uint64_t handled_net,
+				uint64_t scoped) SCOPES_HIDDEN;
+int sys_landlock_add_port_rule(int ruleset_fd, uint16_t port, uint64_t allowed) SCOPES_HIDDEN;
 int sys_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed) SCOPES_HIDDEN;
 int sys_landlock_restrict_self(int ruleset_fd, unsigned flags) SCOPES_HIDDEN;
-/* Number of threads of this process from /proc/self/stat, or -errno. The
- * descriptor is opened once and re-read; may_open: opening it now is safe
- * (no filter of this process denies a read-only open). */
-long sys_thread_count(int may_open) SCOPES_HIDDEN;
 /* AT_SECURE: setuid, setgid or file-capability process. */
 int sys_secure_exec(void) SCOPES_HIDDEN;
 /* Is a seccomp filter in force on this thread (PR_GET_SECCOMP, granted by
@@ -35,6 +35,51 @@ int sys_seccomp_filtered(void) SCOPES_HIDDEN;
 int sys_io_uring_present(void) SCOPES_HIDDEN;
 /* getpid() without glibc's wrapper (it is a syscall either way). */
 long sys_getpid(void) SCOPES_HIDDEN;
+long sys_gettid(void) SCOPES_HIDDEN;
+
+/* ---- threads.c's needs: raw calls, safe in a signal handler */
+struct sys_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+/* The kernel's struct sigaction (x86_64, aarch64). */
+struct sys_sigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+int sys_open_dir(const char *path) SCOPES_HIDDEN;
+long sys_getdents64(int fd, void *buf, size_t size) SCOPES_HIDDEN;
+void sys_close(int fd) SCOPES_HIDDEN;
+/* rt_tgsigqueueinfo(pid, tid, sig) with SI_QUEUE and value. 0 or -errno. */
+int sys_tgsigqueue(long pid, long tid, int sig, void *value) SCOPES_HIDDEN;
+/* FUTEX_WAIT_PRIVATE while *word == val, at most timeout_ns (< 0: no limit). */
+void sys_futex_wait(int *word, int val, long long timeout_ns) SCOPES_HIDDEN;
+void sys_futex_wake(int *word) SCOPES_HIDDEN;
+/* Install fn (SA_SIGINFO, SA_RESTART) for sig with the kernel's call,
+ * bypassing glibc (which refuses its internal signals); old receives the
+ * action it replaces. 0 or -errno. */
+int sys_sigaction_raw(int sig, void (*fn)(int, siginfo_t *, void *),
+		      struct sys_sigaction *old) SCOPES_HIDDEN;
+/* Put old back, unless it is the default action: a broadcast signal still
+ * pending in a thread that blocked it would then end the process, while the
+ * handler left in place ignores it. */
+void sys_sigaction_restore(int sig, const struct sys_sigaction *old) SCOPES_HIDDEN;
+
+/* ---- capabilities (caps.c) */
+/* The thread's effective, permitted, inheritable sets. 0 or -errno. */
+int sys_capget(uint64_t *eff, uint64_t *perm, uint64_t *inh) SCOPES_HIDDEN;
+int sys_capset(uint64_t eff, uint64_t perm, uint64_t inh) SCOPES_HIDDEN;
+/* PR_CAPBSET_DROP / PR_CAP_AMBIENT_LOWER of cap: 0, or -errno (EINVAL past
+ * the kernel's last capability). */
+int sys_capbset_drop(int cap) SCOPES_HIDDEN;
+int sys_cap_ambient_lower(int cap) SCOPES_HIDDEN;
+int sys_cap_ambient_clear(void) SCOPES_HIDDEN;
+int sys_capbset_read(int cap) SCOPES_HIDDEN;
 
 /* Fault injection for tests: builds with SCOPES_FAULT_INJECTION fail the n-th
  * allocation or kernel call, counted from the environment variables

@@ -54,11 +54,31 @@ struct scopes_promise_info {
 	uint64_t fs_side;
 	const char *const *side_paths;
 	const char *const *side_programs;
+	/* The capabilities (bit n = CAP_n) the promise needs; a pledge drops
+	 * every other one (caps.h, Revision 2). */
+	uint64_t caps;
 };
 
 extern const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] SCOPES_HIDDEN;
 extern const struct scopes_row scopes_rows[] SCOPES_HIDDEN;
 extern const size_t scopes_rows_count SCOPES_HIDDEN;
+
+/*
+ * While an unveil is in force, path-based attribute changes are refused
+ * (EACCES, as Landlock answers for a hidden path): Landlock has no right for
+ * chmod, chown, utimes or xattrs, so unveil alone would let them reach every
+ * path (Revision 2). Their descriptor forms stay with their promises.
+ * null_arg < 0: always refused; n: allowed when argument n is 0 (utimensat
+ * with a NULL path is futimens). min_abi_free: not needed from this Landlock
+ * ABI on (truncate: the unveil layer handles it from ABI 3), 0: always.
+ */
+struct scopes_guard_row {
+	const char *syscall;
+	int null_arg;
+	int min_abi_free;
+};
+extern const struct scopes_guard_row scopes_unveil_guard[] SCOPES_HIDDEN;
+extern const size_t scopes_unveil_guard_count SCOPES_HIDDEN;
 
 /* The archs the table resolves, in this order. */
 enum scopes_arch_idx { SCOPES_AI_X86_64, SCOPES_AI_AARCH64, SCOPES_AI_I386, SCOPES_AI_COUNT };

@@ -51,8 +51,10 @@ static int child_fault(void *arg)
 		return 11; /* a filter was installed by a failed call */
 	if (scopes_promises_held() != SCOPES_SET_ALL)
 		return 12;
-	/* no_new_privs may stay set only when the kernel refused the filter itself */
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0 && e != ESRCH)
+	/* no_new_privs may stay set only when the kernel refused a step after
+	 * it: the filter itself (ESRCH), a Landlock layer (E2BIG), dropping
+	 * capabilities (EPERM); what stays only narrows (scopes_pledge(3)) */
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0 && e != ESRCH && e != E2BIG && e != EPERM)
 		return 13;
 	int fd = open("/etc/hostname", O_RDONLY);
 	if (fd < 0)
