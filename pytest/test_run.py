@@ -14,8 +14,8 @@ import subprocess
 
 import pytest
 
+import scopes_probes
 from conftest import built
-from test_landlock import landlock_abi
 from test_run_common import NOBODY, clean_env, run, scopes_run, target
 
 SIGSYS_EXIT = 128 + signal.SIGSYS
@@ -185,8 +185,7 @@ def test_static_startup_readlink_answers_enoent():
 
 @pytest.mark.parametrize("static", [False, True], ids=["dynamic", "static"])
 def test_pathscoped_promises_through_scopes_run(static):
-    if landlock_abi() < 1:
-        pytest.skip("no Landlock")
+    scopes_probes.require("landlock")
     name = f"/var/tmp/scopes-run-{os.getpid()}-{int(static)}"
     r = scopes_run("-p", "stdio tmppath", "--", target(static), "mkstemp", "/tmp/x.XXXXXX",
                    "create", name, "read", "/etc/hostname")
@@ -203,8 +202,7 @@ def test_dns_through_scopes_run():
 
 @pytest.mark.parametrize("static", [False, True], ids=["dynamic", "static"])
 def test_unveil_option(files, static):
-    if landlock_abi() < 1:
-        pytest.skip("no Landlock")
+    scopes_probes.require("landlock")
     words = files / "words.txt"
     r = scopes_run("-p", "stdio rpath wpath", "-v", words, "--", target(static), "read", words,
                    "read", files / "words.txt.gz", "write", words)

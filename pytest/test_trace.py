@@ -7,7 +7,6 @@ argument-dependent calls as ambiguous with the missing promise among their
 candidates. System programs get sound supersets, checked by running them
 again under scopes-run with the promises found (--verify).
 """
-import ctypes
 import fcntl
 import json
 import os
@@ -22,6 +21,7 @@ import time
 
 import pytest
 
+import scopes_probes
 from conftest import NOBODY, build_dir, built
 
 ROOT = os.geteuid() == 0
@@ -36,9 +36,9 @@ def subject():
 
 
 def landlock_available():
-    """landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) > 0"""
-    libc = ctypes.CDLL(None, use_errno=True)
-    return libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)) > 0
+    """Landlock, as the control run of scopes_probes found it (an unclear
+    answer raises instead of reading as "no Landlock")."""
+    return scopes_probes.have("landlock")
 
 
 class Trace:
@@ -72,6 +72,8 @@ def trace(*argv, backend="notify", extra=(), stdin=subprocess.DEVNULL, wrap=(), 
     with tempfile.NamedTemporaryFile(prefix="trace-", suffix=".json", delete=False) as f:
         out = f.name
     os.chmod(out, 0o666)
+    # the notify backend is a seccomp listener; the log backend, RET_LOG
+    scopes_probes.require("user_notif" if backend == "notify" else "log")
     cmd = [*wrap, tracer(), "-b", backend, "--json", "-o", out, *extra, "--", *map(str, argv)]
     e = dict(os.environ)
     e.pop("SCOPES_PENALTY", None)
@@ -269,7 +271,7 @@ def test_rpath_evidence_names_the_file(outside_tmp):
                for e in t.report["startup_evidence"]["prot_exec"]), t
 
 
-@pytest.mark.skipif(not landlock_available(), reason="path-scoped promises need Landlock")
+@scopes_probes.needs("landlock")
 def test_path_scoped_choice_shows_the_alternative():
     """/etc/resolv.conf read-only: dns or rpath would do; dns is chosen (it
     also covers the socket) and the evidence lists rpath as the alternative."""
@@ -280,7 +282,7 @@ def test_path_scoped_choice_shows_the_alternative():
     assert "rpath" in opens[0]["allowed_by"] and "dns" in opens[0]["allowed_by"], t
 
 
-@pytest.mark.skipif(not landlock_available(), reason="path-scoped promises need Landlock")
+@scopes_probes.needs("landlock")
 def test_nscd_probe_is_a_harmless_fallback():
     """getpwuid asks nscd over AF_UNIX first; under getpw that socket fails
     with EACCES and glibc reads the files: no unix promise is needed."""
@@ -480,6 +482,7 @@ def test_timeline_locates_the_last_call_needing_each_promise():
 # ------------------------------------------------------- the log backend
 
 @pytest.mark.skipif(not ROOT, reason="registering as the audit daemon needs root")
+@scopes_probes.needs("audit")
 def test_log_backend_loses_nothing_in_a_burst_as_root(audit_lock):
     before = auditd_pid()
     t = trace(subject(), "burst", "10000", backend="log", extra=["--log-source=daemon"])
@@ -515,6 +518,7 @@ def test_notify_backend_unprivileged_is_complete():
 
 
 @pytest.mark.skipif(not ROOT, reason="registering as the audit daemon needs root")
+@scopes_probes.needs("audit")
 def test_sigterm_is_passed_on_and_the_audit_daemon_withdrawn(audit_lock):
     before = auditd_pid()
     with tempfile.NamedTemporaryFile(suffix=".txt") as out:

@@ -13,10 +13,11 @@ import tempfile
 
 import pytest
 
+import scopes_probes
 from test_landlock import landlock_abi
 from test_run_common import NOBODY, steps, target, world_tree
 
-pytestmark = pytest.mark.skipif(landlock_abi() < 1, reason="the kernel has no Landlock")
+pytestmark = scopes_probes.needs("landlock")
 
 
 @pytest.fixture
