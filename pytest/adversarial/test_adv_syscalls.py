@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+import scopes_probes
+
 from .adversary import (CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWUSER, READ_IMPLIES_EXEC,
                         assert_err, assert_killed, assert_ok, attack, every_set, full_set,
                         set_id)
@@ -192,6 +194,14 @@ def test_seccomp_strict_via_seccomp(promises):
 # ---- an io_uring from before the pledge: the first pledge refuses it
 
 
+def require_io_uring(user):
+    """These attempts set a ring up before the pledge: skip where the kernel
+    (or kernel.io_uring_disabled, for nobody) lets no such ring exist."""
+    p = scopes_probes.require("io_uring")
+    if user == "nobody" and p.value and not p.value["nobody"]:
+        pytest.skip("no io_uring for nobody on this kernel (kernel.io_uring_disabled=1): "
+                    "no ring can exist to bypass seccomp, so the refusal is moot")
+
 def test_io_uring_sqpoll_ring_from_before_the_pledge(wdir, user):
     """Gain: a polling ring set up before the pledge runs submissions with no syscall; expected: the pledge fails EBUSY.
 
@@ -201,6 +211,7 @@ def test_io_uring_sqpoll_ring_from_before_the_pledge(wdir, user):
     first pledge refuses while the process holds an io_uring (descriptor or
     mapping), so the program learns it before any untrusted data.
     """
+    require_io_uring(user)
     target = os.path.join(wdir, "via-ring")
     rep = attack("uring-sqpoll", target, promises="", watch=target, user=user)
     assert rep.pledge == "err EBUSY", rep.describe()
@@ -209,6 +220,7 @@ def test_io_uring_sqpoll_ring_from_before_the_pledge(wdir, user):
 
 def test_io_uring_sqpoll_ring_refused_under_tmppath_too(user):
     """Gain: the same ring writing outside /tmp under tmppath (its credentials predate Landlock); expected: EBUSY."""
+    require_io_uring(user)
     target = "/var/tmp/scopes-adv-ring-%d-%s" % (os.getpid(), user)
     try:
         rep = attack("uring-sqpoll", target, promises="stdio tmppath", watch=target, user=user)
