@@ -20,6 +20,7 @@
 #include "filter.h"
 #include "scopes/pledge.h"
 #include "landlock.h"
+#include "run_hooks.h"
 #include "system.h"
 
 #define STACK_MAX_INSNS 32768 /* the kernel's MAX_INSNS_PER_PATH */
@@ -271,16 +272,18 @@ static int fail_errno(int rc)
 	return -1;
 }
 
-SCOPES_EXPORT int scopes_pledge(const char *promises, const char *execpromises)
+static int pledge_with(const char *promises, const char *execpromises, scopes_set_t extra,
+		       void *caller)
 {
 	scopes_set_t req = 0, ereq = 0;
-	void *caller = __builtin_return_address(0);
 	int rc = 0;
 
 	if (scopes_table_init() != 0)
 		return -1;
 	if (promises && scopes_promises_parse(promises, &req) != 0)
 		return -1;
+	if (promises)
+		req |= extra;
 	if (execpromises && scopes_promises_parse(execpromises, &ereq) != 0)
 		return -1;
 
@@ -322,9 +325,19 @@ SCOPES_EXPORT int scopes_pledge(const char *promises, const char *execpromises)
 	return rc < 0 ? fail_errno(rc) : 0;
 }
 
+SCOPES_EXPORT int scopes_pledge(const char *promises, const char *execpromises)
+{
+	return pledge_with(promises, execpromises, 0, __builtin_return_address(0));
+}
+
+int api_pledge_loader_only(const char *promises, const char *execpromises)
+{
+	return pledge_with(promises, execpromises, SCOPES_LOADER_ONLY, __builtin_return_address(0));
+}
+
 SCOPES_EXPORT int pledge(const char *promises, const char *execpromises)
 {
-	return scopes_pledge(promises, execpromises);
+	return pledge_with(promises, execpromises, 0, __builtin_return_address(0));
 }
 
 SCOPES_EXPORT struct scopes_filter *scopes_compile(const char *promises, enum scopes_penalty penalty)

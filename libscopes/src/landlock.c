@@ -45,7 +45,7 @@
 #include "system.h"
 
 #define UNVEIL_MAX 256
-#define LL_PROGRAMS_MAX 4
+#define LL_PROGRAMS_MAX 32
 #define LL_ABI_NET 4    /* TCP bind/connect rules */
 #define LL_ABI_SCOPE 6  /* scoping of abstract AF_UNIX sockets and signals */
 /* <linux/landlock.h> of later kernels than Debian 12's headers */
@@ -203,6 +203,9 @@ static void hint_missing(uint64_t wanted)
 
 int landlock_needed(scopes_set_t set)
 {
+	/* the loader's reads are scoped to the library directories */
+	if ((set & SCOPES_LOADER_ONLY) && !(set & SCOPES_P(RPATH)))
+		return 1;
 	for (int i = 0; i < SCOPES_P_COUNT; i++)
 		if ((set & (1ULL << i)) && (scopes_promise_flags(i) & SCOPES_PROMISE_PATHSCOPED))
 			return 1;
@@ -367,6 +370,8 @@ static int build_pledge_layer(scopes_set_t set, uint64_t handled, uint64_t net, 
 		if (rc == 0 && i == SCOPES_P_EXEC)
 			rc = add_loader_rules(rs, handled, 1);
 	}
+	if (rc == 0 && (set & SCOPES_LOADER_ONLY) && !(set & SCOPES_P(EXEC)))
+		rc = add_loader_rules(rs, handled, 1);
 	if (rc == 0 && (net & LL_NET_CONNECT_TCP))
 		rc = sys_landlock_add_port_rule(rs, DNS_PORT, LL_NET_CONNECT_TCP);
 	for (int i = 0; rc == 0 && i < ll.nprograms; i++)

@@ -62,8 +62,9 @@ int landlock_flush_unveils(void) SCOPES_HIDDEN;
 
 /*
  * For scopes-run: the next pledge layer also lets the kernel read and execute
- * this file (the program about to be started, a script's interpreter; up to
- * 4). Copies path. Returns 0 or -errno (ENOMEM, ENAMETOOLONG, E2BIG).
+ * this file (the program about to be started, a script's interpreter), or
+ * what is beneath this directory (a library directory of the program's);
+ * up to 32. Copies path. Returns 0 or -errno (ENOMEM, ENAMETOOLONG, E2BIG).
  */
 int landlock_allow_program(const char *path) SCOPES_HIDDEN;
 

@@ -45,4 +45,10 @@ enum scopes_promise_id {
 
 #define SCOPES_P(x) (1ULL << SCOPES_P_##x)
 
+/* Internal, never parsed from a string: exec's loader grants (its
+ * incidental rows and Landlock side paths) without execve itself. scopes-run
+ * holds it with one pinned execve, so that the target's code that runs before
+ * the shim (IFUNC resolvers) gets no exec (Revision 2). */
+#define SCOPES_LOADER_ONLY (1ULL << 62)
+
 #endif

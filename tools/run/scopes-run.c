@@ -49,8 +49,7 @@
 #include <scopes.h>
 #include <scopes/table.h>
 
-#include "exec.h"
-#include "landlock.h"
+#include "run_hooks.h"
 
 #define EXIT_USAGE 125   /* scopes-run's own error: options, promises, setup */
 #define EXIT_NOEXEC 126  /* found, but cannot be executed */
@@ -287,6 +286,111 @@ static int elf_is_dynamic(int fd)
 	return 0;
 }
 
+static void child_fail(int status, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+
+/* Map a virtual address of the file's image to a file offset (PT_LOAD). */
+static off_t elf_vaddr_offset(int fd, const Elf64_Ehdr *eh, uint64_t vaddr)
+{
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + i * sizeof(ph))) != (ssize_t)sizeof(ph))
+			return -1;
+		if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz)
+			return (off_t)(ph.p_offset + (vaddr - ph.p_vaddr));
+	}
+	return -1;
+}
+
+static void allow_library_dir(const char *dir)
+{
+	int rc = landlock_allow_program(dir);
+	if (rc < 0 && rc != -E2BIG)
+		child_fail(EXIT_USAGE, -rc, "library directory %s", dir);
+}
+
+/* One search path ("a:b:$ORIGIN/../lib"): each directory gets read access in
+ * the pre-exec Landlock layer, so the loader finds what it finds unpledged. */
+static void allow_search_path(const char *list, const char *origin)
+{
+	char dir[PATH_MAX];
+
+	while (list && *list) {
+		size_t len = strcspn(list, ":");
+		size_t o = 0;
+		for (size_t i = 0; i < len && o < sizeof(dir) - 1;) {
+			const char *q = list + i;
+			size_t skip = strncmp(q, "${ORIGIN}", 9) == 0 ? 9 : strncmp(q, "$ORIGIN", 7) == 0 ? 7 : 0;
+			if (skip && origin) {
+				o += (size_t)snprintf(dir + o, sizeof(dir) - o, "%s", origin);
+				i += skip;
+			} else {
+				dir[o++] = list[i++];
+			}
+		}
+		dir[o < sizeof(dir) ? o : sizeof(dir) - 1] = '\0';
+		if (dir[0] == '/')
+			allow_library_dir(dir);
+		list += len;
+		if (*list == ':')
+			list++;
+	}
+}
+
+/*
+ * The directories the loader searches for this ELF file's libraries beyond
+ * the system's (the pre-exec layer grants reads only beneath library
+ * directories): its DT_RUNPATH or DT_RPATH, $ORIGIN expanded.
+ */
+static void allow_elf_search_paths(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr eh;
+	char origin[PATH_MAX], rp[PATH_MAX];
+
+	if (fd < 0)
+		return;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr)) {
+		close(fd);
+		return;
+	}
+	if (!realpath(path, rp))
+		snprintf(rp, sizeof(rp), "%s", path);
+	snprintf(origin, sizeof(origin), "%s", rp);
+	char *slash = strrchr(origin, '/');
+	if (slash)
+		*slash = '\0';
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != (ssize_t)sizeof(ph) ||
+		    ph.p_type != PT_DYNAMIC)
+			continue;
+		uint64_t strtab = 0, runpath = UINT64_MAX;
+		for (uint64_t off = 0; off + sizeof(Elf64_Dyn) <= ph.p_filesz; off += sizeof(Elf64_Dyn)) {
+			Elf64_Dyn d;
+			if (pread(fd, &d, sizeof(d), (off_t)(ph.p_offset + off)) != (ssize_t)sizeof(d) ||
+			    d.d_tag == DT_NULL)
+				break;
+			if (d.d_tag == DT_STRTAB)
+				strtab = d.d_un.d_ptr;
+			else if (d.d_tag == DT_RUNPATH || (d.d_tag == DT_RPATH && runpath == UINT64_MAX))
+				runpath = d.d_un.d_val;
+		}
+		off_t base = strtab ? elf_vaddr_offset(fd, &eh, strtab) : -1;
+		char list[PATH_MAX];
+		ssize_t n = base >= 0 && runpath != UINT64_MAX
+				    ? pread(fd, list, sizeof(list) - 1, base + (off_t)runpath)
+				    : -1;
+		if (n > 0) {
+			list[n] = '\0';
+			allow_search_path(list, origin);
+		}
+	}
+	close(fd);
+}
+
 /* Static or dynamic, looking through one "#!" line. Anything else is left
  * to the kernel (treated as dynamic: the shim narrows it if it loads). */
 static void classify(struct target *t)
@@ -346,7 +450,9 @@ static void installed_file(char *out, size_t size, const char *build, const char
 	char *slash = strrchr(self, '/');
 	if (slash)
 		*slash = '\0';
-	int n2 = snprintf(out, size, "%s/%s/%s", self, SCOPES_RUN_BIN_TO_LIB, name);
+	/* the shim is in its private directory under the library directory */
+	const char *sub = strcmp(name, SCOPES_EXEC_SHIM_NAME) == 0 ? SCOPES_RUN_SHIM_SUBDIR "/" : "";
+	int n2 = snprintf(out, size, "%s/%s/%s%s", self, SCOPES_RUN_BIN_TO_LIB, sub, name);
 	if (n2 < 0 || (size_t)n2 >= size)
 		out[0] = '\0';
 }
@@ -437,8 +543,73 @@ static char **copy_vector(char *const *v)
 	return out;
 }
 
-static void exec_static(const struct options *o, const struct target *t)
+static void prepend_preload(const char *lib)
 {
+	const char *old = getenv("LD_PRELOAD");
+	char *v;
+	if (old && *old) {
+		if (asprintf(&v, "%s:%s", lib, old) < 0)
+			child_fail(EXIT_USAGE, ENOMEM, "LD_PRELOAD");
+	} else if (!(v = strdup(lib))) {
+		child_fail(EXIT_USAGE, ENOMEM, "LD_PRELOAD");
+	}
+	if (setenv("LD_PRELOAD", v, 1) != 0)
+		child_fail(EXIT_USAGE, errno, "LD_PRELOAD");
+	free(v);
+}
+
+static scopes_set_t promise_bit(const char *name)
+{
+	int i = scopes_promise_index(name, strlen(name));
+	return i < 0 ? 0 : (scopes_set_t)1 << i;
+}
+
+/*
+ * Pledge, then make the one execve the pledge allows: its path, argv and envp
+ * pointers are pinned by a rule to pages at random addresses that vanish
+ * with the exec. No promise grants execve here, so no code of the target's
+ * can exec anything before it is narrowed (Revision 2: an IFUNC resolver runs
+ * during relocation, before the shim's constructor).
+ *  - static: the pledge is exactly PROMISES (no loader, no shim);
+ *  - dynamic: PROMISES + stdio + the loader's own needs (reads under the
+ *    library directories, file-backed executable mappings), with PROMISES
+ *    as execpromises: the shim narrows to PROMISES before main.
+ */
+static void exec_pinned(const struct options *o, const struct target *t)
+{
+	int dynamic = t->kind != KIND_STATIC;
+	scopes_set_t pre = dynamic ? o->set | promise_bit("stdio") : o->set;
+	char prestr[4096];
+
+	if (dynamic && o->report) {
+#ifdef SCOPES_RUN_SIGSYS_BUILD
+		char lib[PATH_MAX];
+		installed_file(lib, sizeof(lib), SCOPES_RUN_SIGSYS_BUILD, SCOPES_RUN_SIGSYS_NAME);
+		if (access(lib, R_OK) != 0)
+			child_fail(EXIT_USAGE, errno, "--report: %s", lib);
+		prepend_preload(lib);
+#endif
+	}
+	if (dynamic) {
+		/* what the loader reads beyond the system's library
+		 * directories: the program's RUNPATH, LD_LIBRARY_PATH, and
+		 * each preloaded object with its own RUNPATH */
+		allow_elf_search_paths(t->path);
+		allow_search_path(getenv("LD_LIBRARY_PATH"), NULL);
+		const char *pl = getenv("LD_PRELOAD");
+		char obj[PATH_MAX];
+		while (pl && *pl) {
+			size_t len = strcspn(pl, ": ");
+			if (len > 0 && len < sizeof(obj) && pl[0] == '/') {
+				memcpy(obj, pl, len);
+				obj[len] = '\0';
+				allow_library_dir(obj);
+				allow_elf_search_paths(obj);
+			}
+			pl += len;
+			pl += strspn(pl, ": ");
+		}
+	}
 	/* room for the environment and what the pledge adds to it */
 	size_t envmax = 8;
 	while (environ[envmax - 8])
@@ -459,7 +630,7 @@ static void exec_static(const struct options *o, const struct target *t)
 	if (scopes_handler_allow("execve", 3, cond) != 0)
 		child_fail(EXIT_USAGE, errno, "cannot allow the exec");
 	/* a failed exec must still be told to the parent */
-	if (!promises_grant(o->set, "write")) {
+	if (!promises_grant(pre, "write")) {
 		struct scopes_cond wc[2] = {
 			{ .arg = 0, .mask = ~0ULL, .value = (uint64_t)error_fd },
 			{ .arg = 2, .mask = ~0ULL, .value = sizeof(struct child_error) },
@@ -467,12 +638,16 @@ static void exec_static(const struct options *o, const struct target *t)
 		if (scopes_handler_allow("write", 2, wc) != 0)
 			child_fail(EXIT_USAGE, errno, "cannot allow the error report");
 	}
-	if (!promises_grant(o->set, "readlink"))
+	if (!dynamic && !promises_grant(pre, "readlink"))
 		soften_readlink();
-	if (scopes_pledge(o->promises, o->promises) != 0)
-		child_fail(EXIT_USAGE, errno, "pledge(\"%s\")", o->promises);
-	/* the environment as the pledge left it (execpromises for the
-	 * program's own children), copied without a system call */
+	scopes_promises_format(pre, prestr, sizeof(prestr));
+	int rc = dynamic ? api_pledge_loader_only(prestr, o->promises)
+			 : scopes_pledge(o->promises, o->promises);
+	if (rc != 0)
+		child_fail(EXIT_USAGE, errno, "pledge(\"%s\", \"%s\")", prestr, o->promises);
+	/* the environment as the pledge left it (the shim and execpromises
+	 * for a dynamic program, execpromises for its own children), copied
+	 * without a system call */
 	size_t n = 0;
 	while (environ[n] && n < envmax - 1) {
 		envp[n] = environ[n];
@@ -480,48 +655,6 @@ static void exec_static(const struct options *o, const struct target *t)
 	}
 	envp[n] = NULL;
 	syscall(SYS_execve, path, argv, envp);
-	child_fail(EXIT_NOEXEC, errno, "%s", t->path);
-}
-
-static scopes_set_t promise_bit(const char *name)
-{
-	int i = scopes_promise_index(name, strlen(name));
-	return i < 0 ? 0 : (scopes_set_t)1 << i;
-}
-
-static void prepend_preload(const char *lib)
-{
-	const char *old = getenv("LD_PRELOAD");
-	char *v;
-	if (old && *old) {
-		if (asprintf(&v, "%s:%s", lib, old) < 0)
-			child_fail(EXIT_USAGE, ENOMEM, "LD_PRELOAD");
-	} else if (!(v = strdup(lib))) {
-		child_fail(EXIT_USAGE, ENOMEM, "LD_PRELOAD");
-	}
-	if (setenv("LD_PRELOAD", v, 1) != 0)
-		child_fail(EXIT_USAGE, errno, "LD_PRELOAD");
-	free(v);
-}
-
-static void exec_dynamic(const struct options *o, const struct target *t)
-{
-	char pre[4096];
-
-	if (o->report) {
-#ifdef SCOPES_RUN_SIGSYS_BUILD
-		char lib[PATH_MAX];
-		installed_file(lib, sizeof(lib), SCOPES_RUN_SIGSYS_BUILD, SCOPES_RUN_SIGSYS_NAME);
-		if (access(lib, R_OK) != 0)
-			child_fail(EXIT_USAGE, errno, "--report: %s", lib);
-		prepend_preload(lib);
-#endif
-	}
-	/* the loader runs under PROMISES + stdio + exec; the shim narrows */
-	scopes_promises_format(o->set | promise_bit("stdio") | promise_bit("exec"), pre, sizeof(pre));
-	if (scopes_pledge(pre, o->promises) != 0)
-		child_fail(EXIT_USAGE, errno, "pledge(\"%s\", \"%s\")", pre, o->promises);
-	execv(t->path, o->argv);
 	child_fail(EXIT_NOEXEC, errno, "%s", t->path);
 }
 
@@ -556,9 +689,7 @@ static void run_child(const struct options *o, const struct target *t)
 		if (t->interp[0] && scopes_unveil(t->interp, "x") != 0)
 			child_fail(EXIT_USAGE, errno, "unveil %s", t->interp);
 	}
-	if (t->kind == KIND_STATIC)
-		exec_static(o, t);
-	exec_dynamic(o, t);
+	exec_pinned(o, t);
 }
 
 /* ------------------------------------------------------ the parent */

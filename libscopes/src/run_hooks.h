@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The few internal hooks scopes-run uses (it links the static library).
+ * Nothing else outside libscopes/ may include a private header.
+ */
+#ifndef SCOPES_RUN_HOOKS_H
+#define SCOPES_RUN_HOOKS_H
+
+#include "exec.h"
+#include "landlock.h"
+
+/*
+ * scopes_pledge(promises, execpromises) plus exec's loader grants without
+ * execve (SCOPES_LOADER_ONLY): the pledge scopes-run makes before it execs a
+ * dynamically linked program, with one pinned execve rule of its own.
+ * Same returns as scopes_pledge.
+ */
+int api_pledge_loader_only(const char *promises, const char *execpromises) SCOPES_HIDDEN;
+
+#endif
