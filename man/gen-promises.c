@@ -420,6 +420,12 @@ static void put_conds(struct str *s, const struct scopes_row *r)
 static void put_tree(struct str *s, const struct scopes_row **rows, size_t n, unsigned depth)
 {
 	const struct scopes_row *r0 = rows[0];
+
+	/* ncond comes from the table; a row claiming more conditions than
+	 * cond[] holds must not send the recursion past its end (GCC's
+	 * -Warray-bounds at -O3 sees that path too) */
+	if (n == 0 || depth >= r0->ncond || depth >= SCOPES_COND_MAX)
+		return;
 	int last = depth + 1 == r0->ncond;
 
 	if (last && n > 1 && cond_mask(&r0->cond[depth]) == ~0ULL) {
@@ -707,6 +713,17 @@ static void promises_section(void)
 			struct str s = { .len = 0 };
 			const char *sum = scopes_promise_summary(p);
 			put(&s, "%s.", sum);
+			text(s.buf);
+		}
+		uint64_t caps = scopes_promise_caps(p);
+		if (caps) {
+			struct str s = { .len = 0 };
+			printf(".Pp\n");
+			put(&s, "Capabilities it keeps (a pledge drops every other one):");
+			for (int c = 0; c < 64; c++)
+				if (caps & (1ULL << c))
+					put(&s, " %s", scopes_capability_name(c) ? scopes_capability_name(c) : "?");
+			put(&s, ".");
 			text(s.buf);
 		}
 		if (flags & SCOPES_PROMISE_COMPAT) {

@@ -50,6 +50,17 @@ unsigned scopes_promise_flags(int idx);
 const char *const *scopes_promise_paths(int idx);
 
 /*
+ * The capabilities (bit n = capability n, as <linux/capability.h> numbers
+ * them) promise idx needs: a pledge keeps the union of its promises' and
+ * drops every other capability from every set of every thread (a root
+ * process pledged "stdio rpath" keeps CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH, nothing else). 0 outside [0, count).
+ */
+uint64_t scopes_promise_caps(int idx);
+/* "CAP_DAC_OVERRIDE" for 1, ...; NULL for a number this library does not name. */
+const char *scopes_capability_name(int cap);
+
+/*
  * Are the grants of path-scoped promises in force here? They need Landlock:
  * without it a pledge compiles them out and they grant nothing (fail closed).
  * Returns 1 when Landlock enforces them (*why set to NULL), 0 when they grant
