@@ -214,18 +214,14 @@ def test_many_pledges_do_not_exhaust_landlock_layers():
 
 # ---- threads
 
-def test_other_threads_make_a_pathscoped_pledge_fail():
-    """Before Landlock ABI 8 (TSYNC) a ruleset binds only the calling thread;
-    the filter binds all. Rather than grant other threads the path-scoped
-    opens without their ruleset, the pledge fails with ESRCH and changes
-    nothing."""
+def test_other_threads_join_a_pathscoped_pledge():
+    """A ruleset binds only the calling thread (before Landlock ABI 8), the
+    filter binds all: every thread alive at the pledge is brought into the
+    layer too (threads.c), so no thread gets the path-scoped opens without
+    the ruleset that scopes them."""
     r = steps("threads", "1", "pledge", "stdio dns", "-", "thread-read", "/etc/shadow",
               "read", "/etc/shadow")
-    if landlock_abi() >= 8:
-        assert r.lines == ["threads ok", "pledge ok", "thread-read err EACCES",
-                           "read err EACCES"], r
-    else:
-        assert r.lines == ["threads ok", "pledge err ESRCH", "thread-read ok", "read ok"], r
+    assert r.lines == ["threads ok", "pledge ok", "thread-read err EACCES", "read err EACCES"], r
 
 
 def test_other_threads_do_not_matter_without_landlock():

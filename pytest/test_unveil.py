@@ -227,14 +227,11 @@ def test_stat_is_not_hidden(tree):
     assert lines == ["stat ok", "read err EACCES"], lines
 
 
-def test_other_threads_make_the_lock_fail(tree):
+def test_other_threads_are_bound_by_the_lock(tree):
+    """Every thread alive at the lock joins the unveil layer (threads.c)."""
     r = steps("threads", "1", "unveil", tree / "d", "r", "unveil-lock",
               "thread-read", tree / "other/h")
-    if landlock_abi() >= 8:
-        assert r.lines == ["threads ok", "unveil ok", "unveil-lock ok",
-                           "thread-read err EACCES"], r
-    else:
-        assert r.lines == ["threads ok", "unveil ok", "unveil-lock err ESRCH", "thread-read ok"], r
+    assert r.lines == ["threads ok", "unveil ok", "unveil-lock ok", "thread-read err EACCES"], r
 
 
 def test_unveil_unprivileged(tree):
