@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -463,6 +464,7 @@ int reach_prep_rights(struct attack_ctx *c)
 
 	if (socketpair(AF_UNIX, type, 0, pass.sv) != 0 || pipe(pass.go) != 0)
 		return -1;
+	pid_t self = getpid();
 	pass.peer = fork();
 	if (pass.peer < 0)
 		return -1;
@@ -473,6 +475,10 @@ int reach_prep_rights(struct attack_ctx *c)
 				    .msg_controllen = sizeof(cb) };
 		int fd = open("/etc/passwd", O_RDONLY);
 
+		/* never outlive the attacker (it holds the driver's stdout) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != self)
+			_exit(1);
 		close(pass.sv[0]);
 		if (fd < 0 || read(pass.go[0], &b, 1) != 1)
 			_exit(1);
