@@ -9,8 +9,9 @@ Landlock where the kernel can (ABI >= 6: EPERM); connecting to a pathname
 socket outside the unveiled paths is a documented residual; `dns` without
 `inet` connects over TCP to port 53 only (Landlock network rules, ABI >= 4:
 EACCES elsewhere), sends only on connected sockets (sendto with an address,
-bind, sendmsg, recvmsg: the penalty); UDP connect cannot be scoped
-(documented). Passing descriptors is what `sendfd`/`recvfd` add: without
+bind: the penalty; sendmsg/recvmsg are not dns's but stdio's, on descriptors
+already open, as on OpenBSD); UDP connect cannot be scoped (documented).
+Passing descriptors is what `sendfd`/`recvfd` add: without
 `recvfd` the library switches SO_PASSRIGHTS off on the process's AF_UNIX
 sockets where the kernel has it; a descriptor sent after the pledge then
 never arrives (this kernel: the sender's sendmsg fails with EPERM and the
@@ -158,27 +159,35 @@ def test_dns_udp_connect_other_port(user):
 
 @pytest.mark.parametrize("how", ["send", "recv"])
 def test_dns_no_sendmsg_recvmsg(how, user):
-    """Gain: under "stdio dns", sendmsg/recvmsg on a socketpair made before the pledge (the
-    calls that carry descriptors); expected: SIGSYS."""
-    assert_killed(attack("msg", how, promises="stdio dns", user=user))
+    """Gain: under "dns" (without stdio), sendmsg/recvmsg on a socketpair made before the pledge
+    (the calls that carry descriptors); expected: SIGSYS."""
+    assert_killed(attack("msg", how, promises="dns", user=user))
 
 
 @pytest.mark.parametrize("how", ["send", "recv"])
 def test_dns_no_sendmsg_recvmsg_errno(how, user):
     """The same with the errno penalty: EPERM."""
-    assert_err(attack("msg", how, promises="stdio dns", penalty="errno", user=user), "EPERM")
+    assert_err(attack("msg", how, promises="dns", penalty="errno", user=user), "EPERM")
 
 
 def test_route_no_sendmsg(user):
-    """Gain: under "stdio route", sendmsg on the socketpair (route answers its socket with
-    sendto); expected: SIGSYS."""
-    assert_killed(attack("msg", "send", promises="stdio route", user=user))
+    """Gain: under "route" (without stdio), sendmsg on the socketpair (route answers its
+    socket with sendto); expected: SIGSYS."""
+    assert_killed(attack("msg", "send", promises="route", user=user))
+
+
+@pytest.mark.parametrize("how", ["send", "recv"])
+def test_stdio_messages_on_open_descriptors(how, user):
+    """Expected behaviour (Revision 2, OpenBSD's stdio, imsg): sendmsg/recvmsg on descriptors
+    already open are stdio's, so "stdio dns" has them; what they may not carry is a descriptor
+    (below)."""
+    assert_ok(attack("msg", how, promises="stdio dns", user=user), 1)
 
 
 def test_msg_control(user):
-    """Control: with sendfd / recvfd the same calls work."""
-    assert_ok(attack("msg", "send", promises="stdio sendfd", user=user), 1)
-    assert_ok(attack("msg", "recv", promises="stdio recvfd", user=user), 1)
+    """Control: with sendfd / recvfd alone the same calls work."""
+    assert_ok(attack("msg", "send", promises="sendfd", user=user), 1)
+    assert_ok(attack("msg", "recv", promises="recvfd", user=user), 1)
 
 
 def kernel_has_passrights():
@@ -200,8 +209,12 @@ NO_PASSRIGHTS = pytest.mark.xfail(
            "recvmsg under any promise that grants it accepts descriptors")
 
 
+# path-scoped promises (dns, getpw, tmppath) add a Landlock layer: the refusal must not depend on it
+RECV_SETS = ["stdio", "stdio route", "stdio unix", "stdio inet dns", "stdio getpw", "stdio tmppath"]
+
+
 @NO_PASSRIGHTS
-@pytest.mark.parametrize("promises", ["stdio route", "stdio unix"], ids=lambda s: s.replace(" ", "+"))
+@pytest.mark.parametrize("promises", RECV_SETS, ids=lambda s: s.replace(" ", "+"))
 @pytest.mark.parametrize("stype", ["stream", "dgram"])
 def test_no_descriptor_arrives_without_recvfd(stype, promises, user):
     """Gain: a peer (forked before the pledge) sends a descriptor of /etc/passwd over an AF_UNIX
@@ -213,7 +226,7 @@ def test_no_descriptor_arrives_without_recvfd(stype, promises, user):
 
 
 @NO_PASSRIGHTS
-@pytest.mark.parametrize("promises", ["stdio route", "stdio unix"], ids=lambda s: s.replace(" ", "+"))
+@pytest.mark.parametrize("promises", RECV_SETS, ids=lambda s: s.replace(" ", "+"))
 def test_passrights_cannot_be_switched_back_on(promises, user):
     """Gain: switch SO_PASSRIGHTS on again with setsockopt, then receive; expected: the process
     dies by SIGSYS at the setsockopt, or no descriptor arrives."""
@@ -221,6 +234,15 @@ def test_passrights_cannot_be_switched_back_on(promises, user):
     if rep.killed:
         return
     assert_ok(rep, 0)
+
+
+@NO_PASSRIGHTS
+def test_no_descriptor_arrives_under_unveil(wdir, user):
+    """Gain: the same with an unveil in force ("stdio rpath", wdir unveiled "r"); expected: no
+    descriptor arrives."""
+    rep = attack("rights", "stream", promises="stdio rpath", unveil=[wdir + "=r"], user=user)
+    assert_ok(rep, 0)
+    assert rep.info["peer_send"] == -errno.EPERM, rep.describe()
 
 
 def test_descriptor_arrives_with_recvfd(user):
