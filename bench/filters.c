@@ -310,10 +310,14 @@ static int compiled_program(const char *promises, enum scopes_penalty pen,
 	const void *insns;
 	size_t n;
 
+	/* every path sets the outputs, and a failure is always negative: a
+	 * -errno of 0 would read as success with *prog never set */
+	*prog = NULL;
+	*len = 0;
 	if (!f)
-		return -errno;
+		return errno ? -errno : -EIO;
 	if (scopes_filter_program(f, &insns, &n) != 0) {
-		int e = errno;
+		int e = errno ? errno : EIO;
 		scopes_filter_free(f);
 		return -e;
 	}

@@ -124,7 +124,22 @@ static long run_compat_int80(struct attack_ctx *c)
 
 /* ------------------------------------------------- executable memory */
 
-__attribute__((noinline, noipa)) static int procmem_target(void)
+/*
+ * procmem_target's code is overwritten through /proc/self/mem and then
+ * called: it must stay a real function of its own, never inlined, cloned,
+ * merged with an identical one or its result folded into the caller.
+ * noipa says all of that, but only GCC knows it; clang has no IPA cloning
+ * or function merging by default and optnone keeps its body as written.
+ */
+#if defined(__clang__)
+#define ATTACK_NOIPA __attribute__((noinline, optnone))
+#elif defined(__GNUC__) && __GNUC__ >= 8
+#define ATTACK_NOIPA __attribute__((noipa))
+#else
+#define ATTACK_NOIPA __attribute__((noinline, noclone))
+#endif
+
+ATTACK_NOIPA static int procmem_target(void)
 {
 	return 1;
 }
