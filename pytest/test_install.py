@@ -1,11 +1,14 @@
 """The installed library, as a C developer outside the project meets it.
 
-`cmake --install` into a temporary prefix, then: the files a system library
-ships (headers, versioned shared library, static library, pkg-config file,
-CMake package, man pages), the exported ABI (SONAME, symbol versions, nothing
-exported beyond libscopes.map), and an outside program built four ways --
-pkg-config, find_package(scopes), plain -I/-L/-lscopes, and OpenBSD source
-with -include scopes/pledge.h -- each of which must run and pledge.
+`cmake --install` into a temporary prefix (never the configured one), then:
+the files a system library ships (headers, versioned shared library, static
+library, pkg-config file, CMake package, man pages, the exec shim in its
+private directory), the exported ABI (SONAME, symbol versions, nothing
+exported beyond libscopes.map), RUNPATHs relative to $ORIGIN only, and an
+outside program built four ways -- pkg-config, find_package(scopes) (also
+without libseccomp's pkg-config file), plain -I/-L/-lscopes, and OpenBSD
+source with -include scopes/pledge.h -- each of which must run and pledge.
+The installed tree, moved elsewhere, still finds its shim.
 The man pages must lint clean with mandoc and render with man -l without a
 warning.
 """
@@ -100,6 +103,25 @@ int main(void)
 """
 SIGSYS_LINE = 'scopes: violation: openat(AT_FDCWD, "/etc/hostname", O_RDONLY) needs promise "rpath"'
 
+# Pledges with execpromises and runs cat: the shim, found next to the
+# installed libscopes.so, holds cat to argv[1]'s promises.
+EXEC_C = r"""
+#include <stdio.h>
+#include <unistd.h>
+#include <scopes.h>
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || scopes_pledge("stdio rpath exec", argv[1]) != 0) {
+		perror("pledge");
+		return 2;
+	}
+	execl("/bin/cat", "cat", "/etc/hostname", (char *)NULL);
+	perror("exec");
+	return 3;
+}
+"""
+
 CMAKE_PROJECT = """
 cmake_minimum_required(VERSION 3.20)
 project(outside C)
@@ -145,6 +167,7 @@ def work(prefix):
     (w / "prog.c").write_text(PROG_C)
     (w / "obsd.c").write_text(OBSD_C)
     (w / "sigsys.c").write_text(SIGSYS_C)
+    (w / "exec.c").write_text(EXEC_C)
     return w
 
 
@@ -174,6 +197,9 @@ def test_installed_files(prefix):
     assert os.readlink(lib / "libscopes.so") == "libscopes.so.0"
     assert os.readlink(lib / "libscopes.so.0") == "libscopes.so.0.1.0"
     assert (lib / "libscopes.a").is_file()
+    # the exec shim is loaded, never linked: in a private directory
+    assert (lib / "scopes/libscopes-exec.so").is_file()
+    assert not (lib / "libscopes-exec.so").exists()
     assert (lib / "pkgconfig/scopes.pc").is_file()
     for f in ["scopesConfig.cmake", "scopesConfigVersion.cmake", "scopesTargets.cmake"]:
         assert (lib / "cmake/scopes" / f).is_file(), f
@@ -199,13 +225,19 @@ def test_soname(prefix):
 
 
 def map_symbols():
-    text = (TOP / "libscopes/libscopes.map").read_text()
-    body = text.split("global:")[1].split("local:")[0]
-    return set(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*;", body))
+    """symbol -> the version node of libscopes.map that exports it"""
+    text = re.sub(r"/\*.*?\*/", "", (TOP / "libscopes/libscopes.map").read_text(), flags=re.S)
+    symbols = {}
+    for node, body in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\{(.*?)\}", text, re.S):
+        exported = body.split("global:")[1].split("local:")[0] if "global:" in body else ""
+        for sym in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*;", exported):
+            symbols[sym] = node
+    return symbols
 
 
 def test_exports_are_exactly_the_version_script(prefix):
-    """Every exported function carries the SCOPES_0.1 version; nothing else leaks."""
+    """Every exported function carries the version libscopes.map gives it;
+    nothing else leaks."""
     out = check(["readelf", "--dyn-syms", "-W", str(libdir(prefix) / "libscopes.so.0")]).stdout
     exported = {}
     for line in out.splitlines():
@@ -214,9 +246,10 @@ def test_exports_are_exactly_the_version_script(prefix):
         if len(f) >= 8 and f[4] in ("GLOBAL", "WEAK") and f[6] != "UND":
             name, _, version = f[7].partition("@")
             exported[name] = version.lstrip("@")
-    exported.pop("SCOPES_0.1", None)  # the version definition itself
-    assert set(exported) == map_symbols()
-    assert set(exported.values()) == {"SCOPES_0.1"}
+    expected = map_symbols()
+    for node in set(expected.values()):
+        exported.pop(node, None)  # the version definitions themselves
+    assert exported == expected
 
 
 def test_static_library_has_the_api(prefix):
@@ -288,6 +321,123 @@ def test_find_package_version_check(prefix, work):
         p = run(["cmake", "-S", str(proj), "-B", str(proj / "build"),
                  f"-DCMAKE_PREFIX_PATH={prefix}"])
         assert (p.returncode == 0) == ok, (want, p.stderr)
+
+def test_find_package_without_libseccomp_pc(prefix, work):
+    """A consumer of the shared library configures on a machine without
+    libseccomp's pkg-config file (only the archive needs libseccomp, and
+    finds it by name then)."""
+    proj = work / "cmake-no-seccomp-pc"
+    proj.mkdir()
+    (proj / "CMakeLists.txt").write_text(CMAKE_PROJECT)
+    shutil.copy(work / "prog.c", proj / "prog.c")
+    empty = work / "empty-pkgconfig"
+    empty.mkdir()
+    env = dict(os.environ, PKG_CONFIG_LIBDIR=str(empty), PKG_CONFIG_PATH="")
+    check(["cmake", "-S", str(proj), "-B", str(proj / "build"), f"-DCMAKE_PREFIX_PATH={prefix}"],
+          env=env)
+    check(["cmake", "--build", str(proj / "build")], env=env)
+    assert_runs_pledged(proj / "build/prog_shared")
+    assert_runs_pledged(proj / "build/prog_static")
+
+
+# ------------------------------------------------- relocation and RUNPATHs
+
+def configured_prefix():
+    cache = (build_dir() / "CMakeCache.txt").read_text()
+    return re.search(r"^CMAKE_INSTALL_PREFIX:PATH=(.*)$", cache, re.M).group(1)
+
+
+def installed_elf_files(root):
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and not p.is_symlink() and p.read_bytes()[:4] == b"\x7fELF":
+            yield p
+
+
+def search_paths(elf):
+    out = check(["readelf", "-d", str(elf)]).stdout
+    return re.findall(r"\((?:RUNPATH|RPATH)\)\s+Library r(?:un)?path: \[(.*)\]", out)
+
+
+def test_install_prefix_is_not_the_configured_one(prefix):
+    """The other tests then prove that nothing depends on the configured prefix."""
+    assert pathlib.Path(configured_prefix()) != prefix
+
+
+def test_runpaths_are_relative_to_origin(prefix):
+    """No installed program or library keeps a search path into the build
+    tree or the configured prefix: only $ORIGIN-relative ones."""
+    elves = list(installed_elf_files(prefix))
+    assert any(e.name.startswith("libscopes.so") for e in elves)
+    build = str(build_dir().resolve())
+    for elf in elves:
+        for entry in search_paths(elf):
+            for d in entry.split(":"):
+                assert build not in d and configured_prefix() not in d, (elf, entry)
+                assert d.startswith("$ORIGIN"), (elf, entry)
+
+
+def test_runpaths_point_at_libscopes(prefix):
+    """Each $ORIGIN search path of an installed object that needs libscopes.so
+    leads to the installed one."""
+    lib = libdir(prefix)
+    for elf in installed_elf_files(prefix):
+        dynamic = check(["readelf", "-d", str(elf)]).stdout
+        if not re.search(r"\(NEEDED\).*\[libscopes\.so\.0\]", dynamic):
+            continue
+        dirs = [d.replace("$ORIGIN", str(elf.parent)) for e in search_paths(elf)
+                for d in e.split(":")]
+        assert any((pathlib.Path(d) / "libscopes.so.0").resolve() == (lib / "libscopes.so.0").resolve()
+                   for d in dirs), (elf, dirs)
+
+
+def exec_prog(prefix, work):
+    exe = work / "exec_prog"
+    if not exe.exists():
+        check(["cc", "-o", str(exe), str(work / "exec.c"), f"-I{prefix}/include",
+               f"-L{libdir(prefix)}", "-lscopes", "-Wl,-rpath,$ORIGIN/" +
+               os.path.relpath(libdir(prefix), work)])
+    return exe
+
+
+def test_execpromises_find_the_installed_shim(prefix, work):
+    exe = exec_prog(prefix, work)
+    hostname = pathlib.Path("/etc/hostname").read_text()
+    p = run([str(exe), "stdio rpath"])
+    assert (p.returncode, p.stdout) == (0, hostname), p.stderr
+    p = run([str(exe), "stdio"])  # the shim holds cat to stdio: its open is fatal
+    assert p.returncode == -signal.SIGSYS, p
+
+
+@pytest.fixture
+def moved(prefix, work):
+    """The install and the outside programs, moved together to another
+    directory while the original is out of the way."""
+    root = prefix.parent
+    dest = pathlib.Path(tempfile.mkdtemp(prefix="scopes-moved-"))
+    os.chmod(dest, 0o755)
+    exec_prog(prefix, work)
+    shutil.copytree(root, dest / "tree", symlinks=True)
+    aside = root.with_name(root.name + ".aside")
+    root.rename(aside)
+    try:
+        yield dest / "tree" / prefix.name, dest / "tree" / work.name
+    finally:
+        aside.rename(root)
+        shutil.rmtree(dest)
+
+
+def test_moved_install_still_works(moved):
+    mprefix, mwork = moved
+    hostname = pathlib.Path("/etc/hostname").read_text()
+    p = run([str(mwork / "exec_prog"), "stdio rpath"])
+    assert (p.returncode, p.stdout) == (0, hostname), p.stderr
+    p = run([str(mwork / "exec_prog"), "stdio"])
+    assert p.returncode == -signal.SIGSYS, p
+    if tool_built("scopes-run"):
+        p = run([str(mprefix / "bin/scopes-run"), "-p", "stdio rpath", "--", "cat", "/etc/hostname"])
+        assert (p.returncode, p.stdout) == (0, hostname), p.stderr
+        p = run([str(mprefix / "bin/scopes-run"), "-p", "stdio", "--", "cat", "/etc/hostname"])
+        assert p.returncode == 128 + signal.SIGSYS, p.stderr
 
 
 # ------------------------------------------------- libscopes-sigsys, if built

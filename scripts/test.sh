@@ -14,7 +14,8 @@ export SCOPES_BUILD_DIR="$top/${build#"$top"/}"
 case "$build" in /*) export SCOPES_BUILD_DIR="$build" ;; esac
 
 echo "== build ($SCOPES_BUILD_DIR)"
-cmake -S . -B "$SCOPES_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# warnings are errors here (CI), not in a user's build (SCOPES_WERROR defaults OFF)
+cmake -S . -B "$SCOPES_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCOPES_WERROR=ON >/dev/null
 cmake --build "$SCOPES_BUILD_DIR" -j"$(nproc)"
 
 echo "== ctest"
