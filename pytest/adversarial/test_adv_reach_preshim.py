@@ -40,8 +40,8 @@ def secret(wdir, user):
     return path
 
 
-def run_target(user, attempt, path=None, promises="stdio"):
-    argv = [str(built("tests/adversarial/ifunc_target"))]
+def run_target(user, attempt, path=None, promises="stdio", static=False):
+    argv = [str(built("tests/adversarial/ifunc_target" + ("_static" if static else "")))]
     if promises is not None:
         argv = [str(built("tools/run/scopes-run")), "-p", promises, "--", *argv]
     if user == "nobody":
@@ -90,6 +90,27 @@ def test_resolver_quiet_under_scopes_run(user):
     """Control: with no attempt the target runs normally under scopes-run -p stdio."""
     proc = run_target(user, "")
     assert proc.returncode == 0 and proc.stdout == "main 7\n", describe(proc)
+
+
+@pytest.mark.parametrize("attempt", ["open", "rwx", "mprotect", "exec"])
+def test_static_resolver(attempt, secret, user):
+    """Gain: the same attempts from the resolver of a static program (glibc's static start-up
+    calls it after the exec; scopes-run pledges exactly PROMISES plus that one execve);
+    expected: SIGSYS (159) for each, nothing printed by the attempt."""
+    proc = run_target(user, attempt, secret, static=True)
+    assert proc.returncode == SIGSYS_EXIT, describe(proc)
+    assert f"reach {attempt}" not in proc.stderr and "REACH-EXECUTED" not in proc.stdout, describe(proc)
+
+
+@pytest.mark.parametrize("attempt", ["open", "rwx", "mprotect", "exec"])
+def test_static_resolver_control(attempt, secret, user):
+    """Control: the static program's resolver really makes each attempt when run unpledged."""
+    proc = run_target(user, attempt, secret, promises=None, static=True)
+    assert proc.returncode == 0, describe(proc)
+    if attempt == "exec":
+        assert proc.stdout == "REACH-EXECUTED\n", describe(proc)
+    else:
+        assert f"reach {attempt} ok" in proc.stderr, describe(proc)
 
 
 # ---- exec's incidental grants: what a loader needs, no more

@@ -15,6 +15,9 @@
  *   mprotect: an anonymous read-write page made read-execute
  * Without REACH_ATTEMPT the resolver does nothing.
  *
+ * Built twice: ifunc_target (dynamic: the loader calls the resolver) and
+ * ifunc_target_static (IFUNC_STATIC: glibc's static start-up calls it).
+ *
  * The program itself: "ifunc_target open PATH [FLAGS]" opens PATH (after
  * start-up, with libc) and prints "open ok FD" or "open err ERRNO"; with no
  * arguments it prints "main".
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 /* set by the loader to the initial stack (argc, argv..., 0, envp..., 0) */
 extern void *__libc_stack_end;
@@ -63,9 +67,14 @@ static int prefix(const char *s, const char *p)
 
 static const char *env(const char *name_eq)
 {
+#ifdef IFUNC_STATIC
+	/* static start-up sets environ before it applies IRELATIVE relocations */
+	char **envp = environ;
+#else
 	long *sp = __libc_stack_end;
 	long argc = sp[0];
 	char **envp = (char **)(sp + 1 + argc + 1);
+#endif
 
 	for (; *envp; envp++)
 		if (prefix(*envp, name_eq))
