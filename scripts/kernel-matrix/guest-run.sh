@@ -1,0 +1,77 @@
+#!/bin/bash
+# The kernel matrix's test set for one configuration, run on the kernel under
+# test: inside the QEMU guest (chrooted into the host's root, see init), or
+# natively for the `host` configuration.
+#
+# Usage: guest-run.sh CONFIG MODE OUT BUILD TOP
+#   MODE  quick (a fixed subset: pytest/matrix/kernels.py) or full
+#   OUT   where the results go (in the guest: the host's directory over 9p)
+#   BUILD the build tree (SCOPES_BUILD_DIR), TOP the source tree
+# Writes OUT/kernel.json (what the kernel offers), OUT/ctest.xml,
+# OUT/matrix.xml (JUnit, with every matrix cell as a property),
+# OUT/scopes-matrix.html, OUT/*.log and OUT/done (the exit codes).
+set -uo pipefail
+config=$1 mode=$2 out=$3 build=$4 top=$5
+py=/usr/bin/python3
+jobs=$(nproc)
+mkdir -p "$out"
+rm -f "$out"/done "$out"/ctest.xml "$out"/matrix.xml "$out"/*.log "$out"/scopes-matrix.*
+export SCOPES_BUILD_DIR=$build
+cd "$top" || exit 3
+t0=$(date +%s)
+
+# What this kernel offers: release, LSMs, Landlock ABI (and why not), the
+# i386 entry, seccomp's logged actions.
+$py - "$config" "$mode" >"$out/kernel.json" <<'EOF'
+import ctypes, errno, json, os, platform, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+r = libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, VERSION)
+e = ctypes.get_errno()
+def read(p):
+    try:
+        with open(p) as f:
+            return f.read().strip()
+    except OSError as x:
+        return f"({x.strerror})"
+with open("/proc/cmdline") as f:
+    cmdline = f.read().strip()
+print(json.dumps({
+    "config": sys.argv[1], "mode": sys.argv[2], "release": platform.release(),
+    "version": read("/proc/version"), "cmdline": cmdline,
+    "lsm": read("/sys/kernel/security/lsm"),
+    "landlock_abi": r if r > 0 else 0,
+    "landlock_errno": None if r > 0 else errno.errorcode.get(e, str(e)),
+    "actions_logged": read("/proc/sys/kernel/seccomp/actions_logged"),
+    "nproc": os.cpu_count(),
+}, indent=1))
+EOF
+echo "guest-run[$config]: $(tr -d '\n' <"$out/kernel.json" | tr -s ' ')"
+
+# ctest: the whole suite, or (quick) without the long random runs.
+ctest_args=(--test-dir "$build" --output-on-failure -j"$jobs" --timeout 900
+	--output-junit "$out/ctest.xml")
+if [ "$mode" = quick ]; then
+	ctest_args+=(-E '^(filtercheck|test_sigsys_decode_random|bench_smoke)$')
+fi
+t1=$(date +%s)
+ctest "${ctest_args[@]}" >"$out/ctest.log" 2>&1
+ctest_rc=$?
+t2=$(date +%s)
+echo "guest-run[$config]: ctest exit $ctest_rc in $((t2 - t1)) s"
+
+# The scope matrix: all of it, or (quick) the fixed subset.
+sel=(pytest/matrix)
+if [ "$mode" = quick ]; then
+	mapfile -t sel < <(cd pytest && $py -m matrix.kernels quick-ids)
+	[ "${#sel[@]}" -gt 0 ] || { echo "guest-run: no quick selection" >&2; sel=(pytest/matrix); }
+fi
+$py -m pytest -p no:cacheprovider -q -n "$jobs" \
+	--junitxml="$out/matrix.xml" --scopes-matrix="$out/scopes-matrix.html" \
+	"${sel[@]}" >"$out/matrix.log" 2>&1
+matrix_rc=$?
+t3=$(date +%s)
+echo "guest-run[$config]: matrix exit $matrix_rc in $((t3 - t2)) s ($(tail -1 "$out/matrix.log"))"
+printf 'ctest=%s matrix=%s ctest_s=%s matrix_s=%s total_s=%s\n' \
+	"$ctest_rc" "$matrix_rc" "$((t2 - t1))" "$((t3 - t2))" "$((t3 - t0))" >"$out/done"
+sync
