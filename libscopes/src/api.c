@@ -187,6 +187,8 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 		.may_list = !filtered || (st.pledged && (st.held & SCOPES_P(RPATH))),
 	};
 	caps_prepare(f->set, f->penalty, st.pledged ? st.held : SCOPES_SET_ALL, &c.caps);
+	/* receiving descriptors is recvfd's (and nothing is refused in log mode) */
+	c.refuse_rights = !(f->set & SCOPES_P(RECVFD)) && f->penalty != SCOPES_PENALTY_LOG;
 	rc = commit_run(&c);
 	if (rc < 0)
 		return rc;

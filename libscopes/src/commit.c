@@ -82,6 +82,18 @@ int commit_run(struct commit *c)
 		}
 		j.nguard = (size_t)rc;
 	}
+	/* The descriptor table is the process's: once, before any layer
+	 * could hide /proc/self/fd. A kernel without SO_PASSRIGHTS leaves
+	 * the documented residue; what this did stays if a later step fails
+	 * (it only narrows). */
+	if (c->refuse_rights && c->may_list) {
+		rc = sys_unix_refuse_rights();
+		if (rc < 0 && rc != -ENOPROTOOPT && rc != -EACCES) {
+			if (c->ll)
+				landlock_discard(c->ll);
+			return rc;
+		}
+	}
 	if (needs_every_thread(c)) {
 		rc = threads_run_all(each_thread, after_all, &j, c->may_list);
 	} else {

@@ -698,17 +698,17 @@ const struct scopes_row scopes_rows[] = {
 	 * address); route addresses the kernel (sockaddr_nl) */
 	GRANT(NET | P(ROUTE), "sendto"),
 	GRANT(NET | P(DNS) | P(ROUTE), "recvfrom"),
-	/* Linux cannot see SCM_RIGHTS inside sendmsg: inet and unix allow fd
-	 * passing. dns gets neither form (glibc's resolver uses recvfrom) but
-	 * sendmmsg, which glibc needs to send its two queries at once: it can
-	 * send (never receive) a descriptor over a socket made before the
-	 * pledge. route reads its replies with recvmsg; a pledge without
-	 * recvfd refuses SCM_RIGHTS on the process's AF_UNIX sockets where
-	 * the kernel can (SO_PASSRIGHTS). */
-	GRANT(NET | P(SENDFD), "sendmsg"),
-	GRANT(NET | P(ROUTE) | P(RECVFD), "recvmsg"),
-	GRANT(NET | P(DNS) | P(SENDFD), "sendmmsg"),
-	GRANT(NET | P(RECVFD), "recvmmsg"),
+	/* Messages on descriptors already open are stdio's, as on OpenBSD:
+	 * privilege-separated programs pass every message with them (imsg).
+	 * Passing descriptors is what sendfd/recvfd add, but a filter cannot
+	 * see SCM_RIGHTS: a pledge without recvfd sets SO_PASSRIGHTS to 0 on
+	 * the process's AF_UNIX sockets where the kernel has it (6.16), so no
+	 * descriptor can be sent to them; sockets made after the pledge and
+	 * descriptors already in flight are the documented residue. */
+	GRANT(P(STDIO) | NET | P(SENDFD), "sendmsg"),
+	GRANT(P(STDIO) | NET | P(ROUTE) | P(RECVFD), "recvmsg"),
+	GRANT(P(STDIO) | NET | P(DNS) | P(SENDFD), "sendmmsg"),
+	GRANT(P(STDIO) | NET | P(RECVFD), "recvmmsg"),
 
 	SOCKOPT(NET, SOL_SOCKET, SO_REUSEADDR),
 	SOCKOPT(NET, SOL_SOCKET, SO_REUSEPORT),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include <time.h>
@@ -384,4 +385,39 @@ int sys_cap_ambient_lower(int cap)
 int sys_cap_ambient_clear(void)
 {
 	return syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+#define SYS_SO_PASSRIGHTS 83 /* Linux 6.16 */
+
+int sys_unix_refuse_rights(void)
+{
+	char buf[2048];
+	long n;
+	int count = 0;
+
+	int dfd = sys_open_dir("/proc/self/fd");
+	if (dfd < 0)
+		return dfd;
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct sys_dirent64 *d = (struct sys_dirent64 *)(buf + off);
+			off += d->d_reclen;
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			int fd = atoi(d->d_name);
+			int domain = 0, zero = 0;
+			socklen_t len = sizeof(domain);
+			if (fd == dfd || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+			    domain != AF_UNIX)
+				continue;
+			if (setsockopt(fd, SOL_SOCKET, SYS_SO_PASSRIGHTS, &zero, sizeof(zero)) != 0) {
+				int e = errno;
+				sys_close(dfd);
+				return e == ENOPROTOOPT ? -ENOPROTOOPT : -e;
+			}
+			count++;
+		}
+	}
+	sys_close(dfd);
+	return count;
 }

@@ -70,6 +70,11 @@ int sys_sigaction_raw(int sig, void (*fn)(int, siginfo_t *, void *),
  * handler left in place ignores it. */
 void sys_sigaction_restore(int sig, const struct sys_sigaction *old) SCOPES_HIDDEN;
 
+/* Set SO_PASSRIGHTS to 0 on every AF_UNIX socket of the process: no
+ * descriptor can be sent to them any more. Returns how many, -ENOPROTOOPT
+ * when the kernel has no such option (before 6.16), or -errno. */
+int sys_unix_refuse_rights(void) SCOPES_HIDDEN;
+
 /* ---- capabilities (caps.c) */
 /* The thread's effective, permitted, inheritable sets. 0 or -errno. */
 int sys_capget(uint64_t *eff, uint64_t *perm, uint64_t *inh) SCOPES_HIDDEN;

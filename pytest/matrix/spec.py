@@ -61,6 +61,7 @@ class Verdict(enum.Enum):
     DENY = "denied"          # the penalty: SIGSYS / EPERM / logged / ENOSYS with `error`
     EACCES = "denied-landlock"  # Landlock refuses the place: EACCES whatever the penalty
     FAIL = "denied-errno"    # a fixed errno whatever the penalty (fail_errno)
+    KERNEL = "refused-by-kernel"  # the filter allows it, the kernel refuses (not in log mode)
     ENOSYS = "enosys"        # clone3/openat2: ENOSYS under every pledge
     KILLED = "killed"        # a foreign ABI: SIGSYS whatever the penalty
 
@@ -80,6 +81,11 @@ class Op:
     verb: Optional[str] = None  # see PATH_SCOPED
     path: Optional[str] = None  # the path the verb acts on
     fail: Optional[tuple] = None  # (promises or "*", unless, errname): a fixed errno instead
+    # (unless, errname, kernel feature): allowed by the filter, then refused
+    # by the kernel with errname where it has the feature, unless the
+    # promise is held (the pledge set it up; log mode sets up nothing)
+    kernel_refusal: Optional[tuple] = None
+    tcp_connect: bool = False   # a TCP connect to a port other than 53 (dns's Landlock rule)
 
     def alternatives(self):
         return [frozenset(a.split()) for a in self.needs.split("|") if a.strip()]
@@ -287,7 +293,8 @@ OPS = [
     Op("socket-netlink-audit", ("socket", "16", "3", "9"), "socket", "", "sockets",
        "route: NETLINK_ROUTE only; Revision 2: dns answers socket(AF_NETLINK) with an errno",
        never=True, fail=("dns", "route", "EACCES")),
-    Op("connect", ("connect",), "connect", "inet | unix | dns", "sockets",
+    Op("connect", ("connect",), "connect", "inet | unix | dns", "sockets", tcp_connect=True,
+       why=
        "inet/unix/dns: connect (the socket's domain was checked when it was made)"),
     Op("bind", ("bind",), "bind", "inet | unix | route", "sockets",
        "inet: bind; Revision 2: dns binds nothing (it is no general UDP client)"),
@@ -322,18 +329,21 @@ OPS = [
        "inet ioctl: FIONREAD, SIOCATMARK"),
     Op("ioctl-siocgifconf", ("ioctl", "0x8912"), "ioctl", "", "sockets",
        "inet ioctl: FIONREAD, SIOCATMARK only", never=True),
-    Op("sendmsg", ("sendmsg",), "sendmsg", "inet | unix | sendfd", "sockets",
-       "sendfd: sendmsg on any socket; inet/unix: sendmsg; Revision 2: not dns or route"),
-    Op("send-fd", ("send-fd",), "sendmsg", "inet | unix | sendfd", "sockets",
-       "sendfd; unix/inet: Linux cannot see SCM_RIGHTS inside sendmsg"),
-    Op("sendmmsg", ("sendmmsg",), "sendmmsg", "inet | unix | dns | sendfd", "sockets",
+    Op("sendmsg", ("sendmsg",), "sendmsg", "stdio | inet | unix | sendfd", "sockets",
+       "Revision 2: stdio includes sendmsg/recvmsg (and the mmsg forms) on descriptors "
+       "already open, as OpenBSD's does (imsg)"),
+    Op("send-fd", ("send-fd",), "sendmsg", "stdio | inet | unix | sendfd", "sockets",
+       "sendfd; Linux cannot see SCM_RIGHTS inside sendmsg; Revision 2: enforce what the kernel "
+       "allows (SO_PASSRIGHTS on the process's AF_UNIX sockets without recvfd)",
+       kernel_refusal=("recvfd", "EPERM", "so_passrights")),
+    Op("sendmmsg", ("sendmmsg",), "sendmmsg", "stdio | inet | unix | dns | sendfd", "sockets",
        "sendfd: sendmmsg; dns: sendmmsg"),
-    Op("recvmsg", ("recvmsg-ready",), "recvmsg", "inet | unix | route | recvfd",
+    Op("recvmsg", ("recvmsg-ready",), "recvmsg", "stdio | inet | unix | route | recvfd",
        "sockets", "recvfd: recvmsg on any socket; route reads netlink replies; Revision 2: "
        "not dns"),
-    Op("recv-fd", ("recv-fd",), "recvmsg", "inet | unix | route | recvfd", "sockets",
+    Op("recv-fd", ("recv-fd",), "recvmsg", "stdio | inet | unix | route | recvfd", "sockets",
        "recvfd: recvmsg (a descriptor arrives)"),
-    Op("recvmmsg", ("recvmmsg",), "recvmmsg", "inet | unix | recvfd", "sockets",
+    Op("recvmmsg", ("recvmmsg",), "recvmmsg", "stdio | inet | unix | recvfd", "sockets",
        "recvfd: recvmmsg"),
     # ------------------------------------------------------------- terminal
     Op("open-dev-tty", ("open-flags", "/dev/tty", "2"), "openat", "rpath wpath", "terminal",
@@ -464,6 +474,12 @@ def _under(path: str, places) -> bool:
     return any(path == p or path.startswith(p.rstrip("/") + "/") for p in places)
 
 
+def _landlock_abi() -> int:
+    import scopes_probes
+    p = scopes_probes.probe("landlock")
+    return p.value if p.present else 0
+
+
 def expect(promises: str, op: Op, landlock: bool, paths: Optional[dict] = None) -> Expect:
     """What PROMISES.md says happens when `op` runs under `promises`.
 
@@ -481,6 +497,20 @@ def expect(promises: str, op: Op, landlock: bool, paths: Optional[dict] = None) 
     if not op.never:
         for alt in op.alternatives():
             if alt <= held:
+                if op.kernel_refusal and op.kernel_refusal[0] not in held:
+                    import scopes_probes
+                    if scopes_probes.have(op.kernel_refusal[2]):
+                        return Expect(Verdict.KERNEL, errname=op.kernel_refusal[1],
+                                      reason=f"without {op.kernel_refusal[0]} the pledge sets "
+                                             f"SO_PASSRIGHTS=0 on the process's AF_UNIX "
+                                             f"sockets — {op.why}")
+                if op.tcp_connect and "dns" in held and "inet" not in held and landlock \
+                        and _landlock_abi() >= 4:
+                    # the filter grants connect (so log mode logs nothing);
+                    # Landlock refuses the port
+                    return Expect(Verdict.KERNEL, errname="EACCES", landlock=True,
+                                  reason="Revision 2: dns without inet connects over TCP to "
+                                         "port 53 only (Landlock network rules, ABI 4)")
                 return Expect(Verdict.ALLOW, reason=f"{' '.join(sorted(alt))} — {op.why}")
     # path-scoped promises: the verb from seccomp, the place from Landlock
     if op.verb and not op.never:
@@ -536,14 +566,16 @@ KEY_CELLS = {
     "mcast": (["read", "getpid", "mmap-rw"],
               ["sockopt-mcast-ttl", "sockopt-add-membership", "socket-inet-stream"]),
     "unix": (["socket-unix-stream", "socket-unix-dgram", "socket-unix-seqpacket", "listen",
-              "send-fd"],
+              "connect"],
              ["socket-inet-stream", "socket-netlink-route", "socketpair-inet"]),
-    "sendfd": (["sendmsg", "send-fd", "sendmmsg"], ["recvmsg", "recv-fd", "socket-unix-stream"]),
-    "recvfd": (["recvmsg", "recv-fd", "recvmmsg"], ["sendmsg", "send-fd", "socket-unix-stream"]),
-    "dns": (["socket-inet-stream", "socket-inet6-dgram", "connect", "sendmmsg",
+    "sendfd": (["sendmsg", "sendmmsg", "recvmsg"],
+               ["socket-unix-stream", "listen", "socket-inet-stream"]),
+    "recvfd": (["recvmsg", "recv-fd", "recvmmsg", "send-fd"],
+               ["socket-unix-stream", "listen", "socket-inet-stream"]),
+    "dns": (["socket-inet-stream", "socket-inet6-dgram", "getsockopt-error", "sendmmsg",
              "open-r-hosts", "open-r-nsswitch"],
             ["listen", "open-r", "open-r-passwd", "socket-unix-stream", "sockopt-ip-tos",
-             "sendto-addr", "bind", "sendmsg", "recvmsg"]),
+             "sendto-addr", "bind", "socket-netlink-audit", "connect"]),
     "getpw": (["open-r-passwd", "open-r-group", "open-r-nsswitch"],
               ["open-r", "open-r-hosts", "socket-inet-stream", "socket-unix-stream"]),
     "tty": (["ioctl-tiocgwinsz", "ioctl-tiocswinsz", "ioctl-tcsets", "ioctl-tiocgpgrp",
@@ -564,7 +596,7 @@ KEY_CELLS = {
     "vminfo": (["open-r-meminfo", "open-r-loadavg"] + ["getdents"],
                ["open-r-proc1", "open-r", "open-r-hosts"]),
     "route": (["socket-netlink-route", "socket-netlink-route-dgram", "bind", "sendto-addr"],
-              ["socket-netlink-audit", "socket-inet-stream", "listen", "sendmsg"]),
+              ["socket-netlink-audit", "socket-inet-stream", "listen", "connect"]),
     "unveil": (["unveil-call", "open-path", "landlock-abi"], ["open-r", "open-w", "mkdir"]),
     "error": (["read", "getpid", "thread"], ["open-r", "fork", "socket-inet-stream"]),
 }

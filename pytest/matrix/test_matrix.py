@@ -116,6 +116,9 @@ def expected_outcome(exp, penalty, ctl, held_error):
     if exp.verdict is V.FAIL:
         import errno as E
         return _fake(100 + getattr(E, exp.errname))
+    if exp.verdict is V.KERNEL:
+        import errno as E
+        return ctl if penalty == "log" else _fake(100 + getattr(E, exp.errname))
     if exp.verdict is V.ENOSYS:
         return _fake(100 + 38)
     return _fake(-signal.SIGSYS)  # KILLED
