@@ -115,6 +115,30 @@ def test_present_values():
         classify("nonesuch", 0, "")
 
 
+# Real answers of scopes-kprobe: Debian 12's own kernel (6.1) under QEMU, where
+# the i386 entry exists, and the 6.18 machine these tests were written on,
+# where int $0x80 faults with no filter.
+SEEN = [
+    ("6.1", "i386", 0, "i386 seccomp=0 ret=84 errno=0 pid=84", PRESENT, "yes"),
+    ("6.1", "x32", 0, "x32 seccomp=0 ret=-1 errno=38 pid=85", ABSENT, "no"),
+    ("6.1", "landlock", 0, "landlock seccomp=0 ret=2 errno=0", PRESENT, "abi2"),
+    ("6.1", "audit", 0, "audit seccomp=0 ret=0 errno=0 reply=1000", PRESENT, "yes"),
+    ("6.1", "io_uring", 0, "io_uring seccomp=0 ret=0 errno=0 nobody=ok", PRESENT, "yes"),
+    ("6.1", "userns", 0, "userns seccomp=0 ret=0 errno=0 as=nobody", PRESENT, "yes"),
+    ("6.1", "so_passrights", 0, "so_passrights seccomp=0 ret=-1 errno=92", ABSENT, "no"),
+    ("6.18", "i386", SEGV, "i386 seccomp=0", ABSENT, "no"),
+    ("6.18", "landlock", 0, "landlock seccomp=0 ret=7 errno=0", PRESENT, "abi7"),
+    ("6.18", "so_passrights", 0, "so_passrights seccomp=0 ret=0 errno=0", PRESENT, "yes"),
+]
+
+
+@pytest.mark.parametrize("kernel,feature,status,out,state,short", SEEN,
+                         ids=[f"{k}-{f}" for k, f, *_ in SEEN])
+def test_answers_seen_on_real_kernels(kernel, feature, status, out, state, short):
+    p = classify(feature, status, out + "\n")
+    assert (p.state, p.short()) == (state, short), p
+
+
 # ---------------------------------------------- what the verdicts drive
 
 @pytest.fixture
