@@ -7,9 +7,9 @@ library documents a degradation: path-scoped promises fail closed without
 Landlock (harness.landlock_enforced() asks scopes_pathscoped_enforced()),
 and features a control run shows absent are n/a. This module adds:
 
-- the quick subset: a fixed list of node ids, one allowed and one denied
-  cell per promise under every penalty, every Landlock-dependent cell of the
-  path-scoped rows, the controls and the unprivileged cells;
+- the quick subset: a fixed list of node ids (quick_ids(): one allowed and
+  one denied cell per promise, the denied one under every penalty, the
+  Landlock-dependent key cells, the kernel-facing cells, a few unprivileged);
   `python3 -m matrix.kernels quick-ids` prints them (run from pytest/);
 - `explain()`: why a cell may legitimately answer differently on two kernels
   (used by scripts/kernel-matrix/summary.py).
@@ -20,10 +20,20 @@ from . import spec
 
 TEST_FILE = "pytest/matrix/test_matrix.py"
 
-# Rows whose cells depend on Landlock: every operation with a verb runs there.
-LANDLOCK_ROWS = ["stdio tmppath", "stdio dns", "stdio getpw", "stdio tty", "stdio ps",
-                 "stdio vminfo", "stdio rpath tmppath", "stdio unveil"]
+# The path-scoped promises (and unveil): their key cells are the ones whose
+# answer depends on Landlock, so the quick run has all of them.
+LANDLOCK_PROMISES = ("tmppath", "dns", "getpw", "tty", "ps", "vminfo", "unveil")
+# Cells the key lists leave out that depend on the Landlock ABI: truncation
+# (the truncate right is ABI 3) and creation/removal under tmppath.
+LANDLOCK_EXTRA = [("stdio tmppath", "open-trunc"), ("stdio tmppath", "open-rdtrunc"),
+                  ("stdio tmppath", "tmpfile"), ("stdio tmppath", "rmdir"),
+                  ("stdio rpath tmppath", "open-w-tmp"), ("stdio rpath tmppath", "create"),
+                  ("stdio tmppath", "rename"), ("stdio tmppath", "link")]
 PENALTIES = ("kill", "log", "error")
+# The promises that grant nothing all behave alike: one of them stands for all.
+QUICK_SKIP = set(spec.GRANTS_NOTHING) - {"audio"}
+UNPRIVILEGED_QUICK = [("stdio rpath", "open-r", "errno"), ("stdio tmppath", "create-tmp", "errno"),
+                      ("stdio tmppath", "create", "errno"), ("stdio", "fork", "kill")]
 
 
 def _grid_id(s, op):
@@ -31,7 +41,11 @@ def _grid_id(s, op):
 
 
 def quick_ids():
-    """The quick run's fixed subset of the matrix, as pytest node ids."""
+    """The quick run's fixed subset of the matrix, as pytest node ids: per
+    promise one allowed and one denied cell under ERRNO and the denied one
+    under KILL, LOG and `error`; every key cell of the path-scoped promises
+    (Landlock's part) and the ABI-dependent extras; the kernel-facing cells
+    (foreign ABIs, ENOSYS answers, never-granted calls); a few unprivileged."""
     ids = []
     seen = set()
 
@@ -41,33 +55,28 @@ def quick_ids():
             ids.append(i)
 
     for p in sorted(spec.KEY_CELLS):
-        allows, denies = spec.KEY_CELLS[p]
-        for name in (allows[0], denies[0]):
-            add(_grid_id(spec.key_set(p), name))
-            for pen in PENALTIES:
-                add(f"{TEST_FILE}::test_penalty[{p}::{name}::{pen}]")
-    for row in LANDLOCK_ROWS:
-        if row not in spec.SETS:
+        if p in QUICK_SKIP:
             continue
-        for op in spec.OPS:
-            if op.verb or op.name in ("unveil-call", "landlock-abi"):
-                add(_grid_id(row, op.name))
-    # the kernel-facing odd ones: foreign ABIs, ENOSYS answers, never-granted calls
+        allows, denies = spec.KEY_CELLS[p]
+        add(_grid_id(spec.key_set(p), allows[0]))
+        add(_grid_id(spec.key_set(p), denies[0]))
+        for pen in PENALTIES:
+            add(f"{TEST_FILE}::test_penalty[{p}::{denies[0]}::{pen}]")
+    for p in LANDLOCK_PROMISES:
+        allows, denies = spec.KEY_CELLS[p]
+        for name in allows + denies:
+            add(_grid_id(spec.key_set(p), name))
+    for row, name in LANDLOCK_EXTRA:
+        if row in spec.SETS and name in spec.OPS_BY_NAME:
+            add(_grid_id(row, name))
     for op in spec.OPS:
         if op.group in ("always", "never"):
             add(_grid_id("stdio", op.name))
-    for op in spec.OPS:
-        add(f"{TEST_FILE}::test_control[{op.name}]")
     for name in ("test_key_cells_cover_every_promise", "test_every_promise_is_a_row",
                  "test_audit_log_action_enabled"):
         add(f"{TEST_FILE}::{name}")
-    # test_unprivileged: every cell (few)
-    try:
-        from . import test_matrix
-        for s, o, pen in test_matrix.UNPRIVILEGED:
-            add(f"{TEST_FILE}::test_unprivileged[{s}::{o}::{pen}]")
-    except Exception:  # noqa: BLE001 - the list is optional
-        pass
+    for s, o, pen in UNPRIVILEGED_QUICK:
+        add(f"{TEST_FILE}::test_unprivileged[{s}::{o}::{pen}]")
     return ids
 
 
