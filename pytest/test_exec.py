@@ -78,7 +78,7 @@ def test_execpromises_null_leaves_the_environment_alone():
 
 
 def test_the_environment_names_the_shim():
-    shim = build_dir() / "libscopes" / "libscopes-exec.so"
+    shim = build_dir() / "libscopes" / "scopes" / "libscopes-exec.so"
     r = steps("pledge", "stdio exec", "stdio", "env", "LD_PRELOAD", "env", "SCOPES_EXECPENALTY",
               env={"LD_PRELOAD": "/lib/x86_64-linux-gnu/libc.so.6"})
     assert r.lines == ["pledge ok", f"env ok {shim}:/lib/x86_64-linux-gnu/libc.so.6",
@@ -88,7 +88,7 @@ def test_the_environment_names_the_shim():
 # ---- the shim on its own: it can only narrow, and it fails closed
 
 def shim_env(promises, penalty=None):
-    env = {"LD_PRELOAD": str(build_dir() / "libscopes" / "libscopes-exec.so"),
+    env = {"LD_PRELOAD": str(build_dir() / "libscopes" / "scopes" / "libscopes-exec.so"),
            "SCOPES_EXECPROMISES": promises}
     if penalty:
         env["SCOPES_EXECPENALTY"] = penalty

@@ -39,6 +39,7 @@ MAN_LINKS = {
     "scopes_apply": "scopes_compile",
     "scopes_filter_free": "scopes_compile",
     "scopes_set_penalty": "scopes_compile",
+    "scopes_refuse_env_penalty": "scopes_compile",
     "scopes_sigsys_install_options": "scopes_sigsys_install",
 }
 
@@ -217,6 +218,16 @@ def test_pkgconfig_prefix_is_the_install_prefix(prefix):
         f"-L{libdir(prefix)}", "-lscopes"]
     static = check(["pkg-config", "--static", "--libs", "scopes"], env=env).stdout.split()
     assert "-lseccomp" in static and "-lscopes" in static
+
+
+def test_pkg_config_without_libseccomp_pc(prefix):
+    """Building against the shared library needs no libseccomp .pc file;
+    --static still names libseccomp."""
+    env = dict(os.environ, PKG_CONFIG_LIBDIR=str(libdir(prefix) / "pkgconfig"), PKG_CONFIG_PATH="")
+    flags = check(["pkg-config", "--cflags", "--libs", "scopes"], env=env).stdout.split()
+    assert flags == [f"-I{prefix}/include", f"-L{libdir(prefix)}", "-lscopes"]
+    static = check(["pkg-config", "--static", "--libs", "scopes"], env=env).stdout.split()
+    assert "-lseccomp" in static
 
 
 def test_soname(prefix):

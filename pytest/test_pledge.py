@@ -93,9 +93,9 @@ def per_promise_cases(tmp):
         ("stdio unix", "socket", ["2", "1"], False),
         ("stdio inet", "setsockopt", ["0", "33"], False),
         ("stdio sendfd", "sendmsg", [], True),
-        ("stdio", "sendmsg", [], False),
+        ("stdio", "sendmsg", [], True),   # Revision 2: stdio sends on open descriptors
         ("stdio recvfd", "recvmsg", [], True),
-        ("stdio", "recvmsg", [], False),
+        ("stdio", "recvmsg", [], True),   # Revision 2: as OpenBSD's stdio (imsg)
         ("stdio tty", "ioctl-tty", ["0x5413"], True),
         ("stdio", "ioctl-tty", ["0x5413"], False),
         ("stdio proc", "fork", [], True),

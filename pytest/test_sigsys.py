@@ -379,10 +379,10 @@ PROBE_CASES = [
     (["socket", "17", "3", "0"], "stdio", E("socket(AF_PACKET, SOCK_RAW, 0)") + NO_PROMISE),
     (["mmap-exec"], "stdio",
      E('mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) needs '
-       'promise "prot_exec" (or "exec", incidentally)')),
+       'promise "prot_exec"')),
     (["mprotect-exec"], "stdio",
      r"mprotect\(0x[0-9a-f]+, 4096, PROT_READ\|PROT_EXEC\) " +
-     E('needs promise "prot_exec" (or "exec", incidentally)')),
+     E('needs promise "prot_exec"')),
     (["clone-newuser"], "stdio proc",
      E("clone(CLONE_NEWUSER|SIGCHLD, NULL, NULL, NULL, NULL)") + NO_PROMISE),
     (["prctl", "4", "0"], "stdio", E("prctl(PR_SET_DUMPABLE, 0x0, 0x0, 0x0, 0x0)") + NO_PROMISE),

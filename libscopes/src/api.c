@@ -173,7 +173,8 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	 * pledge here is the execpromises shim's): the check's reads could be
 	 * the very violation (getdents64 without rpath), and the pledge that
 	 * installed that filter made the check. */
-	int filtered = st.pledged || sys_seccomp_filtered();
+	/* the unveil guard is our own filter, not an earlier image's */
+	int filtered = st.pledged || (sys_seccomp_filtered() && !landlock_guard_installed());
 	if (!filtered && sys_io_uring_present()) {
 		landlock_discard(plan);
 		return -EBUSY;
@@ -188,7 +189,8 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	};
 	caps_prepare(f->set, f->penalty, st.pledged ? st.held : SCOPES_SET_ALL, &c.caps);
 	/* receiving descriptors is recvfd's (and nothing is refused in log mode) */
-	c.refuse_rights = !(f->set & SCOPES_P(RECVFD)) && f->penalty != SCOPES_PENALTY_LOG;
+	c.refuse_rights = !(f->set & SCOPES_P(RECVFD)) && f->penalty != SCOPES_PENALTY_LOG &&
+			  !filtered;
 	rc = commit_run(&c);
 	if (rc < 0)
 		return rc;

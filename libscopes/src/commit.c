@@ -86,9 +86,9 @@ int commit_run(struct commit *c)
 	 * could hide /proc/self/fd. A kernel without SO_PASSRIGHTS leaves
 	 * the documented residue; what this did stays if a later step fails
 	 * (it only narrows). */
-	if (c->refuse_rights && c->may_list) {
+	if (c->refuse_rights) {
 		rc = sys_unix_refuse_rights();
-		if (rc < 0 && rc != -ENOPROTOOPT && rc != -EACCES) {
+		if (rc < 0 && rc != -ENOPROTOOPT) {
 			if (c->ll)
 				landlock_discard(c->ll);
 			return rc;

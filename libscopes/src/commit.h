@@ -26,7 +26,9 @@ struct commit {
 	const struct sock_filter *insns; /* the pledge's filter, or NULL */
 	size_t count;
 	int may_list;                    /* /proc/self/task may be read now */
-	int refuse_rights;               /* SO_PASSRIGHTS=0 on AF_UNIX sockets (no recvfd) */
+	/* SO_PASSRIGHTS=0 on the AF_UNIX sockets (no recvfd): only where no
+	 * filter is in force yet, since no promise grants that setsockopt */
+	int refuse_rights;
 };
 
 /* Returns 0 or -errno (ESRCH: a thread could not be reached; the errors of

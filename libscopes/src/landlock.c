@@ -55,6 +55,11 @@
 /* What the containment layer handles: no promise grants device nodes. */
 #define LL_CONTAIN_FS (SCOPES_FS_MAKE_CHAR | SCOPES_FS_MAKE_BLOCK)
 #define DNS_PORT 53
+#ifdef SCOPES_SHIM_SUBDIR
+#define SCOPES_SHIM_SUBDIR_NAME SCOPES_SHIM_SUBDIR
+#else
+#define SCOPES_SHIM_SUBDIR_NAME "scopes"
+#endif
 
 /* Rights a rule on a non-directory may carry (the others are about a
  * directory's entries, and Landlock refuses them on files). */
@@ -315,6 +320,11 @@ static int add_loader_rules(int ruleset, uint64_t handled, int programs)
 		if (len > 0 && len < sizeof(dir)) {
 			memcpy(dir, shim, len);
 			dir[len] = '\0';
+			/* the shim sits in <libdir>/scopes/ and needs libscopes.so
+			 * from <libdir> (its RUNPATH in a build tree): both */
+			char *up = strrchr(dir, '/');
+			if (up && up > dir && strcmp(up + 1, SCOPES_SHIM_SUBDIR_NAME) == 0)
+				*up = '\0';
 			rc = add_path_rule(ruleset, dir, rights);
 		}
 	}
@@ -508,6 +518,11 @@ int landlock_prepare_unveils(struct landlock_plan *plan)
 	if (rc < 0)
 		landlock_discard(plan);
 	return rc;
+}
+
+int landlock_guard_installed(void)
+{
+	return __atomic_load_n(&ll.guarded, __ATOMIC_ACQUIRE);
 }
 
 int landlock_plan_empty(const struct landlock_plan *plan)

@@ -48,6 +48,8 @@ int landlock_prepare(scopes_set_t set, int compiled, enum scopes_penalty pen,
 /* Only the pending unveils (a pledge that installs no filter, unveil's lock). */
 int landlock_prepare_unveils(struct landlock_plan *plan) SCOPES_HIDDEN;
 int landlock_plan_empty(const struct landlock_plan *plan) SCOPES_HIDDEN;
+/* Is the unveil guard (a seccomp filter of ours) installed in this process? */
+int landlock_guard_installed(void) SCOPES_HIDDEN;
 /* Restrict the calling thread with the plan's layers (needs no_new_privs).
  * Async-signal-safe. 0 or -errno (E2BIG: Landlock's 16 layers are used up). */
 int landlock_restrict_thread(const struct landlock_plan *plan) SCOPES_HIDDEN;

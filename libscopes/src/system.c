@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <linux/futex.h>
@@ -389,15 +390,42 @@ int sys_cap_ambient_clear(void)
 
 #define SYS_SO_PASSRIGHTS 83 /* Linux 6.16 */
 
+/* One descriptor: 1 if it is an AF_UNIX socket now refusing descriptors,
+ * 0 if not a socket of that kind, or -errno. */
+static int refuse_rights_on(int fd)
+{
+	int domain = 0, zero = 0;
+	socklen_t len = sizeof(domain);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != AF_UNIX)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SYS_SO_PASSRIGHTS, &zero, sizeof(zero)) != 0)
+		return -errno;
+	return 1;
+}
+
 int sys_unix_refuse_rights(void)
 {
 	char buf[2048];
 	long n;
-	int count = 0;
+	int count = 0, rc;
 
 	int dfd = sys_open_dir("/proc/self/fd");
-	if (dfd < 0)
-		return dfd;
+	if (dfd < 0) {
+		/* /proc hidden (an unveil before the first pledge) or not
+		 * mounted: every descriptor number up to the soft limit */
+		struct rlimit rl;
+		rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+		if (max > 65536)
+			max = 65536;
+		for (int fd = 0; fd < (int)max; fd++) {
+			rc = refuse_rights_on(fd);
+			if (rc < 0)
+				return rc;
+			count += rc;
+		}
+		return count;
+	}
 	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
 		for (long off = 0; off < n;) {
 			struct sys_dirent64 *d = (struct sys_dirent64 *)(buf + off);
@@ -405,17 +433,14 @@ int sys_unix_refuse_rights(void)
 			if (d->d_name[0] < '0' || d->d_name[0] > '9')
 				continue;
 			int fd = atoi(d->d_name);
-			int domain = 0, zero = 0;
-			socklen_t len = sizeof(domain);
-			if (fd == dfd || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
-			    domain != AF_UNIX)
+			if (fd == dfd)
 				continue;
-			if (setsockopt(fd, SOL_SOCKET, SYS_SO_PASSRIGHTS, &zero, sizeof(zero)) != 0) {
-				int e = errno;
+			rc = refuse_rights_on(fd);
+			if (rc < 0) {
 				sys_close(dfd);
-				return e == ENOPROTOOPT ? -ENOPROTOOPT : -e;
+				return rc;
 			}
-			count++;
+			count += rc;
 		}
 	}
 	sys_close(dfd);
