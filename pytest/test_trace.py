@@ -162,8 +162,12 @@ SMALL = {
     "inet": (None, "stdio inet"),
     "mcast": (None, "stdio inet mcast"),
     "unix": (None, "stdio unix"),
-    "sendfd": (None, "stdio sendfd"),
-    "recvfd": (None, "stdio recvfd"),
+    # Revision 2: stdio sends and receives messages on open descriptors; on
+    # Linux passing a descriptor is refused at the receiver (SO_PASSRIGHTS,
+    # set at the first pledge without recvfd), and a socketpair made after
+    # the pledge has no such refusal: these subjects need stdio alone
+    "sendfd": (None, "stdio"),
+    "recvfd": (None, "stdio"),
     "dns": (None, "stdio dns"),
     "getpw": (None, "stdio getpw"),
     "tty": (None, "stdio tty"),

@@ -302,8 +302,8 @@ static int add_loader_rules(int ruleset, uint64_t handled, int programs)
 	const struct scopes_promise_info *ex = &scopes_promise_table[SCOPES_P_EXEC];
 	uint64_t rights = ex->fs_side & handled;
 
-	if (!rights)
-		return 0;
+	/* with reads everywhere (rpath) only the interpreter's execute right
+	 * may still be needed (scopes-run's loader-only pledge handles it) */
 	int rc = add_paths(ruleset, ex->side_paths, rights);
 	if (rc == 0 && programs)
 		rc = add_paths(ruleset, ex->side_programs, rights);
@@ -489,7 +489,9 @@ int landlock_prepare(scopes_set_t set, int compiled, enum scopes_penalty pen,
 	if (rc == 0 && landlock_available()) {
 		uint64_t scoped = layer_scopes(set, pen);
 		uint64_t net = compiled ? layer_net(set, pen) : 0;
-		uint64_t handled = compiled ? wanted & abi_rights(landlock_abi()) : LL_CONTAIN_FS;
+		/* log mode refuses as little as a domain can: block devices */
+		uint64_t contain = pen == SCOPES_PENALTY_LOG ? SCOPES_FS_MAKE_BLOCK : LL_CONTAIN_FS;
+		uint64_t handled = compiled ? wanted & abi_rights(landlock_abi()) : contain;
 		uint64_t key = layer_key(set, handled, net, scoped);
 		/* a path-scoped layer when the filter's grants need one; else
 		 * the containment layer, for the first pledge or a scope the
