@@ -412,6 +412,11 @@ SCOPES_EXPORT scopes_set_t scopes_filter_promises(const struct scopes_filter *fi
 	return filter ? filter->set : 0;
 }
 
+SCOPES_EXPORT int scopes_filter_landlock(const struct scopes_filter *filter)
+{
+	return filter ? filter->landlock : 0;
+}
+
 /* seccomp_data: nr at 0, arch at 4, args from 16 (little-endian halves). */
 #define SD_NR 0
 #define SD_ARCH 4

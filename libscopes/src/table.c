@@ -450,3 +450,145 @@ SCOPES_EXPORT int scopes_query(uint32_t arch, long nr, const uint64_t args[6],
 		v->reason = "no promise allows it with these arguments";
 	return 0;
 }
+
+/* ----------------------------------------------- answers from the rows */
+
+SCOPES_EXPORT int scopes_row_granted(const struct scopes_row *row, scopes_set_t held, int landlock)
+{
+	return row ? table_row_granted(row, held, landlock) : 0;
+}
+
+/* Is nr on arch a call of a foreign ABI, killed whatever the set? */
+static int foreign_call(uint32_t arch, long nr)
+{
+	return arch != scopes_native_arch() ||
+	       (arch == SCOPES_ARCH_X86_64 && nr >= 0 && (nr & 0x40000000));
+}
+
+/* Do the row's conditions hold: for args, or (args NULL) for any arguments? */
+static int row_holds(const struct scopes_row *r, const uint64_t args[6])
+{
+	if (!args)
+		return r->ncond == 0;
+	return table_row_matches(r, args, __atomic_load_n(&query_pid, __ATOMIC_RELAXED));
+}
+
+SCOPES_EXPORT int scopes_set_allows(scopes_set_t held, uint32_t arch, long nr,
+				    const uint64_t args[6], int landlock, int *errnum)
+{
+	int ai = table_arch_index(arch), err = 0;
+
+	if (errnum)
+		*errnum = 0;
+	if (ai < 0 || nr < 0 || foreign_call(arch, nr))
+		return 0;
+	for (size_t i = 0; i < scopes_rows_count; i++) {
+		const struct scopes_row *r = &scopes_rows[i];
+		if (table_row_nr(ai, i) != nr || !row_holds(r, args))
+			continue;
+		switch (r->kind) {
+		case SCOPES_ROW_ALWAYS:
+			return 1;
+		case SCOPES_ROW_GRANT:
+			if (table_row_granted(r, held, landlock))
+				return 1;
+			break;
+		case SCOPES_ROW_ENOSYS:
+			err = ENOSYS;
+			break;
+		case SCOPES_ROW_FAIL:
+			if (table_row_granted(r, held, landlock) && !err)
+				err = r->errnum;
+			break;
+		case SCOPES_ROW_NEVER:
+		default:
+			break;
+		}
+	}
+	/* the filter's default action: `error` answers ENOSYS (filter.c) */
+	if (!err && (held & SCOPES_P(ERROR)))
+		err = ENOSYS;
+	if (errnum)
+		*errnum = err;
+	return 0;
+}
+
+SCOPES_EXPORT const struct scopes_row *scopes_fail_row(uint32_t arch, long nr,
+						       const uint64_t args[6])
+{
+	int ai = table_arch_index(arch);
+
+	if (ai < 0 || nr < 0)
+		return NULL;
+	for (size_t i = 0; i < scopes_rows_count; i++) {
+		const struct scopes_row *r = &scopes_rows[i];
+		if (r->kind == SCOPES_ROW_FAIL && table_row_nr(ai, i) == nr && row_holds(r, args))
+			return r;
+	}
+	return NULL;
+}
+
+SCOPES_EXPORT int scopes_path_beneath(const char *path, const char *root)
+{
+	if (!path || !root)
+		return 0;
+	size_t n = strlen(root);
+	while (n > 0 && root[n - 1] == '/')
+		n--;
+	if (n == 0) /* "/" (or "///"): every absolute path */
+		return root[0] == '/' && path[0] == '/';
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+SCOPES_EXPORT int scopes_promise_covers_path(int idx, const char *path)
+{
+	if (!path || !(scopes_promise_flags(idx) & SCOPES_PROMISE_PATHSCOPED))
+		return 0;
+	for (const char *const *p = scopes_promise_paths(idx); *p; p++)
+		if (scopes_path_beneath(path, *p))
+			return 1;
+	return 0;
+}
+
+/* The calls Landlock decides by the path they name (landlock.c's rights:
+ * execute, write/read file, remove, make, refer, truncate). */
+static const char *const landlock_path_calls[] = {
+	"open",	   "openat",   "creat",	    "mkdir",	"mkdirat",  "mknod",	 "mknodat",
+	"unlink",  "unlinkat", "rmdir",	    "rename",	"renameat", "renameat2", "link",
+	"linkat",  "symlink",  "symlinkat", "truncate", "execve",   "execveat",
+};
+
+SCOPES_EXPORT int scopes_landlock_checks_path(uint32_t arch, long nr)
+{
+	const char *name = scopes_syscall_name(arch, nr);
+
+	for (size_t i = 0; name && i < sizeof(landlock_path_calls) / sizeof(landlock_path_calls[0]); i++)
+		if (strcmp(name, landlock_path_calls[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Indexed by enum scopes_penalty: the words SCOPES_PENALTY, SCOPES_EXECPENALTY,
+ * scopes-run --penalty and the tests use. */
+static const char *const penalty_names[] = {
+	[SCOPES_PENALTY_KILL] = "kill",
+	[SCOPES_PENALTY_TRAP] = "trap",
+	[SCOPES_PENALTY_ERRNO] = "errno",
+	[SCOPES_PENALTY_LOG] = "log",
+};
+
+SCOPES_EXPORT const char *scopes_penalty_name(enum scopes_penalty penalty)
+{
+	if ((unsigned)penalty >= sizeof(penalty_names) / sizeof(penalty_names[0]))
+		return NULL;
+	return penalty_names[penalty];
+}
+
+SCOPES_EXPORT int scopes_penalty_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(penalty_names) / sizeof(penalty_names[0]); i++)
+		if (strcmp(name, penalty_names[i]) == 0)
+			return (int)i;
+	errno = EINVAL;
+	return -1;
+}

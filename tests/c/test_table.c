@@ -4,14 +4,18 @@
  * The expectations are written from ../shared/PROMISES.md.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <scopes.h>
 #include <scopes/table.h>
 
 #include "harness.h"
@@ -248,6 +252,252 @@ static void test_query_abi_and_unknown(void)
 	      "getppid without args");
 }
 
+/* ------------------------------------------- answers from the rows */
+
+/* scopes_row_granted, re-derived from the header's words for every row. */
+static void test_row_granted(void)
+{
+	const int np = scopes_promise_count();
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		for (int p = -1; p <= np; p++) {
+			/* the empty set, each promise alone, every promise */
+			scopes_set_t held = p < 0 ? 0 : p == np ? (1ULL << np) - 1 : 1ULL << p;
+			held |= r->all; /* so that `any` decides */
+			for (int ll = 0; ll <= 1; ll++) {
+				int want = 0;
+				if (r->kind == SCOPES_ROW_FAIL)
+					want = (held & r->any) && !(held & r->unless);
+				else if (r->kind == SCOPES_ROW_GRANT)
+					want = (!(r->flags & SCOPES_ALT_PATHSCOPED) || ll) &&
+					       (!r->any || (held & r->any)) && (held & r->all) == r->all;
+				CHECK(scopes_row_granted(r, held, ll) == want,
+				      "row %zu (%s) under '%s' landlock %d: want %d", i, r->syscall,
+				      set_str(held), ll, want);
+			}
+		}
+	}
+	CHECK(scopes_row_granted(NULL, SCOPES_SET_ALL, 1) == 0, "NULL row");
+}
+
+/* A value for every condition of row r: args that meet it. */
+static void args_meeting(const struct scopes_row *r, uint64_t args[6])
+{
+	memset(args, 0, 6 * sizeof(args[0]));
+	for (unsigned c = 0; c < r->ncond; c++)
+		args[r->cond[c].arg] |= r->cond[c].value;
+}
+
+static void test_set_allows(void)
+{
+	const uint32_t arch = scopes_native_arch();
+	int err;
+	uint64_t a[6] = { 0 };
+	struct {
+		const char *set, *syscall;
+		int with_args;
+		uint64_t args[6];
+		int allowed, errnum;
+	} cases[] = {
+		{ "stdio", "getppid", 0, { 0 }, 1, 0 },
+		{ "", "getppid", 0, { 0 }, 0, 0 },
+		{ "error", "getppid", 0, { 0 }, 0, ENOSYS },
+		{ "", "exit_group", 0, { 0 }, 1, 0 },
+		{ "stdio", "clone3", 1, { 0 }, 0, ENOSYS },
+		{ "stdio", "write", 0, { 0 }, 1, 0 },
+		{ "stdio", "readlink", 0, { 0 }, 0, 0 },
+		{ "rpath", "readlink", 0, { 0 }, 1, 0 },
+		{ "rpath", "openat", 1, { (uint64_t)AT_FDCWD, 0, O_RDONLY }, 1, 0 },
+		{ "rpath", "openat", 1, { (uint64_t)AT_FDCWD, 0, O_WRONLY }, 0, 0 },
+		{ "rpath", "openat", 0, { 0 }, 0, 0 }, /* not for every argument */
+		{ "wpath", "openat", 1, { (uint64_t)AT_FDCWD, 0, O_WRONLY }, 1, 0 },
+		{ "getpw", "socket", 1, { AF_UNIX, SOCK_STREAM }, 0, EACCES },
+		{ "getpw unix", "socket", 1, { AF_UNIX, SOCK_STREAM }, 1, 0 },
+		{ "dns", "socket", 1, { AF_NETLINK, SOCK_RAW }, 0, EACCES },
+		{ "dns route", "socket", 1, { AF_NETLINK, SOCK_RAW, 0 /* NETLINK_ROUTE */ }, 1, 0 },
+		{ "fattr", "setxattr", 1, { 0 }, 0, EOPNOTSUPP },
+		{ "stdio", "setxattr", 1, { 0 }, 0, 0 },
+		{ "stdio", "ioctl", 1, { 0, TIOCSTI }, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long nr = scopes_syscall_number(arch, cases[i].syscall);
+		CHECK(nr >= 0, "%s unknown", cases[i].syscall);
+		int got = scopes_set_allows(set_of(cases[i].set), arch, nr,
+					    cases[i].with_args ? cases[i].args : NULL, 1, &err);
+		CHECK(got == cases[i].allowed && err == cases[i].errnum,
+		      "case %zu: %s under '%s': %d errno %d, want %d errno %d", i, cases[i].syscall,
+		      cases[i].set, got, err, cases[i].allowed, cases[i].errnum);
+	}
+	/* path-scoped grants only where compiled in */
+	long nr = scopes_syscall_number(arch, "stat");
+	CHECK(scopes_set_allows(set_of("tmppath"), arch, nr, NULL, 1, NULL) == 1, "tmppath stat");
+	CHECK(scopes_set_allows(set_of("tmppath"), arch, nr, NULL, 0, &err) == 0 && err == 0,
+	      "tmppath stat without Landlock");
+	/* foreign ABIs are killed whatever the set */
+	CHECK(scopes_set_allows(SCOPES_SET_ALL, SCOPES_ARCH_X86_64, 0x40000000 | 0, a, 1, &err) == 0 &&
+		      err == 0,
+	      "x32 read");
+	CHECK(scopes_set_allows(SCOPES_SET_ALL, SCOPES_ARCH_I386, 3, a, 1, &err) == 0 && err == 0,
+	      "i386 read");
+	CHECK(scopes_set_allows(SCOPES_SET_ALL, arch, -1, a, 1, NULL) == 0, "nr -1");
+
+	/* every row, asked with arguments that meet it, answers as the row says */
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		long rn = scopes_syscall_number(arch, r->syscall);
+		if (rn < 0)
+			continue;
+		scopes_set_t held = (r->any ? r->any & -r->any : 0) | r->all;
+		args_meeting(r, a);
+		for (unsigned c = 0; c < r->ncond; c++)
+			if (r->cond[c].value == SCOPES_VALUE_SELF_PID)
+				goto next; /* the query's pid, not this row's */
+		int got = scopes_set_allows(held, arch, rn, a, 1, &err);
+		switch (r->kind) {
+		case SCOPES_ROW_ALWAYS:
+		case SCOPES_ROW_GRANT:
+			CHECK(got == 1, "row %zu (%s) under '%s' not allowed", i, r->syscall,
+			      set_str(held));
+			break;
+		case SCOPES_ROW_ENOSYS:
+			CHECK(got == 0 && err == ENOSYS, "row %zu (%s): %d errno %d", i, r->syscall, got,
+			      err);
+			break;
+		case SCOPES_ROW_FAIL:
+			CHECK(got == 0 && err == r->errnum, "row %zu (%s) under '%s': %d errno %d", i,
+			      r->syscall, set_str(held), got, err);
+			break;
+		default:
+			break;
+		}
+next:;
+	}
+}
+
+static void test_fail_row(void)
+{
+	const uint32_t arch = scopes_native_arch();
+	uint64_t a[6];
+	int nfail = 0;
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		long nr = scopes_syscall_number(arch, r->syscall);
+		if (r->kind != SCOPES_ROW_FAIL || nr < 0)
+			continue;
+		nfail++;
+		args_meeting(r, a);
+		CHECK(scopes_fail_row(arch, nr, a) == r, "FAIL row %zu (%s) not found", i, r->syscall);
+		CHECK(scopes_fail_row(arch, nr, NULL) == (r->ncond ? NULL : r),
+		      "FAIL row %zu (%s) without arguments", i, r->syscall);
+	}
+	CHECK(nfail > 0, "the table has no FAIL rows");
+	memset(a, 0, sizeof(a));
+	a[0] = AF_INET;
+	CHECK(scopes_fail_row(arch, scopes_syscall_number(arch, "socket"), a) == NULL, "AF_INET");
+	CHECK(scopes_fail_row(arch, scopes_syscall_number(arch, "getppid"), a) == NULL, "getppid");
+	const struct scopes_row *r = scopes_fail_row(arch, scopes_syscall_number(arch, "fsetxattr"), a);
+	CHECK(r && r->errnum == EOPNOTSUPP && r->any == set_of("fattr"), "fsetxattr");
+}
+
+static void test_paths(void)
+{
+	struct {
+		const char *path, *root;
+		int beneath;
+	} cases[] = {
+		{ "/tmp", "/tmp", 1 },	     { "/tmp/x", "/tmp", 1 },	 { "/tmp/x/y", "/tmp/", 1 },
+		{ "/tmp", "/tmp/", 1 },	     { "/tmpx", "/tmp", 0 },	 { "/tm", "/tmp", 0 },
+		{ "/etc/hosts", "/", 1 },    { "/", "/", 1 },		 { "relative", "/", 0 },
+		{ "/proc/1/stat", "/proc", 1 }, { "/etc/hostsx", "/etc/hosts", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(scopes_path_beneath(cases[i].path, cases[i].root) == cases[i].beneath,
+		      "'%s' beneath '%s': want %d", cases[i].path, cases[i].root, cases[i].beneath);
+	CHECK(scopes_path_beneath(NULL, "/") == 0 && scopes_path_beneath("/", NULL) == 0, "NULL");
+
+	int scoped = 0;
+	for (int p = 0; p < scopes_promise_count(); p++) {
+		const char *const *paths = scopes_promise_paths(p);
+		if (!(scopes_promise_flags(p) & SCOPES_PROMISE_PATHSCOPED)) {
+			CHECK(scopes_promise_covers_path(p, "/tmp") == 0, "%s covers /tmp",
+			      scopes_promise_name(p));
+			continue;
+		}
+		scoped++;
+		for (int k = 0; paths[k]; k++) {
+			char sub[512], sib[512];
+			snprintf(sub, sizeof(sub), "%s/x", paths[k]);
+			snprintf(sib, sizeof(sib), "%sx", paths[k]);
+			CHECK(scopes_promise_covers_path(p, paths[k]) == 1, "%s: %s",
+			      scopes_promise_name(p), paths[k]);
+			CHECK(scopes_promise_covers_path(p, sub) == 1, "%s: %s", scopes_promise_name(p), sub);
+			CHECK(scopes_promise_covers_path(p, sib) == 0, "%s: %s", scopes_promise_name(p), sib);
+		}
+		CHECK(scopes_promise_covers_path(p, "/nonexistent/x") == 0, "%s: /nonexistent/x",
+		      scopes_promise_name(p));
+	}
+	CHECK(scoped > 0, "no path-scoped promise");
+	int tmp = scopes_promise_index("tmppath", 7);
+	CHECK(scopes_promise_covers_path(tmp, "/tmp/a") && !scopes_promise_covers_path(tmp, "/var/tmp/a"),
+	      "tmppath");
+	CHECK(scopes_promise_covers_path(-1, "/tmp") == 0 && scopes_promise_covers_path(tmp, NULL) == 0,
+	      "out of range, NULL");
+
+	const uint32_t arch = scopes_native_arch();
+	const char *checked[] = { "openat", "creat", "mkdirat", "unlinkat", "renameat2", "linkat",
+				  "symlinkat", "truncate", "execve", "execveat", "mknodat" };
+	const char *unchecked[] = { "stat", "newfstatat", "statx", "access", "faccessat", "readlink",
+				    "readlinkat", "chdir", "getdents64", "read", "ftruncate" };
+	for (size_t i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
+		CHECK(scopes_landlock_checks_path(arch, scopes_syscall_number(arch, checked[i])) == 1,
+		      "Landlock checks %s", checked[i]);
+	for (size_t i = 0; i < sizeof(unchecked) / sizeof(unchecked[0]); i++)
+		CHECK(scopes_landlock_checks_path(arch, scopes_syscall_number(arch, unchecked[i])) == 0,
+		      "Landlock does not check %s", unchecked[i]);
+	CHECK(scopes_landlock_checks_path(SCOPES_ARCH_AARCH64, 56 /* openat */) == 1, "aarch64 openat");
+	CHECK(scopes_landlock_checks_path(arch, 999) == 0, "nr 999");
+	/* every call a path-scoped promise grants where Landlock checks the path
+	 * is one scopes_landlock_checks_path names, or it takes no path */
+	for (size_t i = 0; i < scopes_row_count(); i++) {
+		const struct scopes_row *r = scopes_row_get(i);
+		if (!(r->flags & SCOPES_ALT_PATHSCOPED) || strncmp(r->syscall, "open", 4) != 0)
+			continue;
+		CHECK(scopes_landlock_checks_path(arch, scopes_syscall_number(arch, r->syscall)),
+		      "path-scoped %s", r->syscall);
+	}
+}
+
+static void test_penalty_names(void)
+{
+	const char *want[] = { "kill", "trap", "errno", "log" };
+	for (int p = SCOPES_PENALTY_KILL; p <= SCOPES_PENALTY_LOG; p++) {
+		const char *n = scopes_penalty_name((enum scopes_penalty)p);
+		CHECK(n && strcmp(n, want[p]) == 0, "penalty %d is '%s'", p, n ? n : "(null)");
+		CHECK(scopes_penalty_parse(want[p]) == p, "parse %s", want[p]);
+	}
+	CHECK(scopes_penalty_name((enum scopes_penalty)(SCOPES_PENALTY_LOG + 1)) == NULL, "past log");
+	errno = 0;
+	CHECK(scopes_penalty_parse("KILL") == -1 && errno == EINVAL, "KILL");
+	CHECK(scopes_penalty_parse("") == -1 && scopes_penalty_parse(NULL) == -1 &&
+		      scopes_penalty_parse("kills") == -1,
+	      "empty, NULL, kills");
+}
+
+static void test_filter_landlock(void)
+{
+	struct scopes_filter *f = scopes_compile("stdio", SCOPES_PENALTY_KILL);
+	CHECK(f && scopes_filter_landlock(f) == 0, "stdio compiles no path-scoped grants");
+	scopes_filter_free(f);
+	f = scopes_compile("stdio tmppath", SCOPES_PENALTY_KILL);
+	CHECK(f && scopes_filter_landlock(f) == scopes_pathscoped_enforced(NULL),
+	      "tmppath: landlock %d", f ? scopes_filter_landlock(f) : -1);
+	scopes_filter_free(f);
+	f = scopes_compile("stdio tmppath", SCOPES_PENALTY_LOG);
+	CHECK(f && scopes_filter_landlock(f) == 0, "log mode compiles them out");
+	scopes_filter_free(f);
+	CHECK(scopes_filter_landlock(NULL) == 0, "NULL filter");
+}
+
 int main(void)
 {
 	if (scopes_table_init() != 0)
@@ -257,5 +507,11 @@ int main(void)
 	test_every_syscall_classified();
 	test_queries();
 	test_query_abi_and_unknown();
+	test_row_granted();
+	test_set_allows();
+	test_fail_row();
+	test_paths();
+	test_penalty_names();
+	test_filter_landlock();
 	return harness_finish("test_table");
 }

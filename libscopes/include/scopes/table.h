@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <scopes.h> /* enum scopes_penalty */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -200,6 +202,79 @@ const struct scopes_row *scopes_row_get(size_t i);
 int scopes_handler_allow(const char *syscall, unsigned ncond, const struct scopes_cond *cond);
 
 /*
+ * Answers derived from the rows, so that the tools ask the table instead of
+ * re-deriving them (since SCOPES_0.3). All async-signal-safe after
+ * scopes_table_init(), like the rest of this header.
+ */
+
+/*
+ * Is a GRANT or FAIL row in force for the held set? A GRANT row needs one
+ * promise of `any` (when not 0) and all of `all`, and, flagged
+ * SCOPES_ALT_PATHSCOPED, landlock != 0 (path-scoped grants compiled in); a
+ * FAIL row needs one of `any` and none of `unless`. 0 for NULL and for rows
+ * of the other kinds (ALWAYS rows are in force under every set). This is the
+ * test the filter builder applies to each row.
+ */
+int scopes_row_granted(const struct scopes_row *row, scopes_set_t held, int landlock);
+
+/*
+ * Does a filter for the held set allow syscall nr on arch with these
+ * arguments? As the filter answers it: an ALWAYS row or a granted GRANT row
+ * whose conditions hold allows the call. args NULL asks whether the call is
+ * allowed whatever its arguments (only rows without conditions count).
+ * landlock: path-scoped grants are compiled in (scopes_pathscoped_enforced()
+ * for a pledge of this process; a LOG pledge never has them).
+ * Returns 1 when allowed; 0 when not, with *errnum (may be NULL) set to the
+ * errno the call fails with instead of the penalty — a FAIL row's errnum,
+ * ENOSYS for an ENOSYS row, ENOSYS when the set holds `error` — or 0 when
+ * the penalty applies. Another arch than the native one, x32 and i386 calls
+ * are killed whatever the set: 0 with *errnum 0.
+ */
+int scopes_set_allows(scopes_set_t held, uint32_t arch, long nr, const uint64_t args[6],
+		      int landlock, int *errnum);
+
+/*
+ * The FAIL row syscall nr on arch with these arguments meets, or NULL: the
+ * call is answered with row->errnum (not the penalty) while the held set has
+ * one of row->any and none of row->unless; row->note says why. scopes_query()
+ * leaves FAIL rows out of its alternatives (they allow nothing); this is
+ * their half of the reverse answer. args NULL: only rows without conditions.
+ * SCOPES_VALUE_SELF_PID compares with the pid of scopes_query_set_pid().
+ */
+const struct scopes_row *scopes_fail_row(uint32_t arch, long nr, const uint64_t args[6]);
+
+/*
+ * Is path the directory or file root, or beneath it, by spelling? Both are
+ * absolute and already resolved (no symbolic links, "." or ".." are
+ * followed here); trailing slashes of root are ignored, and "/" holds every
+ * absolute path. Landlock decides on the resolved file: callers resolve first.
+ */
+int scopes_path_beneath(const char *path, const char *root);
+
+/*
+ * Does the path-scoped promise idx grant its operations on path, that is, is
+ * path one of scopes_promise_paths(idx) or beneath one (scopes_path_beneath)?
+ * 0 for a promise that is not path-scoped, for idx out of range and for NULL.
+ */
+int scopes_promise_covers_path(int idx, const char *path);
+
+/*
+ * Does Landlock decide syscall nr on arch by the path it names? It mediates
+ * opening, creating, removing, renaming, linking, truncating and executing
+ * files; stat(2), access(2), readlink(2), chdir(2) and calls on open
+ * descriptors are not restricted by it, so a path-scoped promise that grants
+ * those grants them for any path. 1 or 0 (0 for unknown numbers).
+ */
+int scopes_landlock_checks_path(uint32_t arch, long nr);
+
+/* "kill", "trap", "errno", "log" (SCOPES_PENALTY, scopes-run --penalty,
+ * scopes-trace); NULL for a value that is no penalty. */
+const char *scopes_penalty_name(enum scopes_penalty penalty);
+/* The penalty spelled name (exactly as scopes_penalty_name gives it), or -1
+ * with errno EINVAL (NULL or another word). */
+int scopes_penalty_parse(const char *name);
+
+/*
  * A compiled filter's BPF program, for the differential checker and tools
  * (struct sock_filter layout: u16 code, u8 jt, u8 jf, u32 k). The program is
  * as compiled: SCOPES_VALUE_SELF_PID placeholders are not yet bound.
@@ -208,6 +283,10 @@ struct scopes_filter;
 int scopes_filter_program(const struct scopes_filter *filter, const void **insns, size_t *count);
 /* The promise set a compiled filter grants. */
 scopes_set_t scopes_filter_promises(const struct scopes_filter *filter);
+/* Whether a compiled filter has the path-scoped grants compiled in (1), or
+ * compiled them out because Landlock cannot enforce them or the penalty is
+ * LOG (0, and for NULL). Since SCOPES_0.3. */
+int scopes_filter_landlock(const struct scopes_filter *filter);
 
 #ifdef __cplusplus
 }
