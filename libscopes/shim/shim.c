@@ -61,8 +61,12 @@ __attribute__((constructor)) static void scopes_exec_shim(int argc, char **argv,
 	const char *pen = getenv(SCOPES_EXEC_ENV_PENALTY);
 	if (!promises || getauxval(AT_SECURE))
 		return;
-	if (pen && scopes_exec_penalty_parse(pen, &penalty) != 0)
-		fail(SCOPES_EXEC_ENV_PENALTY, EINVAL);
+	if (pen) {
+		int p = scopes_penalty_parse(pen);
+		if (p < 0)
+			fail(SCOPES_EXEC_ENV_PENALTY, EINVAL);
+		penalty = (enum scopes_penalty)p;
+	}
 	/* Log mode does not enforce: whoever set it (the parent's penalty, or
 	 * the environment), the image says so, as the library does for
 	 * SCOPES_PENALTY. */

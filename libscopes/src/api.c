@@ -74,8 +74,6 @@ static void say(const char *a, const char *b, const char *c)
 	}
 }
 
-static const char *const penalty_names[] = { "kill", "trap", "errno", "log" };
-
 /*
  * SCOPES_PENALTY overrides the penalty for diagnosis (scopes-trace sets it to
  * log). Anything but kill weakens the pledge, so it is announced at every
@@ -110,16 +108,15 @@ static enum scopes_penalty effective_penalty(const char *promises)
 		say("SCOPES_PENALTY ignored in a setuid/AT_SECURE process", NULL, NULL);
 		return p;
 	}
-	for (int i = 0; i <= SCOPES_PENALTY_LOG; i++) {
-		if (strcmp(env, penalty_names[i]) == 0) {
-			if (i != SCOPES_PENALTY_KILL)
-				say("SCOPES_PENALTY=", env,
-				    i == SCOPES_PENALTY_LOG
-					    ? ": pledge NOT enforced, violations are only logged"
-					    : ": pledge penalty changed from the program's choice");
-			(void)promises;
-			return (enum scopes_penalty)i;
-		}
+	int i = scopes_penalty_parse(env);
+	if (i >= 0) {
+		if (i != SCOPES_PENALTY_KILL)
+			say("SCOPES_PENALTY=", env,
+			    i == SCOPES_PENALTY_LOG
+				    ? ": pledge NOT enforced, violations are only logged"
+				    : ": pledge penalty changed from the program's choice");
+		(void)promises;
+		return (enum scopes_penalty)i;
 	}
 	say("SCOPES_PENALTY=", env, " is not kill|trap|errno|log; ignored");
 	return p;

@@ -130,7 +130,7 @@ int exec_arrange(scopes_set_t set, enum scopes_penalty penalty)
 	if ((unsigned)penalty > SCOPES_PENALTY_LOG)
 		return -EINVAL;
 	if (setenv(SCOPES_EXEC_ENV_PROMISES, promises, 1) != 0 ||
-	    setenv(SCOPES_EXEC_ENV_PENALTY, scopes_exec_penalty_names[penalty], 1) != 0)
+	    setenv(SCOPES_EXEC_ENV_PENALTY, scopes_penalty_name(penalty), 1) != 0)
 		return -ENOMEM;
 	return preload_with_shim(path);
 }

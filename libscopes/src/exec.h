@@ -23,22 +23,8 @@
 /* The shim's file name, installed next to libscopes.so. */
 #define SCOPES_EXEC_SHIM_NAME "libscopes-exec.so"
 
-#include <string.h>
-
-/* SCOPES_EXECPENALTY's values, also the names scopes-run's --penalty takes. */
-static const char *const scopes_exec_penalty_names[] = { "kill", "trap", "errno", "log" };
-
-/* Parse a penalty name. Returns 0, or -1 for a name not in the list. */
-static inline int scopes_exec_penalty_parse(const char *s, enum scopes_penalty *p)
-{
-	for (int i = 0; i <= SCOPES_PENALTY_LOG; i++) {
-		if (strcmp(s, scopes_exec_penalty_names[i]) == 0) {
-			*p = (enum scopes_penalty)i;
-			return 0;
-		}
-	}
-	return -1;
-}
+/* SCOPES_EXECPENALTY's values are the penalty names of the table
+ * (scopes_penalty_name, scopes_penalty_parse in <scopes/table.h>). */
 
 /* Find the shim before anything changes. Returns 0, or -ENOENT when it is
  * not installed where this library expects it (the pledge then fails rather

@@ -47,17 +47,6 @@ static void put_set(struct obuf *ob, scopes_set_t set)
 	}
 }
 
-/* Is path at or below dir, by its spelling? */
-static int path_covers(const char *dir, const char *path)
-{
-	size_t n = 0;
-	while (dir[n] && dir[n] == path[n])
-		n++;
-	if (dir[n])
-		return 0;
-	return path[n] == '\0' || path[n] == '/' || (n && dir[n - 1] == '/');
-}
-
 /* A path that can be judged by its spelling: absolute, no "." or ".."
  * component (Landlock decides on the resolved file). */
 static int path_judgeable(const char *path)
@@ -87,7 +76,7 @@ static int alt_paths(const struct violation *v, const struct scopes_alt *a,
 		    !(scopes_promise_flags(i) & SCOPES_PROMISE_PATHSCOPED))
 			continue;
 		for (const char *const *p = scopes_promise_paths(i); *p; p++) {
-			if (judge && !path_covers(*p, v->path))
+			if (judge && !scopes_path_beneath(v->path, *p))
 				continue;
 			if (fn)
 				fn(arg, *p, k);

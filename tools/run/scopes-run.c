@@ -177,11 +177,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_REPORT:
 			o->report = 1;
 			break;
-		case OPT_PENALTY:
-			if (scopes_exec_penalty_parse(optarg, &o->penalty) != 0)
+		case OPT_PENALTY: {
+			int pen = scopes_penalty_parse(optarg);
+			if (pen < 0)
 				die(EXIT_USAGE, "--penalty=%s: not kill, trap, errno or log", optarg);
+			o->penalty = (enum scopes_penalty)pen;
 			o->penalty_given = 1;
 			break;
+		}
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
@@ -494,25 +497,15 @@ static void *random_pages(size_t bytes)
 	return NULL;
 }
 
-/* Would PROMISES let glibc's static start-up call readlink? Asked of the
- * table, not decided here. */
+/* Would PROMISES let glibc's static start-up call readlink (whatever its
+ * arguments)? Asked of the table, not decided here. */
 static int promises_grant(scopes_set_t set, const char *syscall)
 {
-	struct scopes_verdict v;
-	long nr = scopes_syscall_number(scopes_native_arch(), syscall);
+	uint32_t arch = scopes_native_arch();
+	long nr = scopes_syscall_number(arch, syscall);
 
-	if (nr < 0 || scopes_query(scopes_native_arch(), nr, NULL, &v) != 0)
-		return 0;
-	if (v.cls == SCOPES_CLASS_ALWAYS)
-		return 1;
-	for (int i = 0; v.cls == SCOPES_CLASS_PROMISE && i < v.n; i++) {
-		if ((v.alt[i].set & ~set) != 0 || (v.alt[i].flags & SCOPES_ALT_ARGS_UNKNOWN))
-			continue;
-		if ((v.alt[i].flags & SCOPES_ALT_PATHSCOPED) && !scopes_pathscoped_enforced(NULL))
-			continue;
-		return 1;
-	}
-	return 0;
+	return nr >= 0 &&
+	       scopes_set_allows(set, arch, nr, NULL, scopes_pathscoped_enforced(NULL), NULL) == 1;
 }
 
 /* The second filter of a static program: readlink answers ENOENT. The

@@ -672,15 +672,14 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		proc_forget(ns, p);
 		return;
 	}
-	scopes_set_t under;
-	const char *why;
-	if (trace_fail_row(c.arch, nr, args, p->pid, &under, &why)) {
+	const struct scopes_row *fail = scopes_fail_row(c.arch, nr, args);
+	if (fail) {
 		/* the descriptor it creates is the lowest free one */
 		p->moot_fd = proc_lowest_free_fd(p->pid);
 		p->moot_state = p->moot_fd >= 0 ? 1 : 0;
 		p->moot_tid = tid;
-		p->moot_under = under;
-		p->moot_why = why;
+		p->moot_under = fail->any;
+		p->moot_why = fail->note;
 	}
 }
 

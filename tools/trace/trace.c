@@ -207,15 +207,6 @@ const unsigned *trace_weights(void)
 	return w;
 }
 
-/* Is path equal to root or beneath it? Both absolute and resolved. */
-static int path_under(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-	while (n > 1 && root[n - 1] == '/')
-		n--;
-	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 /* The promise's paths with symbolic links resolved (Landlock rules are on
  * the files the paths resolve to), computed once. */
 static const char *promise_path_real(int idx, int k, const char *path)
@@ -230,29 +221,15 @@ static const char *promise_path_real(int idx, int k, const char *path)
 	return real[idx][k];
 }
 
+/* The table decides by the paths' spelling; the traced object is resolved,
+ * so the promise's paths are tried resolved as well. */
 static int object_in_promise(int idx, const char *object)
 {
 	const char *const *paths = scopes_promise_paths(idx);
+	if (scopes_promise_covers_path(idx, object))
+		return 1;
 	for (int k = 0; paths && paths[k]; k++)
-		if (path_under(object, paths[k]) || path_under(object, promise_path_real(idx, k, paths[k])))
-			return 1;
-	return 0;
-}
-
-/* Does Landlock decide this call by its path? It mediates opening, creating,
- * removing, renaming, linking, truncating and executing files; stat(2),
- * access(2), readlink(2), chdir(2), getdents(2) on an open directory are
- * not restricted (landlock.c says the same), so a path-scoped promise that
- * grants those grants them for any path. */
-static int landlock_checks_path(const char *name)
-{
-	static const char *const checked[] = {
-		"open",	   "openat",   "creat",	  "mkdir",     "mkdirat", "mknod",	"mknodat",
-		"unlink",  "unlinkat", "rmdir",	  "rename",    "renameat", "renameat2", "link",
-		"linkat",  "symlink",  "symlinkat", "truncate", "execve",  "execveat",
-	};
-	for (size_t i = 0; name && i < sizeof(checked) / sizeof(checked[0]); i++)
-		if (strcmp(name, checked[i]) == 0)
+		if (scopes_path_beneath(object, promise_path_real(idx, k, paths[k])))
 			return 1;
 	return 0;
 }
@@ -291,32 +268,6 @@ static void req_add(struct cover_req *r, scopes_set_t set, unsigned flags)
 	}
 }
 
-int trace_fail_row(uint32_t arch, long nr, const uint64_t args[6], long pid, scopes_set_t *under,
-		   const char **why)
-{
-	const char *name = scopes_syscall_name(arch, nr);
-	if (!name || !args)
-		return 0;
-	for (size_t i = 0; i < scopes_row_count(); i++) {
-		const struct scopes_row *r = scopes_row_get(i);
-		if (r->kind != SCOPES_ROW_FAIL || strcmp(r->syscall, name) != 0)
-			continue;
-		int match = 1;
-		for (unsigned c = 0; c < r->ncond && match; c++) {
-			uint64_t want = r->cond[c].value;
-			if (want == SCOPES_VALUE_SELF_PID)
-				want = (uint64_t)pid;
-			match = (args[r->cond[c].arg] & r->cond[c].mask) == want;
-		}
-		if (match) {
-			*under = r->any;
-			*why = r->note;
-			return 1;
-		}
-	}
-	return 0;
-}
-
 struct classified {
 	enum scopes_class cls;
 	const char *reason, *note, *fail_note;
@@ -352,11 +303,12 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 			 * (an audit record has no path: ambiguous) */
 			if (!run->landlock)
 				continue;
-			if (landlock_checks_path(v.name) && !c->args) {
+			int checked = scopes_landlock_checks_path(c->arch, c->nr);
+			if (checked && !c->args) {
 				k->pathdep = 1;
 				continue;
 			}
-			if (landlock_checks_path(v.name) && !pathscoped_ok(a->set, c->object))
+			if (checked && !pathscoped_ok(a->set, c->object))
 				continue;
 		}
 		if ((f & COVER_ALT_ARGDEP) && !(c->phase == TR_LOADER && (f & COVER_ALT_INCIDENTAL))) {
@@ -388,10 +340,11 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 		}
 	}
 	scopes_set_t under = 0;
-	const char *why = NULL;
-	if (trace_fail_row(c->arch, c->nr, c->args, c->pid, &under, &why)) {
+	const struct scopes_row *fail = c->args ? scopes_fail_row(c->arch, c->nr, c->args) : NULL;
+	if (fail) {
+		under = fail->any;
 		k->fails = 1;
-		k->fail_note = why;
+		k->fail_note = fail->note;
 	} else if (c->moot) {
 		under = c->moot;
 		k->fails = 1;

@@ -193,11 +193,6 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *call);
 void trace_note(struct trace_run *run, int incomplete, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Does a FAIL row of the table answer this call with an error under some
- * promises? Returns 1 and sets *under (the promises) and *why, else 0. */
-int trace_fail_row(uint32_t arch, long nr, const uint64_t args[6], long pid, scopes_set_t *under,
-		   const char **why);
-
 /* Could a path-scoped promise allow syscall nr (so the tracer should find
  * the path it acts on)? Cached per number. */
 int trace_pathscoped_possible(uint32_t arch, long nr);
