@@ -113,6 +113,20 @@ def explain(cell_by_config, kernel_by_config):
     return True, "same expectation, both matched"
 
 
+# ------------------------------------------ PROMISES.md's Landlock
+
+# The newest Landlock ABI the spec knows of (7: audit flags, Linux 6.15).
+NEWEST_ABI = 7
+
+
+def assume_newest_landlock(monkeypatch):
+    """Let spec.expect() answer as PROMISES.md means it, with every Landlock
+    feature (network rules: ABI 4), whatever the running kernel's ABI: for
+    checks of the spec's own lists, not for cells that run."""
+    if hasattr(spec, "_landlock_abi"):
+        monkeypatch.setattr(spec, "_landlock_abi", lambda: NEWEST_ABI)
+
+
 def main(argv):
     if argv[1:] == ["quick-ids"]:
         print("\n".join(quick_ids()))
