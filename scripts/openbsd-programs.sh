@@ -29,7 +29,7 @@ cache=${OBSD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-scopes/openbsd-src}
 limit=${OBSD_TIME_LIMIT:-1800}
 start=$SECONDS
 programs=("$@")
-[ ${#programs[@]} -gt 0 ] || programs=(signify inetd ntpd bgpd)
+[ ${#programs[@]} -gt 0 ] || programs=(signify inetd inetd-debug ntpd bgpd)
 
 export SCOPES_INC="$top/libscopes/include"
 export SCOPES_LIB="$build/libscopes"
@@ -250,7 +250,9 @@ run_program() {
 				python3 "$here/reap.py" /dev/null "$budget" \
 				bash -c '. "$1"; run "$2" "$3"' run "$here/$prog.sh" "$pd/pledged" "$pd/work-report") \
 				>"$pd/out-report.txt" 2>&1 || true
-			violation=$(grep -m1 '^scopes: violation:' "$pd/out-report.txt" || true)
+			# the first report, wherever the program's stderr went
+			violation=$(grep -rh -m1 '^scopes: violation:' "$pd/out-report.txt" "$pd/work-report" \
+				2>/dev/null | head -1 || true)
 		fi
 		reason=$(known_reason "$prog")
 		if [ -n "$reason" ]; then
