@@ -40,7 +40,7 @@ with open("/proc/cmdline") as f:
 print(json.dumps({
     "config": sys.argv[1], "mode": sys.argv[2], "release": platform.release(),
     "version": read("/proc/version"), "cmdline": cmdline,
-    "lsm": read("/sys/kernel/security/lsm"),
+    "lsm": read("/sys/kernel/security/lsm") if os.path.exists("/sys/kernel/security/lsm") else "(securityfs not mounted)",
     "landlock_abi": r if r > 0 else 0,
     "landlock_errno": None if r > 0 else errno.errorcode.get(e, str(e)),
     "actions_logged": read("/proc/sys/kernel/seccomp/actions_logged"),
