@@ -20,7 +20,6 @@
 
 #include "bpf_interp.h"
 #include "check.h"
-#include "filter.h" /* the compiled filter's landlock state */
 #include "fuzz_common.h"
 #include "model.h"
 #include "query_check.h"
@@ -87,12 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scopes_promises_format(set, str, sizeof(str));
 		struct scopes_filter *f = scopes_compile(str, (enum scopes_penalty)pen);
 		FUZZ_CHECK(f, "\"%s\" does not compile", str);
-		FUZZ_CHECK(!f->landlock || model_needs_landlock(set),
+		FUZZ_CHECK(!scopes_filter_landlock(f) || model_needs_landlock(set),
 			   "path-scoped grants compiled in for \"%s\"", str);
 		FUZZ_CHECK(scopes_filter_program(f, &insns, &count) == 0, "no program");
 		FUZZ_CHECK(bpfi_check(insns, count, why, sizeof(why)) == 0, "kernel rules: %s",
 			   why);
-		if (model_init(m, set, (enum scopes_penalty)pen, f->landlock,
+		if (model_init(m, set, (enum scopes_penalty)pen, scopes_filter_landlock(f),
 			       SCOPES_VALUE_SELF_PID) != 0)
 			abort();
 		cache[pi][pen].f = f;

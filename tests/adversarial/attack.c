@@ -563,7 +563,6 @@ static void all_promises(void)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static const char *const penalties[] = { "kill", "trap", "errno", "log" };
 	int c;
 
 	while ((c = getopt(argc, argv, "+p:e:P:nH:VC:W:R:U:")) != -1) {
@@ -575,10 +574,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->execpromises = optarg;
 			break;
 		case 'P': {
-			int i;
-			for (i = 0; i < 4 && strcmp(optarg, penalties[i]) != 0; i++)
-				;
-			if (i == 4)
+			int i = scopes_penalty_parse(optarg);
+			if (i < 0)
 				usage();
 			o->penalty = (enum scopes_penalty)i;
 			break;

@@ -142,20 +142,19 @@ static void test_cases(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct live_case *c = &cases[i];
 		struct child_result r = run_child(child_case, (void *)c);
-		const char *pen[] = { "kill", "trap", "errno", "log" };
 		switch (c->expect) {
 		case EXP_OK:
 			CHECK(r.exited && r.code == CODE_OK, "pledge(\"%s\") %s %s: %s, want success",
-			      c->promises, pen[c->penalty], c->op_name, child_result_str(r));
+			      c->promises, scopes_penalty_name(c->penalty), c->op_name, child_result_str(r));
 			break;
 		case EXP_ERRNO:
 			CHECK(r.exited && r.code == CODE_ERR(c->err), "pledge(\"%s\") %s %s: %s, want errno %s",
-			      c->promises, pen[c->penalty], c->op_name, child_result_str(r),
+			      c->promises, scopes_penalty_name(c->penalty), c->op_name, child_result_str(r),
 			      strerrorname_np(c->err));
 			break;
 		case EXP_SIGSYS:
 			CHECK(!r.exited && r.code == SIGSYS, "pledge(\"%s\") %s %s: %s, want SIGSYS",
-			      c->promises, pen[c->penalty], c->op_name, child_result_str(r));
+			      c->promises, scopes_penalty_name(c->penalty), c->op_name, child_result_str(r));
 			break;
 		}
 	}
@@ -208,7 +207,6 @@ static void test_i386_entry(void)
 		{ "stdio", K }, { "stdio", E }, { "stdio", L }, { "stdio", T },
 		{ "stdio error", K }, { "", E },
 	};
-	const char *pen[] = { "kill", "trap", "errno", "log" };
 	struct child_result ctl = run_child(child_i386_control, NULL);
 
 	if (!ctl.exited && (ctl.code == SIGSEGV || ctl.code == SIGILL)) {
@@ -226,7 +224,7 @@ static void test_i386_entry(void)
 		const struct i386_case *c = &cases_i386[i];
 		struct child_result r = run_child(child_i386_case, (void *)c);
 		CHECK(!r.exited && r.code == SIGSYS, "pledge(\"%s\") %s int $0x80 getpid: %s, "
-		      "want SIGSYS", c->promises, pen[c->penalty], child_result_str(r));
+		      "want SIGSYS", c->promises, scopes_penalty_name(c->penalty), child_result_str(r));
 	}
 }
 

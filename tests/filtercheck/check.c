@@ -6,8 +6,6 @@
 #include "bpf_interp.h"
 #include "check.h"
 
-static const char *const penalty_names[] = {"kill", "trap", "errno", "log"};
-
 const char *fc_set_str(scopes_set_t set)
 {
 	static char buf[1024];
@@ -20,7 +18,7 @@ static void describe(FILE *out, const struct model *m, const struct seccomp_data
 {
 	const char *name = scopes_syscall_name(d->arch, (uint32_t)d->nr);
 	fprintf(out, "%s: set \"%s\" penalty %s landlock %d: arch 0x%08x nr %d (%s) args", what,
-		fc_set_str(m->set), penalty_names[m->penalty], m->landlock, d->arch, d->nr,
+		fc_set_str(m->set), scopes_penalty_name(m->penalty), m->landlock, d->arch, d->nr,
 		name ? name : "?");
 	for (int i = 0; i < 6; i++)
 		fprintf(out, " %#" PRIx64, (uint64_t)d->args[i]);
@@ -78,7 +76,7 @@ uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const stru
 		st->rule_errors++;
 		if (out)
 			fprintf(out, "KERNEL RULES: set \"%s\" penalty %s: %s\n",
-				fc_set_str(m->set), penalty_names[m->penalty], why);
+				fc_set_str(m->set), scopes_penalty_name(m->penalty), why);
 		return 1;
 	}
 	for (int nr = 0; nr < MODEL_NR_MAX; nr++) {
@@ -91,7 +89,7 @@ uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const stru
 				fprintf(out,
 					"CACHE MISS: set \"%s\" penalty %s: %s (%d) is granted "
 					"without argument checks but not cached\n",
-					fc_set_str(m->set), penalty_names[m->penalty],
+					fc_set_str(m->set), scopes_penalty_name(m->penalty),
 					scopes_syscall_name(m->arch, nr), nr);
 		}
 		if (cached && !always) {
@@ -100,7 +98,7 @@ uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const stru
 				fprintf(out,
 					"CACHE UNSOUND: set \"%s\" penalty %s: nr %d cached as "
 					"allowed but the table does not grant it unconditionally\n",
-					fc_set_str(m->set), penalty_names[m->penalty], nr);
+					fc_set_str(m->set), scopes_penalty_name(m->penalty), nr);
 		}
 		/* a foreign ABI is killed: nothing of it may be cached */
 		if (m->arch == SCOPES_ARCH_X86_64 &&

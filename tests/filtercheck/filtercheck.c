@@ -33,7 +33,6 @@
 #include "bpf_interp.h"
 #include "cases.h"
 #include "check.h"
-#include "filter.h" /* libscopes/src: struct scopes_filter's landlock state */
 #include "live.h"
 #include "model.h"
 #include "pledge_sample.h"
@@ -41,7 +40,6 @@
 
 #define RANDOM_CASES_PER_PROGRAM 4096
 
-static const char *const penalty_names[] = {"kill", "trap", "errno", "log"};
 
 struct opts {
 	uint64_t seed;
@@ -273,7 +271,7 @@ static void mutant_check(unsigned n, const struct case_list *base, struct fc_rng
 		set = scopes_filter_promises(f);
 		memcpy(p, insns, count * sizeof(*p));
 		memcpy(orig, insns, count * sizeof(*p));
-		int landlock = f->landlock;
+		int landlock = scopes_filter_landlock(f);
 		scopes_filter_free(f);
 		if (!mutate(p, count, rng)) {
 			i--; /* try another instruction */
@@ -350,7 +348,7 @@ int main(int argc, char **argv)
 			struct scopes_filter *f = scopes_compile(str, (enum scopes_penalty)pen);
 			if (!f) {
 				fprintf(stderr, "scopes_compile(\"%s\", %s): %s\n", str,
-					penalty_names[pen], strerror(errno));
+					scopes_penalty_name((enum scopes_penalty)pen), strerror(errno));
 				st.diffs++;
 				continue;
 			}
@@ -364,7 +362,7 @@ int main(int argc, char **argv)
 			}
 			/* Path-scoped grants may be compiled in only for a set that
 			 * holds a path-scoped promise (and only with Landlock). */
-			int landlock = f->landlock;
+			int landlock = scopes_filter_landlock(f);
 			st.landlock_programs += landlock != 0;
 			if (landlock && !model_needs_landlock(sets[si])) {
 				fprintf(stderr,

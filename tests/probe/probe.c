@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <scopes.h>
+#include <scopes/table.h>
 
 #include "ops.h"
 
@@ -32,14 +33,11 @@
 
 static int parse_penalty(const char *s, enum scopes_penalty *p)
 {
-	static const char *const names[] = { "kill", "trap", "errno", "log" };
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*p = (enum scopes_penalty)i;
-			return 0;
-		}
-	}
-	return -1;
+	int i = scopes_penalty_parse(s);
+	if (i < 0)
+		return -1;
+	*p = (enum scopes_penalty)i;
+	return 0;
 }
 
 static void usage(void)

@@ -295,11 +295,8 @@ int main(int argc, char **argv)
 			result(s, scopes_unveil(a, b));
 		} else if (strcmp(s, "penalty") == 0) {
 			NEED(1);
-			static const char *const names[] = { "kill", "trap", "errno", "log" };
-			int k = 0;
-			while (k < 4 && strcmp(a, names[k]) != 0)
-				k++;
-			result(s, scopes_set_penalty((enum scopes_penalty)k));
+			/* an unknown name is -1: scopes_set_penalty answers EINVAL */
+			result(s, scopes_set_penalty((enum scopes_penalty)scopes_penalty_parse(a)));
 		} else if (strcmp(s, "pathscoped") == 0) {
 			const char *why = "unset";
 			char v[512];
