@@ -18,6 +18,7 @@
 
 #include <linux/seccomp.h>
 
+#include "bpfgen.h"
 #include "filter.h"
 #include "landlock.h"
 #include "system.h"
@@ -323,12 +324,57 @@ static int find_pid_slots(struct scopes_filter *f)
 	return 0;
 }
 
-int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
-		 struct scopes_filter **out)
+/* libseccomp's program for the rows: the oracle tests/filtercheck compares
+ * bpfgen's programs with (and the generator before issue 16). */
+static int generate_libseccomp(struct scopes_filter *f, int ai)
+{
+	scmp_filter_ctx ctx = NULL;
+	uint32_t deflt = filter_penalty_action(f->penalty, f->set);
+	int rc;
+
+	if (sys_fault(SCOPES_FAULT_LIBSECCOMP) || !(ctx = seccomp_init(deflt)))
+		return -ECANCELED;
+	/* Foreign ABIs (i386 int 0x80, x32 numbers) are killed whatever the
+	 * penalty: libseccomp routes both to the bad-arch action. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) {
+		rc = -ECANCELED;
+		goto out;
+	}
+	rc = add_rows(ctx, f->set, f->landlock, ai, deflt);
+	if (rc < 0) {
+		if (rc != -ENOMEM)
+			rc = -ECANCELED;
+		goto out;
+	}
+	rc = export_program(ctx, &f->insns, &f->count);
+out:
+	seccomp_release(ctx);
+	return rc;
+}
+
+/* bpfgen's program (issue 16): the table read directly, no rule database. */
+static int generate_own(struct scopes_filter *f)
+{
+	struct scopes_cond cond[HANDLER_RULES_MAX][SCOPES_COND_MAX];
+	struct bpfgen_extra extra[HANDLER_RULES_MAX];
+	unsigned hn = __atomic_load_n(&handler_rules.n, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < hn; i++) {
+		unsigned nc = handler_rules.rule[i].ncond;
+		memcpy(cond[i], handler_rules.rule[i].cond, nc * sizeof(cond[i][0]));
+		extra[i] = (struct bpfgen_extra){ handler_rules.rule[i].nr, nc, cond[i] };
+	}
+	return bpfgen_build(f->set, filter_penalty_action(f->penalty, f->set), f->landlock,
+			    scopes_native_arch(), extra, hn, &f->insns, &f->count);
+}
+
+int filter_build_with(enum filter_generator gen, scopes_set_t set, enum scopes_penalty penalty,
+		      int landlock, struct scopes_filter **out)
 {
 	int ai = table_arch_index(scopes_native_arch());
 	struct scopes_filter *f = NULL;
-	scmp_filter_ctx ctx = NULL;
 	int rc;
 
 	if (scopes_table_init() != 0)
@@ -340,26 +386,7 @@ int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
 	f->penalty = penalty;
 	f->landlock = landlock;
 
-	if (sys_fault(SCOPES_FAULT_LIBSECCOMP) ||
-	    !(ctx = seccomp_init(filter_penalty_action(penalty, set)))) {
-		rc = -ECANCELED;
-		goto fail;
-	}
-	/* Foreign ABIs (i386 int 0x80, x32 numbers) are killed whatever the
-	 * penalty: libseccomp routes both to the bad-arch action. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) {
-		rc = -ECANCELED;
-		goto fail;
-	}
-	rc = add_rows(ctx, set, landlock, ai, filter_penalty_action(penalty, set));
-	if (rc < 0) {
-		if (rc != -ENOMEM)
-			rc = -ECANCELED;
-		goto fail;
-	}
-	rc = export_program(ctx, &f->insns, &f->count);
+	rc = gen == FILTER_GEN_LIBSECCOMP ? generate_libseccomp(f, ai) : generate_own(f);
 	if (rc < 0)
 		goto fail;
 	if (f->count > BPF_MAXINSNS) {
@@ -369,14 +396,17 @@ int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
 	rc = find_pid_slots(f);
 	if (rc < 0)
 		goto fail;
-	seccomp_release(ctx);
 	*out = f;
 	return 0;
 fail:
-	if (ctx)
-		seccomp_release(ctx);
 	filter_free(f);
 	return rc;
+}
+
+int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
+		 struct scopes_filter **out)
+{
+	return filter_build_with(FILTER_GEN_LIBSECCOMP, set, penalty, landlock, out);
 }
 
 void filter_copy_bound(const struct scopes_filter *f, struct sock_filter *dst, long pid)
