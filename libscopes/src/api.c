@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "diag.h"
 #include "filter.h"
 #include "scopes/pledge.h"
 #include "landlock.h"
@@ -63,88 +64,11 @@ SCOPES_EXPORT int scopes_set_penalty(enum scopes_penalty penalty)
 	return 0;
 }
 
-/* Write a line to stderr without stdio (stdio's buffers may be mid-use). */
-static void say(const char *a, const char *b, const char *c)
-{
-	char line[512];
-	int n = snprintf(line, sizeof(line), "scopes: %s%s%s\n", a, b ? b : "", c ? c : "");
-	if (n > 0) {
-		ssize_t w = write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-		(void)w;
-	}
-}
-
-/*
- * SCOPES_PENALTY overrides the penalty for diagnosis (scopes-trace sets it to
- * log). Anything but kill weakens the pledge, so it is announced at every
- * pledge, and never honoured in AT_SECURE (setuid, file caps) processes.
- */
-static int env_penalty_refused;
-
+/* SCOPES_PENALTY and the tracer's handshake are diag.c's. */
 SCOPES_EXPORT int scopes_refuse_env_penalty(void)
 {
-	__atomic_store_n(&env_penalty_refused, 1, __ATOMIC_RELAXED);
+	diag_refuse_env_penalty();
 	return 0;
-}
-
-static enum scopes_penalty effective_penalty(const char *promises)
-{
-	enum scopes_penalty p = __atomic_load_n(&st.penalty, __ATOMIC_RELAXED);
-	const char *env = getenv("SCOPES_PENALTY");
-
-	if (!env || !*env)
-		return p;
-#ifdef SCOPES_NO_ENV_PENALTY
-	say("SCOPES_PENALTY ignored: this libscopes was built without it (SCOPES_ENV_PENALTY=OFF)",
-	    NULL, NULL);
-	return p;
-#endif
-	if (__atomic_load_n(&env_penalty_refused, __ATOMIC_RELAXED)) {
-		say("SCOPES_PENALTY ignored: the program refused it (scopes_refuse_env_penalty)",
-		    NULL, NULL);
-		return p;
-	}
-	if (sys_secure_exec()) {
-		say("SCOPES_PENALTY ignored in a setuid/AT_SECURE process", NULL, NULL);
-		return p;
-	}
-	int i = scopes_penalty_parse(env);
-	if (i >= 0) {
-		if (i != SCOPES_PENALTY_KILL)
-			say("SCOPES_PENALTY=", env,
-			    i == SCOPES_PENALTY_LOG
-				    ? ": pledge NOT enforced, violations are only logged"
-				    : ": pledge penalty changed from the program's choice");
-		(void)promises;
-		return (enum scopes_penalty)i;
-	}
-	say("SCOPES_PENALTY=", env, " is not kill|trap|errno|log; ignored");
-	return p;
-}
-
-/*
- * The tracer's handshake: in a diagnostic run (SCOPES_PENALTY set, not
- * AT_SECURE) with SCOPES_TRACE_FD=n, each pledge writes one line to fd n:
- *   "scopes-pledge\t<promises>\t<execpromises>\t<caller address>\n"
- * so scopes-trace can split its findings by pledge point.
- */
-static void trace_handshake(const char *promises, const char *execpromises, void *caller)
-{
-	const char *fdv = getenv("SCOPES_TRACE_FD");
-	if (!fdv || !getenv("SCOPES_PENALTY") || sys_secure_exec())
-		return;
-	char *end;
-	long fd = strtol(fdv, &end, 10);
-	if (*end || fd < 0 || fd > 1 << 20)
-		return;
-	char line[4096 + 4096 + 64];
-	int n = snprintf(line, sizeof(line), "scopes-pledge\t%s\t%s\t%p\n",
-			 promises ? promises : "(null)", execpromises ? execpromises : "(null)",
-			 caller);
-	if (n > 0 && (size_t)n < sizeof(line)) {
-		ssize_t w = write((int)fd, line, (size_t)n);
-		(void)w;
-	}
 }
 
 /*
@@ -307,8 +231,9 @@ static int pledge_with(const char *promises, const char *execpromises, scopes_se
 	if (rc == 0 && execpromises)
 		rc = exec_prepare();
 	if (rc == 0) {
-		enum scopes_penalty pen = effective_penalty(promises);
-		trace_handshake(promises, execpromises, caller);
+		enum scopes_penalty pen =
+			diag_effective_penalty(__atomic_load_n(&st.penalty, __ATOMIC_RELAXED));
+		diag_trace_handshake(promises, execpromises, caller);
 		if (promises && !(st.pledged && req == st.held))
 			rc = pledge_locked(req, pen);
 		/* unveils still pending take effect at every pledge */

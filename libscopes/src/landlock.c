@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "diag.h"
 #include "landlock.h"
 #include "scopes/pledge.h"
 #include "system.h"
@@ -169,17 +170,6 @@ static const char *right_name(uint64_t right)
 	}
 }
 
-static void say(const char *a, const char *b, const char *c)
-{
-	char line[512];
-	int n = snprintf(line, sizeof(line), "scopes: %s%s%s\n", a, b ? b : "", c ? c : "");
-	if (n > 0) {
-		ssize_t w = write(STDERR_FILENO, line,
-				  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-		(void)w;
-	}
-}
-
 /* The one-line hints of a degraded kernel, once per process. */
 static void hint_missing(uint64_t wanted)
 {
@@ -191,7 +181,7 @@ static void hint_missing(uint64_t wanted)
 		const char *why;
 		scopes_pathscoped_enforced(&why);
 		ll.hinted = 1;
-		say("path-scoped promises grant nothing here: ", why, ". Hint: use Linux 5.13+ with Landlock enabled");
+		diag_say("path-scoped promises grant nothing here: ", why, ". Hint: use Linux 5.13+ with Landlock enabled");
 		return;
 	}
 	uint64_t missing = wanted & ~abi_rights(abi);
@@ -200,10 +190,10 @@ static void hint_missing(uint64_t wanted)
 	ll.hinted = 1;
 	char abis[16];
 	snprintf(abis, sizeof(abis), "%d", abi);
-	say("Landlock ABI ", abis, " cannot restrict:");
+	diag_say("Landlock ABI ", abis, " cannot restrict:");
 	for (uint64_t b = 1; b && b <= missing; b <<= 1)
 		if (missing & b)
-			say("  ", right_name(b), NULL);
+			diag_say("  ", right_name(b), NULL);
 }
 
 int landlock_needed(scopes_set_t set)
