@@ -10,5 +10,5 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libunwind-dev libdw-dev libpng-dev zlib1g-dev \
-	python3 python3-pytest python3-pytest-xdist mandoc man-db util-linux procps \
+	python3 python3-pytest python3-pytest-xdist mandoc man-db util-linux procps bash-completion \
 	chromium >/dev/null

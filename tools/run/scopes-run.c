@@ -90,7 +90,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s -p PROMISES [-v PATH[:PERMS]]... [--report]\n"
 		   "                  [--penalty=kill|trap|errno|log] -- PROGRAM [ARGS...]\n"
-		   "       %s --help | --version\n"
+		   "       %s --list | --help | --version\n"
 		   "\n"
 		   "Run PROGRAM (found on PATH) so that once it runs its own code it holds\n"
 		   "exactly PROMISES (see scopes-promises(7)).\n"
@@ -98,9 +98,17 @@ static void usage(FILE *f)
 		   "  -v PATH[:PERMS]    unveil PATH with PERMS from rwxc (default r); repeatable\n"
 		   "  --report           a violation prints which call needed which promise\n"
 		   "  --penalty=PENALTY  kill (default), trap, errno or log\n"
+		   "  --list             list the promises with one line each, and exit\n"
 		   "Exit status: PROGRAM's, 128+N if it died by signal N; 125 for a bad\n"
 		   "option or promise, 126 if PROGRAM cannot be executed, 127 if not found.\n",
 		prog_name, prog_name);
+}
+
+/* --list: every promise and its one-line meaning, from the table. */
+static void list_promises(void)
+{
+	for (int i = 0; i < scopes_promise_count(); i++)
+		printf("%-10s %s\n", scopes_promise_name(i), scopes_promise_summary(i));
 }
 
 static void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -155,12 +163,13 @@ static void add_unveil(struct options *o, const char *arg)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_REPORT = 256, OPT_PENALTY, OPT_HELP, OPT_VERSION };
+	enum { OPT_REPORT = 256, OPT_PENALTY, OPT_HELP, OPT_VERSION, OPT_LIST };
 	static const struct option longopts[] = {
 		{ "report", no_argument, NULL, OPT_REPORT },
 		{ "penalty", required_argument, NULL, OPT_PENALTY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "list", no_argument, NULL, OPT_LIST },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -191,6 +200,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			exit(0);
 		case OPT_VERSION:
 			printf("scopes-run (seccomp-scopes) %s\n", SCOPES_VERSION_STRING);
+			exit(0);
+		case OPT_LIST:
+			list_promises();
 			exit(0);
 		default:
 			usage(stderr);
