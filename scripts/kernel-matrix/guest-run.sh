@@ -72,7 +72,15 @@ if [ "$mode" = quick ]; then
 		sel=(pytest/matrix/kernels.py::no-quick-selection)  # fails: the run must not pass
 	fi
 fi
-$py -m pytest -p no:cacheprovider -q -n "$jobs" \
+# KM_MATRIX_TIMEOUT (seconds from this script's start): interrupt pytest
+# then (SIGINT: it still writes matrix.xml with the cells that ran, and the
+# run counts as failed)
+limit=()
+if [ -n "${KM_MATRIX_TIMEOUT:-}" ]; then
+	left=$((KM_MATRIX_TIMEOUT - ($(date +%s) - t0)))
+	limit=(timeout -s INT -k 120 "$((left > 60 ? left : 60))")
+fi
+"${limit[@]}" $py -m pytest -p no:cacheprovider -q -n "$jobs" \
 	--junitxml="$out/matrix.xml" --scopes-matrix="$out/scopes-matrix.html" \
 	"${sel[@]}" >"$out/matrix.log" 2>&1
 matrix_rc=$?
