@@ -126,16 +126,10 @@ static void die(int status, const char *fmt, ...)
 /* Name the first word of s that is not a promise, for the message. */
 static void bad_promises(const char *s)
 {
-	const char *p = s;
-	while (*p) {
-		size_t skip = strspn(p, " \t\n");
-		p += skip;
-		size_t len = strcspn(p, " \t\n");
-		if (len && scopes_promise_index(p, len) < 0)
-			die(EXIT_USAGE, "\"%.*s\" is not a promise (see scopes-promises(7))", (int)len, p);
-		p += len;
-	}
-	die(EXIT_USAGE, "malformed promise string \"%s\"", s);
+	char why[256];
+	if (scopes_promises_explain(s, why, sizeof(why)) != 0)
+		die(EXIT_USAGE, "-p: %s", why);
+	die(EXIT_USAGE, "-p: the promise string was refused");
 }
 
 static void add_unveil(struct options *o, const char *arg)
@@ -146,10 +140,17 @@ static void add_unveil(struct options *o, const char *arg)
 
 	if (o->nunveil == MAX_UNVEILS)
 		die(EXIT_USAGE, "too many -v (at most %d)", MAX_UNVEILS);
-	/* PATH:PERMS when what follows the last colon is made of rwxc */
+	/* PATH:PERMS when what follows the last colon is made of rwxc; a
+	 * short run of other letters there is a mistaken permission, not part
+	 * of the path (a path that really ends so: write PATH:r) */
 	if (colon && strspn(colon + 1, "rwxc") == strlen(colon + 1) && strlen(colon + 1) < 8) {
 		plen = (size_t)(colon - arg);
 		perms = colon + 1;
+	} else if (colon && colon[1] && strlen(colon + 1) <= 4 &&
+		   strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+			   strlen(colon + 1)) {
+		die(EXIT_USAGE, "-v %s: \"%s\" is not a permission: use letters of rwxc "
+				"(r read, w write, x execute, c create)", arg, colon + 1);
 	}
 	if (plen == 0)
 		die(EXIT_USAGE, "-v %s: no path", arg);

@@ -83,6 +83,19 @@ int scopes_pathscoped_enforced(const char **why);
  */
 int scopes_promises_parse(const char *promises, scopes_set_t *set);
 
+/*
+ * Why would scopes_promises_parse (and scopes_pledge) refuse this string?
+ * Returns 0 when it parses (buf set to ""), or -1 with errno EINVAL and a
+ * one-line reason in buf (truncated to size, NUL-terminated when size > 0):
+ * the bad word with the closest promise ("\"rpth\" is not a promise; did you
+ * mean \"rpath\"?"), the length over the 4095-byte limit, or the offset of a
+ * control byte. buf may be NULL. Not async-signal-safe (vsnprintf).
+ */
+int scopes_promises_explain(const char *promises, char *buf, size_t size);
+/* The promise whose name is closest to word[0..len) when it is plausibly a
+ * misspelling of it (an edit or two), else NULL. */
+const char *scopes_promise_closest(const char *word, size_t len);
+
 /* Write the set as a space-separated string in table order ("" for the
  * empty set). Returns the length the full string needs (like snprintf);
  * writes at most size bytes including the NUL. */
