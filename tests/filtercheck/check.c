@@ -113,3 +113,29 @@ uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const stru
 	return st->diffs + st->overlaps + st->rule_errors + st->cache_missed + st->cache_unsound -
 	       before;
 }
+
+uint64_t fc_compare_programs(const struct sock_filter *a, size_t na, const struct sock_filter *b,
+			     size_t nb, const struct model *m, const struct case_list *l,
+			     struct fc_pair_stats *ps, FILE *out)
+{
+	uint64_t before = ps->diffs;
+	char sa[32], sb[32];
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint32_t ra = 0, rb = 0;
+		const char *why;
+		int fa = bpfi_run(a, na, &l->v[i], &ra, &why);
+		int fb = bpfi_run(b, nb, &l->v[i], &rb, &why);
+		ps->cases++;
+		if (fa == fb && ra == rb)
+			continue;
+		ps->diffs++;
+		if (out && ps->reported++ < ps->report_max) {
+			describe(out, m, &l->v[i], "GENERATORS DIFFER");
+			fprintf(out, "  bpfgen answers %s, libseccomp %s\n",
+				fa ? "a fault" : model_action_str(ra, sa, sizeof(sa)),
+				fb ? "a fault" : model_action_str(rb, sb, sizeof(sb)));
+		}
+	}
+	return ps->diffs - before;
+}

@@ -42,6 +42,22 @@ int fc_compare(const struct sock_filter *prog, size_t len, const struct model *m
 uint64_t fc_check_program(const struct sock_filter *prog, size_t len, const struct model *m,
 			  const struct case_list *l, struct fc_stats *st, FILE *out);
 
+/* Two generators' programs for one set, case by case (issue 16: bpfgen
+ * against libseccomp's, the oracle). */
+struct fc_pair_stats {
+	uint64_t programs;  /* program pairs compared */
+	uint64_t identical; /* ... of which byte-identical */
+	uint64_t cases;     /* cases run through both */
+	uint64_t diffs;     /* cases the two answer differently */
+	unsigned reported, report_max;
+};
+
+/* Run both programs on every case of l; count (and describe on out, within
+ * the report budget) the cases they answer differently. Returns that count. */
+uint64_t fc_compare_programs(const struct sock_filter *a, size_t na, const struct sock_filter *b,
+			     size_t nb, const struct model *m, const struct case_list *l,
+			     struct fc_pair_stats *ps, FILE *out);
+
 /* "stdio rpath" for a set (static buffer). */
 const char *fc_set_str(scopes_set_t set);
 

@@ -35,6 +35,7 @@
 #include "check.h"
 #include "live.h"
 #include "model.h"
+#include "oracle.h"
 #include "pledge_sample.h"
 #include "query_check.h"
 
@@ -307,6 +308,54 @@ static void mutant_check(unsigned n, const struct case_list *base, struct fc_rng
 	}
 }
 
+/* Issue 16: libscopes' program against libseccomp's for the same rows. */
+struct gen_stats {
+	struct fc_pair_stats pair; /* libscopes' program against the oracle's */
+	struct fc_stats oracle;    /* the oracle's program against the model */
+	struct live_stats live;    /* ... and in the kernel */
+	uint64_t failures;         /* the oracle refused a set */
+	uint64_t len_stdio[2], len_all[2]; /* kill penalty: libscopes, oracle */
+};
+
+/*
+ * Build the set's program with libseccomp (oracle.c) and compare it with
+ * libscopes' case by case (the set-independent cases and this set's random
+ * ones); check the oracle's against the model too (and, for the live sample,
+ * in the kernel), so that both programs match the model and each other.
+ */
+static void check_generators(const struct sock_filter *prog, size_t count, scopes_set_t set,
+			     int landlock, const struct model *m, const struct case_list *base,
+			     const struct case_list *extra, int live_this, struct gen_stats *gs,
+			     FILE *out)
+{
+	struct sock_filter *orc = NULL;
+	size_t n = 0;
+	const int np = scopes_promise_count();
+	const scopes_set_t all = np >= 64 ? ~(scopes_set_t)0 : ((scopes_set_t)1 << np) - 1;
+
+	if (oracle_build(set, m->penalty, landlock, &orc, &n) != 0) {
+		fprintf(out, "set \"%s\" penalty %s: the oracle failed: %s\n", fc_set_str(set),
+			scopes_penalty_name(m->penalty), strerror(errno));
+		gs->failures++;
+		return;
+	}
+	if (m->penalty == SCOPES_PENALTY_KILL && (set == model_promise_bit("stdio") || set == all)) {
+		uint64_t *len = set == all ? gs->len_all : gs->len_stdio;
+		len[0] = count;
+		len[1] = n;
+	}
+	gs->pair.programs++;
+	gs->pair.identical += n == count && !memcmp(prog, orc, n * sizeof(*orc));
+	fc_compare_programs(prog, count, orc, n, m, base, &gs->pair, out);
+	fc_compare_programs(prog, count, orc, n, m, extra, &gs->pair, out);
+	fc_check_program(orc, n, m, base, &gs->oracle, out);
+	for (size_t i = 0; i < extra->n; i++)
+		fc_compare(orc, n, m, &extra->v[i], &gs->oracle, out);
+	if (live_this)
+		live_run_program(orc, n, m, &gs->live, out);
+	free(orc);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -315,12 +364,14 @@ int main(int argc, char **argv)
 	struct fc_stats st = {0};
 	struct live_stats ls = {0};
 	struct pledge_stats ps = {0};
+	static struct gen_stats gen;
 	static scopes_set_t sets[4096];
 	struct timespec t0, t1;
 	int live_ok;
 
 	parse_opts(argc, argv, &o);
 	st.report_max = o.report;
+	gen.pair.report_max = gen.oracle.report_max = o.report;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (scopes_table_init() != 0) {
 		perror("scopes_table_init");
@@ -332,6 +383,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	live_ok = live_init(o.seed, &ls, stderr) == 0;
+	if (live_ok)
+		gen.live = ls; /* the catalogue's unfiltered outcomes, counters apart */
+	gen.live.runs = gen.live.cases = gen.live.distinguishing = gen.live.kills = 0;
+	gen.live.diffs = 0;
 	size_t nsets = choose_sets(sets, sizeof(sets) / sizeof(sets[0]), o.random_sets, &rng);
 	size_t live_every = o.live_sets ? (nsets + o.live_sets - 1) / o.live_sets : 0;
 
@@ -382,6 +437,8 @@ int main(int argc, char **argv)
 				fc_compare(insns, count, &m, &extra.v[i], &st, stderr);
 			if (live_this)
 				live_run(f, &m, &ls, stderr);
+			check_generators(insns, count, sets[si], landlock, &m, &base, &extra, live_this,
+					 &gen, stderr);
 			cases_free(&extra);
 			model_free(&m);
 			scopes_filter_free(f);
@@ -396,7 +453,11 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
-	uint64_t problems = st.diffs + st.overlaps + st.rule_errors + st.cache_missed +
+	const struct fc_stats *go = &gen.oracle;
+	uint64_t gen_problems = gen.failures + gen.pair.diffs + go->diffs +
+				go->rule_errors + go->cache_missed + go->cache_unsound +
+				gen.live.diffs;
+	uint64_t problems = gen_problems + st.diffs + st.overlaps + st.rule_errors + st.cache_missed +
 			    st.cache_unsound + st.landlock_errors + ls.diffs + ps.failures +
 			    anchors_bad + qs.failures;
 	printf("filtercheck: %zu promise sets x 4 penalties = %" PRIu64 " programs (longest %zu "
@@ -410,6 +471,19 @@ int main(int argc, char **argv)
 	       st.rule_errors, st.cache_checked, st.cache_missed, st.cache_unsound);
 	printf("filtercheck: spec anchors: %" PRIu64 " checked, %" PRIu64 " wrong\n", nanchors,
 	       anchors_bad);
+	printf("filtercheck: oracle: %" PRIu64 " program pairs with libseccomp's (%" PRIu64
+	       " byte-identical), %" PRIu64 " cases run through both, %" PRIu64
+	       " answered differently\n",
+	       gen.pair.programs, gen.pair.identical, gen.pair.cases, gen.pair.diffs);
+	printf("filtercheck: oracle against the model: %" PRIu64 " cases, %" PRIu64
+	       " differences, %" PRIu64 " refused by the kernel's rules, cache %" PRIu64
+	       " missed %" PRIu64 " unsound; live: %" PRIu64 " calls in %" PRIu64 " runs, %" PRIu64
+	       " differences; %" PRIu64 " oracle failures\n",
+	       go->cases, go->diffs, go->rule_errors, go->cache_missed, go->cache_unsound,
+	       gen.live.cases, gen.live.runs, gen.live.diffs, gen.failures);
+	printf("filtercheck: lengths (kill penalty), libscopes / libseccomp: stdio %" PRIu64
+	       " / %" PRIu64 ", every promise %" PRIu64 " / %" PRIu64 "\n",
+	       gen.len_stdio[0], gen.len_stdio[1], gen.len_all[0], gen.len_all[1]);
 	query_print(&qs, stdout);
 	live_print(&ls, stdout);
 	pledge_print(&ps, stdout);

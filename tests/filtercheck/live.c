@@ -409,6 +409,25 @@ int live_init(uint64_t seed, struct live_stats *ls, FILE *out)
 }
 
 static const struct scopes_filter *run_filter;
+/* or a bare program (the oracle's), attached by hand with the pid bound */
+static const struct sock_filter *run_prog;
+static size_t run_prog_n;
+static struct sock_filter child_bound[BPF_MAXINSNS];
+
+static int apply_run(long pid)
+{
+	if (!run_prog)
+		return scopes_apply(run_filter);
+	memcpy(child_bound, run_prog, run_prog_n * sizeof(*run_prog));
+	for (size_t i = 0; i < run_prog_n; i++)
+		if (child_bound[i].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    child_bound[i].k == SCOPES_VALUE_SELF_PID)
+			child_bound[i].k = (uint32_t)pid;
+	struct sock_fprog fp = {.len = (unsigned short)run_prog_n, .filter = child_bound};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+}
 
 static int child_filtered(const void *arg)
 {
@@ -417,7 +436,7 @@ static int child_filtered(const void *arg)
 	long pid = syscall(SYS_getpid);
 	if (trap && install_trap_handler() != 0)
 		return 3;
-	if (scopes_apply(run_filter) != 0)
+	if (apply_run(pid) != 0)
 		return 4;
 	run_all(lv.out, lv.child_pid, pid);
 	return 0;
@@ -434,7 +453,7 @@ static int child_one(const void *arg)
 {
 	const struct one_call *c = arg;
 	long pid = syscall(SYS_getpid);
-	if (scopes_apply(run_filter) != 0)
+	if (apply_run(pid) != 0)
 		return 4;
 	__u64 a[6];
 	memcpy(a, c->args, sizeof(a));
@@ -567,19 +586,39 @@ static void kill_tier(const struct sock_filter *prog, size_t count, const struct
 	}
 }
 
+static void run_common(const struct sock_filter *prog, size_t count, const struct model *m,
+		       struct live_stats *ls, FILE *out);
+
 void live_run(const struct scopes_filter *f, const struct model *m, struct live_stats *ls,
 	      FILE *out)
 {
 	const void *insns;
 	size_t count;
+
+	if (scopes_filter_program(f, &insns, &count) != 0)
+		return;
+	run_filter = f;
+	run_prog = NULL;
+	run_common(insns, count, m, ls, out);
+}
+
+void live_run_program(const struct sock_filter *prog, size_t count, const struct model *m,
+		      struct live_stats *ls, FILE *out)
+{
+	run_filter = NULL;
+	run_prog = prog;
+	run_prog_n = count;
+	run_common(prog, count, m, ls, out);
+	run_prog = NULL;
+}
+
+static void run_common(const struct sock_filter *prog, size_t count, const struct model *m,
+		       struct live_stats *ls, FILE *out)
+{
 	char a[32], b[32], detail[160];
 
 	if (!lv.ready || m->penalty == SCOPES_PENALTY_LOG) /* LOG would flood the kernel log */
 		return;
-	if (scopes_filter_program(f, &insns, &count) != 0)
-		return;
-	const struct sock_filter *prog = insns;
-	run_filter = f;
 	check_door(ls, out, m, 1);
 	if (ls->i386_door)
 		check_door(ls, out, m, 2);

@@ -10,6 +10,7 @@
 #ifndef SCOPES_FILTERCHECK_LIVE_H
 #define SCOPES_FILTERCHECK_LIVE_H
 
+#include <linux/filter.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -35,6 +36,11 @@ int live_init(uint64_t seed, struct live_stats *ls, FILE *out);
  * KILL, and the foreign ABIs under every penalty but LOG. */
 void live_run(const struct scopes_filter *f, const struct model *m, struct live_stats *ls,
 	      FILE *out);
+
+/* The same for a bare program (the oracle's, oracle.h), attached with
+ * prctl(NO_NEW_PRIVS) and seccomp() in the child, the pid placeholder bound. */
+void live_run_program(const struct sock_filter *prog, size_t count, const struct model *m,
+		      struct live_stats *ls, FILE *out);
 
 void live_print(const struct live_stats *ls, FILE *out);
 
