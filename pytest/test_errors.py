@@ -65,3 +65,13 @@ def test_closest(lib):
     assert lib.scopes_promise_closest(b"wpth", 4) == b"wpath"
     assert lib.scopes_promise_closest(b"prot_exce", 9) == b"prot_exec"
     assert lib.scopes_promise_closest(b"zzzz", 4) is None
+
+
+def test_version_is_the_headers(lib):
+    lib.scopes_version.restype = ctypes.c_char_p
+    header = (build_dir().parent / "libscopes/include/scopes.h").read_text() \
+        if (build_dir().parent / "libscopes/include/scopes.h").exists() else None
+    v = lib.scopes_version().decode()
+    assert v.count(".") == 2 and all(x.isdigit() for x in v.split("."))
+    if header:
+        assert f'#define SCOPES_VERSION_STRING "{v}"' in header

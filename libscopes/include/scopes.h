@@ -24,6 +24,10 @@ extern "C" {
 #define SCOPES_VERSION_PATCH 0
 #define SCOPES_VERSION_STRING "0.1.0"
 
+/* The version of the libscopes the program runs with ("0.1.0"); compare with
+ * SCOPES_VERSION_STRING, the headers' it was built against. Async-signal-safe. */
+const char *scopes_version(void);
+
 /*
  * scopes_pledge - restrict the process to the given promises.
  *
