@@ -80,6 +80,37 @@ def quick_ids():
     return ids
 
 
+# ---------------------------------------- the quick run, as a pytest plugin
+
+def pytest_addoption(parser):
+    parser.getgroup("scopes").addoption(
+        "--kernel-matrix-quick", action="store_true", default=False,
+        help="run only the kernel matrix's quick subset (matrix/kernels.py quick_ids())")
+
+
+def _short(nodeid):
+    return nodeid.split("::", 1)[1] if "::" in nodeid else nodeid
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --kernel-matrix-quick (load this module with -p matrix.kernels),
+    keep the quick subset of the collected tests: ids the matrix no longer
+    has are left out with a warning instead of failing the collection."""
+    if not config.getoption("--kernel-matrix-quick", default=False):
+        return
+    want = {_short(i) for i in quick_ids()}
+    keep = [it for it in items if _short(it.nodeid) in want]
+    gone = [it for it in items if _short(it.nodeid) not in want]
+    missing = want - {_short(it.nodeid) for it in keep}
+    if missing and not hasattr(config, "workerinput"):
+        import warnings
+        warnings.warn(f"kernel matrix: {len(missing)} quick test(s) not in the matrix any more, "
+                      f"e.g. {sorted(missing)[:3]}")
+    if gone:
+        config.hook.pytest_deselected(items=gone)
+        items[:] = keep
+
+
 # ------------------------------------------------- why kernels may differ
 
 def explain(cell_by_config, kernel_by_config):
