@@ -53,6 +53,13 @@ if [ "$mode" = quick ]; then
 else
 	timeout_s=${KERNEL_MATRIX_TIMEOUT:-14400}
 fi
+# more pytest files run on every kernel: by default, with the full run, the
+# Landlock and unveil suites (KERNEL_MATRIX_EXTRA="" for none)
+if [ "$mode" = full ]; then
+	extra_tests=${KERNEL_MATRIX_EXTRA-pytest/test_landlock.py pytest/test_unveil.py}
+else
+	extra_tests=${KERNEL_MATRIX_EXTRA-}
+fi
 mkdir -p "$out"
 py=/usr/bin/python3
 
@@ -127,6 +134,7 @@ make_initramfs() { # kroot config dest
 		printf 'KM_BUILD=%q\nKM_TOP=%q\n' "$build" "$top"
 		# the matrix stops (and reports what ran) before qemu's own limit
 		printf 'KM_MATRIX_TIMEOUT=%q\n' "$((timeout_s > 1200 ? timeout_s - 600 : timeout_s * 3 / 4))"
+		printf 'KM_EXTRA=%q\n' "$extra_tests"
 	} >"$w/km.env"
 	(cd "$w" && find . | busybox cpio -o -H newc 2>/dev/null) >"$dest"
 	rm -rf "$w"
@@ -166,7 +174,7 @@ for config in "${configs[@]}"; do
 	case $config in
 	host)
 		echo "-- host: $(uname -r), natively"
-		KM_MATRIX_TIMEOUT=$timeout_s bash "$here/guest-run.sh" host "$mode" "$res" "$build" "$top" 2>&1 |
+		KM_MATRIX_TIMEOUT=$timeout_s KM_EXTRA=$extra_tests bash "$here/guest-run.sh" host "$mode" "$res" "$build" "$top" 2>&1 |
 			sed "s/^/  /" || true
 		;;
 	debian-6.1 | debian-6.1-nolandlock)

@@ -8,14 +8,16 @@
 #   OUT   where the results go (in the guest: the host's directory over 9p)
 #   BUILD the build tree (SCOPES_BUILD_DIR), TOP the source tree
 # Writes OUT/kernel.json (what the kernel offers), OUT/ctest.xml,
-# OUT/matrix.xml (JUnit, with every matrix cell as a property),
+# OUT/matrix.xml (JUnit, with every matrix cell as a property), OUT/extra.xml
+# (KM_EXTRA's pytest files, if any),
 # OUT/scopes-matrix.html, OUT/*.log and OUT/done (the exit codes).
 set -uo pipefail
 config=$1 mode=$2 out=$3 build=$4 top=$5
 py=/usr/bin/python3
 jobs=$(nproc)
 mkdir -p "$out"
-rm -f "$out"/done "$out"/ctest.xml "$out"/matrix.xml "$out"/ctest.log "$out"/matrix.log \
+rm -f "$out"/done "$out"/ctest.xml "$out"/matrix.xml "$out"/extra.xml "$out"/ctest.log \
+	"$out"/matrix.log "$out"/extra.log \
 	"$out"/scopes-matrix.*
 export SCOPES_BUILD_DIR=$build
 cd "$top" || exit 3
@@ -80,6 +82,20 @@ fi
 matrix_rc=$?
 t3=$(date +%s)
 echo "guest-run[$config]: matrix exit $matrix_rc in $((t3 - t2)) s ($(tail -1 "$out/matrix.log"))"
-printf 'ctest=%s matrix=%s ctest_s=%s matrix_s=%s total_s=%s\n' \
-	"$ctest_rc" "$matrix_rc" "$((t2 - t1))" "$((t3 - t2))" "$((t3 - t0))" >"$out/done"
+
+# KM_EXTRA: more pytest files to run on this kernel (the full run: the
+# Landlock and unveil suites), results in extra.xml
+extra=()
+read -r -a extra <<<"${KM_EXTRA:-}"
+extra_rc=
+if [ "${#extra[@]}" -gt 0 ]; then
+	$py -m pytest -p no:cacheprovider -q -n "$jobs" --junitxml="$out/extra.xml" \
+		"${extra[@]}" >"$out/extra.log" 2>&1
+	extra_rc=$?
+	echo "guest-run[$config]: ${extra[*]}: exit $extra_rc in $(($(date +%s) - t3)) s ($(tail -1 "$out/extra.log"))"
+fi
+t4=$(date +%s)
+printf 'ctest=%s matrix=%s extra=%s ctest_s=%s matrix_s=%s extra_s=%s total_s=%s\n' \
+	"$ctest_rc" "$matrix_rc" "${extra_rc:-none}" "$((t2 - t1))" "$((t3 - t2))" "$((t4 - t3))" \
+	"$((t4 - t0))" >"$out/done"
 sync

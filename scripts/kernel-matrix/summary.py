@@ -45,6 +45,8 @@ def junit_cases(path, suite):
         name = tc.get("name")
         cls = tc.get("classname", "")
         tid = f"{suite}::{name}" if suite == "ctest" else f"{cls.rsplit('.', 1)[-1]}::{name}"
+        if suite == "pytest":
+            tid = f"{cls}::{name}"
         outcome, msg = "passed", ""
         st = tc.get("status")  # ctest: run / fail / notrun / disabled
         if st in ("notrun", "disabled"):
@@ -80,10 +82,11 @@ def results(res):
     if done is None and not err:
         problems.append("the run did not finish (no done file: see console.log)")
     cases = {}
-    for fname, suite, key in (("ctest.xml", "ctest", "ctest"), ("matrix.xml", "matrix", "matrix")):
+    for fname, suite, key in (("ctest.xml", "ctest", "ctest"), ("matrix.xml", "matrix", "matrix"),
+                              ("extra.xml", "pytest", "extra")):
         c = junit_cases(res / fname, suite)
         if c is None:
-            if done is not None:
+            if done is not None and done.get(key, "none") != "none":
                 problems.append(f"no {fname} (exit {done.get(key)}: see {key}.log)")
             continue
         if not c:
@@ -148,7 +151,7 @@ def summary(out, top, configs):
 
     lines = ["# Kernel matrix", ""]
     lines += ["| configuration | kernel | LSMs | Landlock ABI | mode | passed | failed | skipped "
-              "| ctest s | matrix s | wall s |", "|" + "---|" * 11]
+              "| ctest s | matrix s | extra s | wall s |", "|" + "---|" * 12]
     for c in configs:
         d, k = data[c], data[c]["kernel"]
         abi = k.get("landlock_abi", "?")
@@ -157,6 +160,7 @@ def summary(out, top, configs):
         lines.append(f"| {c} | {k.get('release', '?')} | {k.get('lsm', '?')} | {abi} | "
                      f"{k.get('mode', '?')} | {d['passed']} | {d['failed']} | {d['skipped']} | "
                      f"{d['done'].get('ctest_s', '?')} | {d['done'].get('matrix_s', '?')} | "
+                     f"{d['done'].get('extra_s', '?')} | "
                      f"{d['wall']} |")
     lines.append("")
 
