@@ -29,7 +29,7 @@ cache=${OBSD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-scopes/openbsd-src}
 limit=${OBSD_TIME_LIMIT:-1800}
 start=$SECONDS
 programs=("$@")
-[ ${#programs[@]} -gt 0 ] || programs=(signify inetd inetd-debug ntpd bgpd)
+[ ${#programs[@]} -gt 0 ] || programs=(signify inetd inetd-debug ntpd)
 
 export SCOPES_INC="$top/libscopes/include"
 export SCOPES_LIB="$build/libscopes"
@@ -173,10 +173,12 @@ run_program() {
 	need_packages "${DEPS[@]}"
 	src=$(fetch "$PKG")
 	mkdir -p "$pd"
-	# a build is reused while the source, this script and the program's file
+	# a build is reused while the source, the program's build() and the flags
 	# are the same (the pledged build links libscopes.so from the build tree,
 	# so a change of the library needs no relink)
-	stamp=$(cat "$here/../openbsd-programs.sh" "$here/$prog.sh" | sha256sum | cut -c1-16)-$(basename "$src")
+	stamp=$( (declare -f build; echo "$OBSD_CFLAGS $PLEDGE_CPPFLAGS $PLEDGE_LIBS"
+		cat "$here/callsite.c") |
+		sha256sum | cut -c1-16)-$(basename "$src")
 	for mode in plain pledged; do
 		if [ "$(cat "$pd/$mode/.built" 2>/dev/null)" != "$stamp" ]; then
 			t0=$SECONDS
@@ -293,6 +295,8 @@ reached_sites() {
 		for b in "${BINS[@]}"; do
 			[ "$(basename "$b")" = "$(basename "$mod")" ] && bin="$pd/pledged/$b"
 		done
+		# the main program's name is argv[0], which setproctitle() rewrites
+		case "$mod" in *.so*) ;; *) [ -n "$bin" ] || bin="$pd/pledged/${BINS[0]}" ;; esac
 		if [ -n "$bin" ] && [ -e "$bin" ]; then
 			echo "$(addr2line -e "$bin" "$off" | sed "s#^$pd/pledged/##; s# (discriminator.*##") $what $rc $rest"
 		else

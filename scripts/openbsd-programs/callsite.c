@@ -77,6 +77,15 @@ static void note(const char *what, void *ret, int rc, int err, const char *a,
 		mod = info.dli_fname;
 		off = (unsigned long)ret - (unsigned long)info.dli_fbase;
 	}
+	/* a main program's name is its argv[0], setproctitle() may have put
+	 * spaces in it: one word per field */
+	char name[256];
+	size_t i;
+	snprintf(name, sizeof(name), "%s", mod);
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == ' ')
+			name[i] = '_';
+	mod = name;
 	/* the return address is after the call: step back into it */
 	n = snprintf(line, sizeof(line), "%s %ld %s+0x%lx rc=%d errno=%d \"%s\" \"%s\"\n",
 		     what, (long)getpid(), mod, off - 1, rc, rc == -1 ? err : 0,
