@@ -13,7 +13,6 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <linux/seccomp.h>
@@ -258,28 +257,27 @@ static int export_program(scmp_filter_ctx ctx, struct sock_filter **insns, size_
 	int sv[2];
 	const size_t max_bytes = (BPF_MAXINSNS + 1) * sizeof(struct sock_filter);
 
-	if (sys_fault(SCOPES_FAULT_KERNEL))
-		return -EMFILE;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-		return -errno;
-	int rc = seccomp_export_bpf(ctx, sv[1]);
-	close(sv[1]);
+	int rc = sys_export_channel(sv);
+	if (rc < 0)
+		return rc;
+	rc = seccomp_export_bpf(ctx, sv[1]);
+	sys_close(sv[1]);
 	if (rc < 0) {
-		close(sv[0]);
+		sys_close(sv[0]);
 		return -ECANCELED;
 	}
 	unsigned char *buf = sys_malloc(max_bytes);
 	if (!buf) {
-		close(sv[0]);
+		sys_close(sv[0]);
 		return -ENOMEM;
 	}
 	size_t got = 0;
 	for (;;) {
-		ssize_t r = read(sv[0], buf + got, max_bytes - got);
-		if (r < 0 && errno == EINTR)
+		long r = sys_read(sv[0], buf + got, max_bytes - got);
+		if (r == -EINTR)
 			continue;
 		if (r < 0) {
-			rc = -errno;
+			rc = (int)r;
 			break;
 		}
 		if (r == 0)
@@ -290,7 +288,7 @@ static int export_program(scmp_filter_ctx ctx, struct sock_filter **insns, size_
 			break;
 		}
 	}
-	close(sv[0]);
+	sys_close(sv[0]);
 	if (rc == 0 && (got == 0 || got % sizeof(struct sock_filter)))
 		rc = -ECANCELED;
 	if (rc < 0) {

@@ -36,7 +36,6 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/single_threaded.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commit.h"
@@ -238,18 +237,17 @@ static int add_fd_rule(int ruleset, int fd, int is_dir, uint64_t rights)
 /* The same for a path; a path that does not exist here grants nothing. */
 static int add_path_rule(int ruleset, const char *path, uint64_t rights)
 {
-	struct stat sb;
+	struct sys_file_id id;
 
 	if (!rights)
 		return 0;
-	int fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
-			return 0;
-		return -errno;
-	}
-	int rc = fstat(fd, &sb) == 0 ? add_fd_rule(ruleset, fd, S_ISDIR(sb.st_mode), rights) : -errno;
-	close(fd);
+	int fd = sys_open_path(path, &id);
+	if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES || fd == -ELOOP)
+		return 0;
+	if (fd < 0)
+		return fd;
+	int rc = add_fd_rule(ruleset, fd, id.is_dir, rights);
+	sys_close(fd);
 	return rc;
 }
 
@@ -378,7 +376,7 @@ static int build_pledge_layer(scopes_set_t set, uint64_t handled, uint64_t net, 
 		rc = add_path_rule(rs, ll.programs[i],
 				   (SCOPES_FS_READ_FILE | SCOPES_FS_EXECUTE) & handled);
 	if (rc < 0) {
-		close(rs);
+		sys_close(rs);
 		return rc;
 	}
 	*out = rs;
@@ -428,7 +426,7 @@ static int build_unveil_layer(int *out)
 	if (rc == 0 && any_x)
 		rc = add_loader_rules(rs, handled, 0);
 	if (rc < 0) {
-		close(rs);
+		sys_close(rs);
 		return rc;
 	}
 	*out = rs;
@@ -438,9 +436,9 @@ static int build_unveil_layer(int *out)
 void landlock_discard(struct landlock_plan *plan)
 {
 	if (plan->unveil_fd >= 0)
-		close(plan->unveil_fd);
+		sys_close(plan->unveil_fd);
 	if (plan->ruleset_fd >= 0)
-		close(plan->ruleset_fd);
+		sys_close(plan->ruleset_fd);
 	plan->unveil_fd = plan->ruleset_fd = -1;
 }
 
@@ -528,7 +526,7 @@ static void close_unveils_if_locked(void)
 	if (!ll.locked)
 		return;
 	for (int i = 0; i < ll.n; i++)
-		close(ll.u[i].fd);
+		sys_close(ll.u[i].fd);
 	ll.n = 0;
 }
 
@@ -632,31 +630,26 @@ static int parse_perms(const char *s, unsigned *perms)
 /* Caller holds ll_lock. */
 static int unveil_add(const char *path, unsigned perms)
 {
-	struct stat sb;
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	struct sys_file_id id;
+	int fd = sys_open_path(path, &id);
 
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &sb) != 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
+		return fd;
 	/* The same file again replaces its permissions, as on OpenBSD. */
 	for (int i = 0; i < ll.n; i++) {
-		if (ll.u[i].dev == sb.st_dev && ll.u[i].ino == sb.st_ino) {
-			close(fd);
+		if (ll.u[i].dev == id.dev && ll.u[i].ino == id.ino) {
+			sys_close(fd);
 			ll.u[i].perms = perms;
 			ll.gen++;
 			return 0;
 		}
 	}
 	if (ll.n == UNVEIL_MAX) {
-		close(fd);
+		sys_close(fd);
 		return -E2BIG;
 	}
-	ll.u[ll.n++] = (struct unveil_entry){ .fd = fd, .dev = sb.st_dev, .ino = sb.st_ino,
-					      .is_dir = S_ISDIR(sb.st_mode), .perms = perms };
+	ll.u[ll.n++] = (struct unveil_entry){ .fd = fd, .dev = id.dev, .ino = id.ino,
+					      .is_dir = id.is_dir, .perms = perms };
 	ll.gen++;
 	return 0;
 }

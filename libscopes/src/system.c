@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include <time.h>
@@ -265,6 +266,37 @@ long sys_getdents64(int fd, void *buf, size_t size)
 void sys_close(int fd)
 {
 	syscall(SYS_close, fd);
+}
+
+int sys_open_path(const char *path, struct sys_file_id *id)
+{
+	struct stat sb;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	id->dev = sb.st_dev;
+	id->ino = sb.st_ino;
+	id->is_dir = S_ISDIR(sb.st_mode);
+	return fd;
+}
+
+int sys_export_channel(int sv[2])
+{
+	if (sys_fault(SCOPES_FAULT_KERNEL))
+		return -EMFILE;
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ? -errno : 0;
+}
+
+long sys_read(int fd, void *buf, size_t size)
+{
+	ssize_t r = read(fd, buf, size);
+	return r < 0 ? -errno : r;
 }
 
 int sys_tgsigqueue(long pid, long tid, int sig, void *value)

@@ -75,6 +75,24 @@ void sys_sigaction_restore(int sig, const struct sys_sigaction *old) SCOPES_HIDD
  * when the kernel has no such option (before 6.16), or -errno. */
 int sys_unix_refuse_rights(void) SCOPES_HIDDEN;
 
+/* ---- files: unveil's and the Landlock rules' paths, the filter's export */
+/* What sys_open_path learnt of the file. */
+struct sys_file_id {
+	uint64_t dev;
+	uint64_t ino;
+	int is_dir;
+};
+/* open(path, O_PATH | O_CLOEXEC) and fstat it: a descriptor that names the
+ * file (for landlock_add_rule) and its identity in *id. Returns the
+ * descriptor, or -errno (nothing left open). */
+int sys_open_path(const char *path, struct sys_file_id *id) SCOPES_HIDDEN;
+/* socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): libseccomp's export
+ * writes the program into sv[1], the library reads it from sv[0]. 0, or
+ * -errno (EMFILE under fault injection). */
+int sys_export_channel(int sv[2]) SCOPES_HIDDEN;
+/* read(2): the count, or -errno (EINTR included: the caller retries). */
+long sys_read(int fd, void *buf, size_t size) SCOPES_HIDDEN;
+
 /* ---- capabilities (caps.c) */
 /* The thread's effective, permitted, inheritable sets. 0 or -errno. */
 int sys_capget(uint64_t *eff, uint64_t *perm, uint64_t *inh) SCOPES_HIDDEN;
