@@ -311,15 +311,32 @@ static int item_value(const struct item *it, uint32_t word, uint32_t mask, uint3
 	return found;
 }
 
-static void item_drop(struct item *it, uint32_t word, uint32_t mask)
+/*
+ * Item it on the branch where (word & mask) == val is known: drop the
+ * comparisons this decides (those of the same mask, and those whose mask
+ * lies inside it). Returns 0, or -1 when a comparison of the word with
+ * another mask contradicts val (the item cannot match there: without this,
+ * its code would be unreachable, and a fault planted in it undetectable).
+ */
+static int item_know(struct item *it, uint32_t word, uint32_t mask, uint32_t val, uint32_t pid)
 {
 	unsigned o = 0;
-	for (unsigned i = 0; i < it->n; i++)
-		if (it->c[i].word != word || it->c[i].mask != mask)
-			it->c[o++] = it->c[i];
+	for (unsigned i = 0; i < it->n; i++) {
+		const struct cmp *c = &it->c[i];
+		if (c->word == word && c->mask == mask)
+			continue;
+		if (c->word == word && !pid && !c->pid) {
+			if ((c->val ^ val) & c->mask & mask)
+				return -1;
+			if (!(c->mask & ~mask))
+				continue;
+		}
+		it->c[o++] = *c;
+	}
 	for (unsigned i = o; i < it->n; i++)
 		it->c[i] = (struct cmp){ 0, 0, 0, 0 };
 	it->n = o;
+	return 0;
 }
 
 /*
@@ -384,8 +401,8 @@ static int gen_items(struct gen *g, size_t start, size_t n)
 			if (r < 0 || (r == 1 && (v != vals[j] || p != pids[j])))
 				continue;
 			g->pool[ss + sn] = g->pool[start + k];
-			item_drop(&g->pool[ss + sn], word, mask);
-			sn++;
+			if (item_know(&g->pool[ss + sn], word, mask, vals[j], pids[j]) == 0)
+				sn++;
 		}
 		g->npool += sn;
 		tv[j] = gen_items(g, ss, sn);

@@ -404,7 +404,7 @@ fail:
 int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
 		 struct scopes_filter **out)
 {
-	return filter_build_with(FILTER_GEN_LIBSECCOMP, set, penalty, landlock, out);
+	return filter_build_with(FILTER_GEN_OWN, set, penalty, landlock, out);
 }
 
 void filter_copy_bound(const struct scopes_filter *f, struct sock_filter *dst, long pid)
