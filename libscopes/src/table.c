@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "table_internal.h"
+#ifdef SCOPES_GENERATED_SYSCALLS
+#include "table_gen.h"
+#endif
 
 /* Syscall numbers named per arch: every arch the table knows numbers its
  * calls below 512 (x86_64 and aarch64 end near 470). Naming goes through
@@ -32,7 +35,7 @@ static const uint32_t arch_tokens[SCOPES_AI_COUNT] = {
 static struct {
 	int ready;
 	long row_nr[SCOPES_AI_COUNT][SCOPES_ROWS_MAX];
-	char *names[SCOPES_AI_COUNT][SCOPES_NR_MAX];
+	const char *names[SCOPES_AI_COUNT][SCOPES_NR_MAX];
 } tbl;
 static pthread_once_t tbl_once = PTHREAD_ONCE_INIT;
 static int tbl_init_errno;
@@ -44,6 +47,21 @@ static void table_resolve(void)
 		tbl_init_errno = E2BIG;
 		return;
 	}
+#ifdef SCOPES_GENERATED_SYSCALLS
+	/* resolved at build time (gen/gen-syscalls.c): no name lookups here */
+	if (scopes_gen_rows_count != scopes_rows_count || SCOPES_GEN_NR_MAX > SCOPES_NR_MAX) {
+		tbl_init_errno = E2BIG;
+		return;
+	}
+	for (int ai = 0; ai < SCOPES_AI_COUNT; ai++) {
+		for (size_t i = 0; i < scopes_rows_count; i++)
+			tbl.row_nr[ai][i] = scopes_gen_row_nr[ai][i];
+		for (int nr = 0; nr < SCOPES_GEN_NR_MAX; nr++)
+			tbl.names[ai][nr] = scopes_gen_names[ai][nr];
+	}
+	__atomic_store_n(&tbl.ready, 1, __ATOMIC_RELEASE);
+	return;
+#endif
 	for (int ai = 0; ai < SCOPES_AI_COUNT; ai++) {
 		for (size_t i = 0; i < scopes_rows_count; i++) {
 			int nr = seccomp_syscall_resolve_name_arch(arch_tokens[ai],
