@@ -599,7 +599,7 @@ def test_man_cross_references_resolve(prefix):
 
 def test_promises_page_is_the_table(prefix):
     """scopes-promises(7) is generated from the table: every promise has an
-    entry, and sample grants read as the table says (PROMISES.md)."""
+    entry, and sample grants read as the table says (docs/promises.md)."""
     text = (prefix / "share/man/man7/scopes-promises.7").read_text()
     names = re.findall(r"^\.It Cm (\S+)$", text, re.M)
     for expected in ["stdio", "rpath", "wpath", "cpath", "dpath", "tmppath", "inet", "unix",

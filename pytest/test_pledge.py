@@ -2,7 +2,7 @@
 allowed and denied operations per promise under KILL and ERRNO, the penalty
 override from the environment, and unprivileged runs.
 
-Expectations are written from ../shared/PROMISES.md (the full matrix is in
+Expectations are written from docs/promises.md (the full matrix is in
 pytest/matrix)."""
 import errno
 import os
@@ -63,7 +63,7 @@ def test_fopen_w_without_cpath_is_killed(scratch):
 # ---- per promise: something it allows, something it does not (KILL and ERRNO)
 
 def per_promise_cases(tmp):
-    """(promises, op, args, allowed) written from PROMISES.md."""
+    """(promises, op, args, allowed) written from docs/promises.md."""
     f = tmp / "file"
     f.write_text("x")
     os.chmod(f, 0o666)

@@ -5,7 +5,7 @@
  * This is the single source of truth. The filter builder compiles it, the
  * reverse query (scopes_query) answers "which promise would allow this call?"
  * from it for the SIGSYS reporter and scopes-trace, and the scopes-promises(7)
- * man page is generated from it. It follows ../shared/PROMISES.md; where that
+ * man page is generated from it. It follows docs/promises.md; where that
  * page and this table differ, the rows carry a note saying why.
  *
  * Rules for writing rows (libseccomp 2.5.4, see KERNEL-NOTES):
@@ -749,7 +749,7 @@ const struct scopes_row scopes_rows[] = {
 	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_RECVPKTINFO),
 	SOCKOPT(P(INET), IPPROTO_IPV6, IPV6_MTU_DISCOVER),
 	SOCKOPT(P(INET) | P(DNS), IPPROTO_IPV6, IPV6_RECVERR),
-	/* mcast: with inet, as OpenBSD (PROMISES.md: "with inet"); alone it grants nothing */
+	/* mcast: with inet, as OpenBSD (docs/promises.md: "with inet"); alone it grants nothing */
 	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_MULTICAST_IF),
 	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_MULTICAST_TTL),
 	SOCKOPT_ALL(P(INET) | P(MCAST), IPPROTO_IP, IP_MULTICAST_LOOP),

@@ -3,7 +3,7 @@
 Every attempt is one run of build/tests/adversarial/scopes-attack: an unpledged
 driver forks the attacker, which pledges and makes one attempt; the driver then
 says what the attacker reached and what really happened (see attack.c). The
-expectations here come from ../shared/PROMISES.md and the kernel's ABI, never
+expectations here come from docs/promises.md and the kernel's ABI, never
 from the library's table.
 """
 import functools

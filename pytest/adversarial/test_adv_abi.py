@@ -2,7 +2,7 @@
 return into the 32-bit code segment followed by syscall or int $0x80.
 
 A filter that matches x86_64 numbers only is bypassed through any of them: the
-i386 table gives the same numbers other meanings. PROMISES.md: foreign ABIs
+i386 table gives the same numbers other meanings. docs/promises.md: foreign ABIs
 are killed whatever the penalty, under every promise set. The attempt used is
 exit_group(77), a call every pledge allows natively: if the architecture check
 came after the number check it would get through.

@@ -1,6 +1,6 @@
 """Argument tricks against the conditions the filter checks.
 
-Arguments are 64-bit and compared whole (PROMISES.md). The kernel truncates
+Arguments are 64-bit and compared whole (docs/promises.md). The kernel truncates
 most of them to int (fcntl and ioctl commands, open flags, socket arguments,
 pids, prctl options), so a filter that compared only the low half would be
 harmless there but would pass pointers whose low half is zero (sendto's
@@ -198,7 +198,7 @@ def test_create_with_setuid_bits(mode, wdir, user):
 
 
 def socket_allowed(promises, fam, typ, proto):
-    """PROMISES.md: inet/dns AF_INET(6) STREAM|DGRAM with 0/TCP/UDP; unix AF_UNIX
+    """docs/promises.md: inet/dns AF_INET(6) STREAM|DGRAM with 0/TCP/UDP; unix AF_UNIX
     STREAM|DGRAM|SEQPACKET; route NETLINK_ROUTE RAW|DGRAM (dns: RAW)."""
     held = set(promises.split())
     base = typ & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
@@ -288,7 +288,7 @@ def test_at_fdcwd_open_under_stdio():
 def test_at_fdcwd_stat_with_empty_path_flag_is_the_documented_residual():
     """Gain: stat any path with AT_FDCWD and AT_EMPTY_PATH under stdio; expected: allowed, metadata only.
 
-    PROMISES.md documents this residual: glibc's fstat is newfstatat(fd, "",
+    docs/promises.md documents this residual: glibc's fstat is newfstatat(fd, "",
     AT_EMPTY_PATH), and a filter cannot tell "" from a path.
     """
     rep = attack("raw", "@nr:newfstatat", AT_FDCWD, "@str:/etc/passwd", "@buf", AT_EMPTY_PATH,

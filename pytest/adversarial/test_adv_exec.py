@@ -4,7 +4,7 @@ An attacker who can make memory executable runs any code it writes; one who
 can exec runs any program. Each attempt runs attacker-written code that returns
 42: 42 coming back means the code ran. Every set without prot_exec must stop
 it; "stdio prot_exec" lets it through (the attempt works), and so does `exec`,
-which already lets any program run (PROMISES.md: exec includes what a loader
+which already lets any program run (docs/promises.md: exec includes what a loader
 needs, PROT_EXEC among it).
 """
 import os

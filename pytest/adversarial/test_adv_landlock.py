@@ -1,7 +1,7 @@
 """Landlock escapes: leaving the unveiled tree, or /tmp under tmppath.
 
 A filter cannot read paths; scopes_unveil and the path-scoped promises put a
-Landlock ruleset under the filter (PROMISES.md, "seccomp decides the verb,
+Landlock ruleset under the filter (docs/promises.md, "seccomp decides the verb,
 Landlock decides the place"). The attacker holds rpath/wpath/cpath (the verbs)
 and tries to reach a file outside the place: `..`, symlinks, new hard links
 and renames, a directory descriptor opened before the unveil, /proc/self/fd

@@ -4,7 +4,7 @@ The method (issue 13, an outside review): for every grant, ask what Linux
 lets that call reach. `dns` was given an AF_NETLINK NETLINK_ROUTE socket for
 glibc's AI_ADDRCONFIG probe, and `route` one to read routes; a filter cannot
 read netlink messages, so for root the same socket also sets links up, adds
-addresses and routes (CAP_NET_ADMIN). PROMISES.md, Revision 2: `dns` gets no
+addresses and routes (CAP_NET_ADMIN). docs/promises.md (narrow answers): `dns` gets no
 netlink socket (EACCES, glibc falls back), and a pledge drops NET_ADMIN unless
 `wroute` is held: `route` reads (an RTM_GETLINK dump) but a change is answered
 by the kernel with NLMSG_ERROR -EPERM. Changes are tried as root in a fresh

@@ -6,7 +6,7 @@ lets that call reach. scopes-run pledges PROMISES plus what the loader needs
 narrow to PROMISES once the loader is done. But the loader runs code of the
 program before any constructor: IFUNC resolvers, called while it relocates
 the program. Whatever the pre-exec grants reach, that code reaches.
-PROMISES.md, Revision 2: scopes-run must not let the target run code of its
+docs/promises.md (exec and execpromises): scopes-run must not let the target run code of its
 own with more than PROMISES plus the loader's narrow needs: reads only under
 the library directories and the program (Landlock: EACCES elsewhere), no
 anonymous executable memory, no mprotect to PROT_EXEC, no second execve

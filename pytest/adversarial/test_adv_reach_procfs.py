@@ -5,7 +5,7 @@ lets that call reach. `rpath`/`wpath` grant opens; /proc turns an open into
 another process's memory, environment and descriptors (/proc/<pid>/mem,
 /environ, /fd), and root's capabilities widen what every other grant
 reaches (CAP_SYS_PTRACE for those opens, CAP_SYS_RAWIO, CAP_SETFCAP...).
-PROMISES.md, Revision 2, "Containment": every pledge puts the process in a
+docs/promises.md (containment): every pledge puts the process in a
 Landlock domain, whose ptrace-access rule refuses those /proc files of any
 process outside it with EACCES, and drops every capability no held promise
 needs from every set. Threads that exist at the pledge are in the domain

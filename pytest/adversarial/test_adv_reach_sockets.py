@@ -4,7 +4,7 @@ The method (issue 13, an outside review): for every grant, ask what Linux
 lets that call reach. `unix` connects to any AF_UNIX socket, abstract ones
 included, whatever is unveiled; `dns` was a general TCP and UDP client with
 sendmsg/recvmsg; `recvmsg` under any promise accepts descriptors (SCM_RIGHTS)
-a peer sends. PROMISES.md, Revision 2: abstract AF_UNIX sockets are scoped by
+a peer sends. docs/promises.md (containment): abstract AF_UNIX sockets are scoped by
 Landlock where the kernel can (ABI >= 6: EPERM); connecting to a pathname
 socket outside the unveiled paths is a documented residual; `dns` without
 `inet` connects over TCP to port 53 only (Landlock network rules, ABI >= 4:

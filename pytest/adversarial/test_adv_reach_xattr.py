@@ -5,7 +5,7 @@ lets that call reach. `fattr` granted the setxattr family along with chmod
 and utimes; for root (CAP_SETFCAP) setxattr(file, "security.capability")
 with a vfs_cap_data granting cap_setuid=ep turns any file into a program
 that makes whoever runs it root, and security.* labels feed LSMs. A filter
-cannot read the attribute's name. PROMISES.md, Revision 2: `fattr` does not
+cannot read the attribute's name. docs/promises.md (the promises, fattr): `fattr` does not
 include extended attributes (OpenBSD's has none): under fattr every xattr
 write or removal is answered EOPNOTSUPP (as a file system without them),
 without fattr it is the penalty. Unveiling the file changes nothing. The

@@ -1,6 +1,6 @@
 """System calls that sidestep seccomp or every promise: never granted, whatever is held.
 
-PROMISES.md lists them under "Never granted by any promise". Each attempt is
+docs/promises.md lists them under "Never granted by any promise". Each attempt is
 killed under every promise set (the full set included), answers ENOSYS under
 `error`, and (where harmless) reaches the kernel when unpledged, to show the
 attempt itself works.

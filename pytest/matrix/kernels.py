@@ -144,14 +144,14 @@ def explain(cell_by_config, kernel_by_config):
     return True, "same expectation, both matched"
 
 
-# ------------------------------------------ PROMISES.md's Landlock
+# ------------------------------------------ docs/promises.md's Landlock
 
 # The newest Landlock ABI the spec knows of (7: audit flags, Linux 6.15).
 NEWEST_ABI = 7
 
 
 def assume_newest_landlock(monkeypatch):
-    """Let spec.expect() answer as PROMISES.md means it, with every Landlock
+    """Let spec.expect() answer as docs/promises.md means it, with every Landlock
     feature (network rules: ABI 4), whatever the running kernel's ABI: for
     checks of the spec's own lists, not for cells that run."""
     if hasattr(spec, "_landlock_abi"):

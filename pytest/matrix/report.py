@@ -172,7 +172,7 @@ def render_html(cells):
            "<title>seccomp-scopes: the scope matrix</title>", f"<style>{CSS}</style>",
            f"<script>{SCRIPT}</script></head><body>",
            "<h1>The scope matrix: promise set \u00d7 operation</h1>",
-           f"<p>Expected outcomes are written by hand from PROMISES.md (pytest/matrix/spec.py); "
+           f"<p>Expected outcomes are written by hand from docs/promises.md (pytest/matrix/spec.py); "
            f"each cell is a fresh scopes-probe process. Grid: ERRNO penalty; underlined cells "
            f"were also run under KILL, LOG and <code>error</code> (hover for every run). "
            f"Generated {e(datetime.datetime.now().strftime('%Y-%m-%d %H:%M'))}.</p>",
@@ -182,7 +182,7 @@ def render_html(cells):
            + f"<span>probe runs: {runs}</span></p>",
            "<p class='legend'><span>\u2713 allowed</span><span>\u00b7 denied (the penalty, "
            "EACCES from Landlock, ENOSYS, or SIGSYS for a foreign ABI)</span><span>\u2717 "
-           "mismatch: libscopes and PROMISES.md disagree</span><span>! known disagreement (reported,"
+           "mismatch: libscopes and docs/promises.md disagree</span><span>! known disagreement (reported,"
            " see the cell)</span><span>\u2013 n/a on this kernel (a feature the operation needs "
            "is absent: a control run with no filter shows it)</span><span style='box-shadow: inset 0 "
            "0 0 2px #36c'>&nbsp;framed&nbsp;</span> depends on Landlock</p>",
@@ -226,7 +226,7 @@ def render_html(cells):
 def render_md(cells):
     counts, runs = summary(cells)
     out = ["# The scope matrix: promise set \u00d7 operation", "",
-           "Expected outcomes are written by hand from PROMISES.md (pytest/matrix/spec.py). "
+           "Expected outcomes are written by hand from docs/promises.md (pytest/matrix/spec.py). "
            "Grid under the ERRNO penalty; cells marked `*` were also run under KILL, LOG and "
            "`error`; `L`: depends on Landlock.", "",
            "Legend: \u2713 allowed, \u00b7 denied, \u2717 mismatch, ! known disagreement, "

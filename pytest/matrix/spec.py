@@ -1,11 +1,11 @@
-"""The scope matrix's specification, written by hand from ../shared/PROMISES.md.
+"""The scope matrix's specification, written by hand from docs/promises.md.
 
 Nothing here is read from libscopes' promise table (<scopes/table.h>,
 libscopes/src/promise_table.c): a test that asks the code what the code should
-do proves nothing. Each operation says which promise sets PROMISES.md lets
+do proves nothing. Each operation says which promise sets docs/promises.md lets
 perform it; `expect()` turns that into the outcome of one (promise set,
 operation) cell. When the library disagrees, the failure message quotes the
-operation's `why` (the line of PROMISES.md it rests on) so the reader can tell
+operation's `why` (the line of docs/promises.md it rests on) so the reader can tell
 whether the table or this reading of the page is wrong.
 
 Vocabulary of an operation:
@@ -23,7 +23,7 @@ import enum
 import os
 from typing import Optional
 
-# Every promise of PROMISES.md, in its order.
+# Every promise of docs/promises.md, in its order.
 PROMISES = (
     "stdio rpath wpath cpath dpath tmppath fattr chown flock inet mcast unix sendfd recvfd "
     "dns getpw tty proc exec prot_exec settime id ps vminfo route unveil error "
@@ -73,7 +73,7 @@ class Op:
     syscall: str                # the call that a denial stops (what LOG records)
     needs: str = ""             # "" = no promise grants it
     group: str = "misc"
-    why: str = ""               # the PROMISES.md line this rests on
+    why: str = ""               # the docs/promises.md line this rests on
     always: bool = False        # allowed under every pledge, even ""
     never: bool = False         # no promise grants it
     enosys: bool = False
@@ -481,7 +481,7 @@ def _landlock_abi() -> int:
 
 
 def expect(promises: str, op: Op, landlock: bool, paths: Optional[dict] = None) -> Expect:
-    """What PROMISES.md says happens when `op` runs under `promises`.
+    """What docs/promises.md says happens when `op` runs under `promises`.
 
     landlock: whether the library enforces path-scoped promises with Landlock
     (without it they grant nothing: fail closed). paths: the placeholder

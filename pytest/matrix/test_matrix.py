@@ -3,7 +3,7 @@ spec.OPS under the ERRNO penalty (the grid), and each promise's key cells
 under the other penalties: KILL (death by SIGSYS exactly), LOG (success, and
 the kernel's audit record of the call), and the `error` promise (ENOSYS).
 
-The expected outcome comes from spec.py, written by hand from PROMISES.md;
+The expected outcome comes from spec.py, written by hand from docs/promises.md;
 the library's own table is never asked.
 """
 import json
@@ -17,7 +17,7 @@ import scopes_probes
 
 from . import harness, kernels, spec
 
-# Disagreements between libscopes and PROMISES.md that are known and not yet
+# Disagreements between libscopes and docs/promises.md that are known and not yet
 # fixed: (promise set, operation) -> which one is wrong, and why.
 KNOWN = {
     # (promise set, operation, penalty) -> why a disagreement is accepted for now
@@ -130,12 +130,12 @@ def which_is_wrong(exp, obs, ctl, penalty):
         return "the probe is wrong (it failed before the operation): " + obs.stderr.strip()
     allowed_seen = obs == ctl
     if exp.verdict is V.ALLOW and not allowed_seen:
-        return ("libscopes is wrong: it denies what PROMISES.md grants (fix the row in "
+        return ("libscopes is wrong: it denies what docs/promises.md grants (fix the row in "
                 "libscopes/src/promise_table.c) — unless spec.py misreads the quoted line")
     if exp.verdict is not V.ALLOW and obs == ctl and penalty != "log":
-        return ("libscopes is wrong: it allows what PROMISES.md does not grant (fix the row "
+        return ("libscopes is wrong: it allows what docs/promises.md does not grant (fix the row "
                 "in libscopes/src/promise_table.c) — unless spec.py misreads the quoted line")
-    return ("libscopes is wrong: the denial does not take the form PROMISES.md gives "
+    return ("libscopes is wrong: the denial does not take the form docs/promises.md gives "
             "(penalty, Landlock EACCES, ENOSYS)")
 
 
@@ -184,7 +184,7 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None, wr
             "got": obs.short(), "landlock": exp.landlock, "reason": exp.reason,
             "logged": logged, "known": known})))
     if not ok:
-        detail = (f"[{run_set or '(empty)'}] {op.name} under {run_pen}: PROMISES.md gives "
+        detail = (f"[{run_set or '(empty)'}] {op.name} under {run_pen}: docs/promises.md gives "
                   f"{exp.verdict.value} ({want.short()}), libscopes gave {obs.short()}")
         if logged is False:
             detail = (f"[{run_set}] {op.name} under log: allowed as it should be, but no "
@@ -253,7 +253,7 @@ def test_control(opname, matrix_scratch):
 
 def test_key_cells_cover_every_promise(landlock, monkeypatch):
     """At least three operations each promise allows and three it denies, and
-    the lists agree with the spec (with Landlock, as PROMISES.md means it)."""
+    the lists agree with the spec (with Landlock, as docs/promises.md means it)."""
     kernels.assume_newest_landlock(monkeypatch)  # whatever this kernel's ABI
     assert set(spec.KEY_CELLS) == set(spec.PROMISES)
     for p, (allows, denies) in spec.KEY_CELLS.items():

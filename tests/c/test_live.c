@@ -2,7 +2,7 @@
 /*
  * Live tests against the kernel: each case forks, pledges, makes one raw
  * system call and reports what came back; the parent asserts the exact errno
- * or the exact signal. Expectations are written from ../shared/PROMISES.md.
+ * or the exact signal. Expectations are written from docs/promises.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The promise-string parser: every promise of PROMISES.md parses, whitespace
+ * The promise-string parser: every promise of docs/promises.md parses, whitespace
  * and duplicates are accepted, anything else is EINVAL and changes nothing.
  */
 #define _GNU_SOURCE
@@ -16,7 +16,7 @@
 
 #include "harness.h"
 
-/* Written from ../shared/PROMISES.md, not read from the library. */
+/* Written from docs/promises.md, not read from the library. */
 static const char *const spec_promises[] = {
 	"stdio", "rpath", "wpath", "cpath", "dpath", "tmppath", "fattr", "chown", "flock",
 	"inet", "mcast", "unix", "sendfd", "recvfd", "dns", "getpw", "tty", "proc", "exec",

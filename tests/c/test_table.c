@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Invariants of the promise table, and the reverse query on known calls.
- * The expectations are written from ../shared/PROMISES.md.
+ * The expectations are written from docs/promises.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Spec anchors: calls whose answer PROMISES.md (and the libc behaviour
+ * Spec anchors: calls whose answer docs/promises.md (and the libc behaviour
  * KERNEL-NOTES.md describes) fixes, written here by hand. The model follows
  * the table, so a table row that misreads the spec is invisible to the
  * differential check; these catch that. Each anchor is answered by the model

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The meaning of the promise table, re-derived from <scopes/table.h>'s row
- * descriptions and ../shared/PROMISES.md:
+ * descriptions and docs/promises.md:
  *
  *  - Another architecture than the filter's, and x86_64's x32 numbers
  *    (nr | 0x40000000), are killed whatever the penalty.
@@ -167,7 +167,7 @@ struct model_answer model_eval(const struct model *m, const struct seccomp_data 
 	}
 	a.want = a.also = m->deflt;
 	if (nr >= MODEL_NR_MAX) {
-		/* No syscall has such a number: denied (PROMISES.md). Killing
+		/* No syscall has such a number: denied (docs/promises.md). Killing
 		 * is the stricter denial, accepted as well. */
 		a.also = SECCOMP_RET_KILL_PROCESS;
 		return a;

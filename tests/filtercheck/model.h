@@ -3,7 +3,7 @@
  * An independent model of what a filter built from the promise table must
  * answer. It reads the rows through <scopes/table.h> (scopes_row_get,
  * scopes_syscall_number) and re-derives their meaning from the header's and
- * PROMISES.md's words; it never calls the library's own evaluation
+ * docs/promises.md's words; it never calls the library's own evaluation
  * (table_row_granted, table_row_matches, scopes_query).
  */
 #ifndef SCOPES_FILTERCHECK_MODEL_H
@@ -62,7 +62,7 @@ struct model_answer model_eval(const struct model *m, const struct seccomp_data 
  * unconditional grant is active (the kernel's cache should serve it). */
 int model_always_allowed(const struct model *m, int nr);
 
-/* The penalty answer for a set, from PROMISES.md. */
+/* The penalty answer for a set, from docs/promises.md. */
 uint32_t model_default_action(scopes_set_t set, enum scopes_penalty penalty);
 
 /* 1 when the set holds a path-scoped promise (only then may a filter

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The promise-string grammar, written from scopes.h and PROMISES.md rather
+ * The promise-string grammar, written from scopes.h and docs/promises.md rather
  * than from the library's parser: words separated by spaces, tabs or
  * newlines; every word a promise name; duplicates allowed; a string longer
  * than 4095 bytes refused. Shared by the parser fuzzer and the pledge sample

@@ -7,7 +7,7 @@
  *  - A path-scoped alternative (dns, getpw, tmppath, ps, vminfo, tty) counts
  *    only when the path the call acts on is under that promise's paths, and
  *    only when Landlock can enforce it (without Landlock those promises grant
- *    nothing, PROMISES.md "fail closed"). Unknown path: it does not count.
+ *    nothing, docs/promises.md "fail closed"). Unknown path: it does not count.
  *    Where Landlock does not look at the path (stat, access, readlink), the
  *    promise grants the call anywhere, and so counts whatever the path.
  *  - An incidental alternative (exec's grant of what a loader needs) counts
