@@ -287,6 +287,12 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 #define ARCHP_SHSTK_STATUS   0x5005
 #define ARCHP_SHSTK_SHSTK    0x1 /* the shadow stack itself, not WRSS */
 
+#ifndef SO_TIMESTAMP_NEW
+#define SO_TIMESTAMP_OLD 29
+#define SO_TIMESTAMPNS_OLD 35
+#define SO_TIMESTAMP_NEW 63
+#define SO_TIMESTAMPNS_NEW 64
+#endif
 #ifndef SO_RCVTIMEO_NEW
 #define SO_RCVTIMEO_NEW 66
 #define SO_SNDTIMEO_NEW 67
@@ -723,6 +729,19 @@ const struct scopes_row scopes_rows[] = {
 	SOCKOPT(NET, SOL_SOCKET, SO_LINGER),
 	SOCKOPT(NET, SOL_SOCKET, SO_BROADCAST),
 	SOCKOPT(NET, SOL_SOCKET, SO_OOBINLINE),
+	/* OpenBSD's inet and unix take every SOL_SOCKET option but SO_RTABLE;
+	 * Linux has options that widen (SO_PASSRIGHTS back to 1) or reach the
+	 * kernel (socket filters), so these are named: what real programs use
+	 * (openntpd's SO_TIMESTAMP, inetd -d's SO_DEBUG). The privileged ones
+	 * (SO_DEBUG, SO_PRIORITY above 6) need a capability a pledge dropped. */
+	SOCKOPT(NET, SOL_SOCKET, SO_DEBUG),
+	SOCKOPT(NET, SOL_SOCKET, SO_DONTROUTE),
+	SOCKOPT(NET, SOL_SOCKET, SO_PRIORITY),
+	SOCKOPT(NET, SOL_SOCKET, SO_SNDLOWAT),
+	SOCKOPT(NET | P(DNS), SOL_SOCKET, SO_TIMESTAMP_OLD),
+	SOCKOPT(NET | P(DNS), SOL_SOCKET, SO_TIMESTAMPNS_OLD),
+	SOCKOPT(NET | P(DNS), SOL_SOCKET, SO_TIMESTAMP_NEW),
+	SOCKOPT(NET | P(DNS), SOL_SOCKET, SO_TIMESTAMPNS_NEW),
 	SOCKOPT(P(UNIX), SOL_SOCKET, SO_PASSCRED),
 	GETSOCKOPT(NET | P(DNS), SOL_SOCKET, SO_ERROR),
 	GETSOCKOPT(NET, SOL_SOCKET, SO_TYPE),
