@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sigsys reporter's argument decoder (sigsys-handler/src/decode.h) on
+ * The sigsys reporter's argument decoder (decode/decode.h) on
  * any arch, syscall number and six arguments. String arguments are read
  * only from memory this fuzzer owns: a pointer argument points into the
  * input's bytes, laid at the end of a mapping followed by an unreadable

@@ -26,9 +26,9 @@
 #include "fuzz_common.h"
 #include "json.h" /* tools/trace */
 #include "json_check.h"
-/* by path: tools/trace has a decode.h and a report.h of its own */
-#include "../sigsys-handler/src/decode.h"
-#include "../sigsys-handler/src/out.h"
+/* by path: tools/trace has a report.h of its own */
+#include "../decode/decode.h"
+#include "../decode/out.h"
 #include "../sigsys-handler/src/report.h"
 
 #define MAX_STRINGS 256

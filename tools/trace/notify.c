@@ -45,7 +45,7 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "decode.h" /* sigsys-handler's system call decoder */
+#include "decode.h" /* decode/: the project's system call decoder */
 #include "elfinfo.h"
 #include "procfs.h"
 #include "srcline.h"
