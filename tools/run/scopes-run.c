@@ -549,6 +549,7 @@ static char **copy_vector(char *const *v)
 	return out;
 }
 
+#ifdef SCOPES_RUN_SIGSYS_BUILD /* --report: only where libscopes-sigsys is built */
 static void prepend_preload(const char *lib)
 {
 	const char *old = getenv("LD_PRELOAD");
@@ -563,6 +564,7 @@ static void prepend_preload(const char *lib)
 		child_fail(EXIT_USAGE, errno, "LD_PRELOAD");
 	free(v);
 }
+#endif
 
 static scopes_set_t promise_bit(const char *name)
 {
