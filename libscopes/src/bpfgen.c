@@ -95,10 +95,11 @@ static int by_nr_init(int ai)
 /* One 32-bit comparison: (word & mask) == val, word an offset into
  * struct seccomp_data. */
 struct cmp {
-	uint32_t word;
 	uint32_t mask;
 	uint32_t val;
-	uint32_t pid; /* val is the SCOPES_VALUE_SELF_PID placeholder */
+	uint8_t word;
+	uint8_t pid; /* val is the SCOPES_VALUE_SELF_PID placeholder */
+	uint16_t zero;
 };
 
 /* A row as the generator sees it: its answer and its comparisons. Unused
@@ -147,8 +148,8 @@ static int item_from_conds(struct item *it, uint32_t action, unsigned ncond,
 			uint32_t v = (uint32_t)(hi ? c->value >> 32 : c->value);
 			if (!m)
 				continue;
-			it->c[it->n++] = (struct cmp){ SD_ARG(c->arg, hi), m, v,
-						       !hi && c->value == SCOPES_VALUE_SELF_PID };
+			it->c[it->n++] = (struct cmp){ m, v, (uint8_t)SD_ARG(c->arg, hi),
+						       !hi && c->value == SCOPES_VALUE_SELF_PID, 0 };
 		}
 	}
 	return 0;
@@ -167,17 +168,26 @@ struct memo {
 	int target;
 };
 
+#define POOL_MAX 4096
+#define MEMO_MAX 2048
 struct gen {
 	struct sock_filter rev[BPF_MAXINSNS]; /* the program, last instruction first */
 	uint32_t n;
 	struct target t[TARGETS_MAX];
 	int nt;
 	int t_default, t_kill;
-	struct item *pool; /* item lists, appended only */
-	size_t npool, cappool;
-	struct memo *memo;
-	size_t nmemo, capmemo;
+	size_t npool, nmemo;
+	struct item pool[POOL_MAX]; /* item lists, appended only */
+	struct memo memo[MEMO_MAX];
 };
+
+/* The generator's working memory (~450 KiB, touched as far as a program
+ * needs): static, so that a compile neither maps nor faults in fresh pages
+ * (malloc gave and trimmed them back each time: half the compile time). A
+ * concurrent compile (or a child forked while the lock was held) allocates
+ * its own. */
+static struct gen gen_arena;
+static pthread_mutex_t gen_arena_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int put(struct gen *g, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
@@ -250,35 +260,13 @@ static int fall_to(struct gen *g, int t)
 
 static int pool_reserve(struct gen *g, size_t more)
 {
-	if (g->npool + more <= g->cappool)
-		return 0;
-	size_t cap = g->cappool ? g->cappool : 256;
-	while (cap < g->npool + more)
-		cap *= 2;
-	struct item *p = sys_malloc(cap * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	if (g->npool)
-		memcpy(p, g->pool, g->npool * sizeof(*p));
-	free(g->pool);
-	g->pool = p;
-	g->cappool = cap;
-	return 0;
+	return g->npool + more <= POOL_MAX ? 0 : -E2BIG;
 }
 
 static int memo_add(struct gen *g, size_t start, size_t n, int target)
 {
-	if (g->nmemo == g->capmemo) {
-		size_t cap = g->capmemo ? 2 * g->capmemo : 128;
-		struct memo *m = sys_malloc(cap * sizeof(*m));
-		if (!m)
-			return -ENOMEM;
-		if (g->nmemo)
-			memcpy(m, g->memo, g->nmemo * sizeof(*m));
-		free(g->memo);
-		g->memo = m;
-		g->capmemo = cap;
-	}
+	if (g->nmemo == MEMO_MAX)
+		return 0; /* not shared: only longer */
 	g->memo[g->nmemo++] = (struct memo){ start, n, target };
 	return 0;
 }
@@ -334,7 +322,7 @@ static int item_know(struct item *it, uint32_t word, uint32_t mask, uint32_t val
 		it->c[o++] = *c;
 	}
 	for (unsigned i = o; i < it->n; i++)
-		it->c[i] = (struct cmp){ 0, 0, 0, 0 };
+		it->c[i] = (struct cmp){ 0, 0, 0, 0, 0 };
 	it->n = o;
 	return 0;
 }
@@ -541,6 +529,25 @@ static int call_items(struct gen *g, int ai, size_t b, size_t e, long nr, scopes
 	struct item all[96];
 	size_t na = 0;
 
+	/* Most calls: granted without conditions, whatever the other rows say
+	 * (an allow row wins). */
+	int unconditional = 0;
+	for (size_t k = b; k < e && !unconditional; k++) {
+		const struct scopes_row *r = &scopes_rows[by_nr[ai].row[k]];
+		unconditional = r->ncond == 0 && row_action(r, set, landlock) == SECCOMP_RET_ALLOW;
+	}
+	for (unsigned x = 0; x < nextra && !unconditional; x++)
+		unconditional = extra[x].nr == nr && extra[x].ncond == 0;
+	if (unconditional) {
+		int rc = pool_reserve(g, 1);
+		if (rc < 0)
+			return rc;
+		*start = g->npool++;
+		*n = 1;
+		memset(&g->pool[*start], 0, sizeof(g->pool[0]));
+		g->pool[*start].action = SECCOMP_RET_ALLOW;
+		return 0;
+	}
 	for (size_t k = b; k < e; k++) {
 		const struct scopes_row *r = &scopes_rows[by_nr[ai].row[k]];
 		uint32_t act = row_action(r, set, landlock);
@@ -569,9 +576,19 @@ static int call_items(struct gen *g, int ai, size_t b, size_t e, long nr, scopes
 			int allow = all[i].action == SECCOMP_RET_ALLOW;
 			if (allow != (pass == 0))
 				continue;
+			/* Leave out an allow item another one covers: shorter code.
+			 * Only an optimisation (the tree decides the rest alike), so
+			 * only the likely pairs are tried: a covering item compares
+			 * no more words than the one it covers, and its first
+			 * comparison agrees with the covered one's first. */
 			int covered = 0;
 			for (size_t j = 0; allow && j < na && !covered; j++)
-				covered = j != i && all[j].action == SECCOMP_RET_ALLOW &&
+				covered = j != i && all[j].n <= all[i].n &&
+					  all[j].action == SECCOMP_RET_ALLOW &&
+					  (all[j].n == 0 ||
+					   (all[j].c[0].word == all[i].c[0].word &&
+					    !((all[j].c[0].val ^ all[i].c[0].val) &
+					      all[j].c[0].mask & all[i].c[0].mask))) &&
 					  item_implies(&all[i], &all[j]) &&
 					  (!item_implies(&all[j], &all[i]) || j < i);
 			if (!covered)
@@ -685,15 +702,13 @@ int bpfgen_build(scopes_set_t set, uint32_t default_action, int landlock, uint32
 	rc = by_nr_init(ai);
 	if (rc < 0)
 		return rc;
-	struct gen *g = sys_malloc(sizeof(*g));
+	int arena = pthread_mutex_trylock(&gen_arena_lock) == 0;
+	struct gen *g = arena ? &gen_arena : sys_malloc(sizeof(*g));
 	if (!g)
 		return -ENOMEM;
 	g->n = 0;
 	g->nt = 0;
-	g->pool = NULL;
-	g->npool = g->cappool = 0;
-	g->memo = NULL;
-	g->nmemo = g->capmemo = 0;
+	g->npool = g->nmemo = 0;
 	rc = build(g, set, default_action, landlock, arch, ai, extra, nextra);
 	if (rc == 0) {
 		struct sock_filter *p = sys_malloc(g->n * sizeof(*p));
@@ -706,8 +721,9 @@ int bpfgen_build(scopes_set_t set, uint32_t default_action, int landlock, uint32
 			*count = g->n;
 		}
 	}
-	free(g->pool);
-	free(g->memo);
-	free(g);
+	if (arena)
+		pthread_mutex_unlock(&gen_arena_lock);
+	else
+		free(g);
 	return rc;
 }

@@ -53,12 +53,7 @@ static void table_resolve(void)
 		tbl_init_errno = E2BIG;
 		return;
 	}
-	for (int ai = 0; ai < SCOPES_AI_COUNT; ai++) {
-		for (size_t i = 0; i < scopes_rows_count; i++)
-			tbl.row_nr[ai][i] = scopes_gen_row_nr[ai][i];
-		for (int nr = 0; nr < SCOPES_GEN_NR_MAX; nr++)
-			tbl.names[ai][nr] = scopes_gen_names[ai][nr];
-	}
+	/* the accessors read the generated arrays themselves */
 	__atomic_store_n(&tbl.ready, 1, __ATOMIC_RELEASE);
 	return;
 #endif
@@ -101,7 +96,11 @@ long table_row_nr(int ai, size_t i)
 	if (!__atomic_load_n(&tbl.ready, __ATOMIC_ACQUIRE) || ai < 0 || ai >= SCOPES_AI_COUNT ||
 	    i >= scopes_rows_count)
 		return -1;
+#ifdef SCOPES_GENERATED_SYSCALLS
+	return scopes_gen_row_nr[ai][i];
+#else
 	return tbl.row_nr[ai][i];
+#endif
 }
 
 SCOPES_EXPORT uint32_t scopes_native_arch(void)
@@ -262,7 +261,11 @@ SCOPES_EXPORT const char *scopes_syscall_name(uint32_t arch, long nr)
 	int ai = table_arch_index(arch);
 	if (ai < 0 || nr < 0 || nr >= SCOPES_NR_MAX || !__atomic_load_n(&tbl.ready, __ATOMIC_ACQUIRE))
 		return NULL;
+#ifdef SCOPES_GENERATED_SYSCALLS
+	return nr < SCOPES_GEN_NR_MAX ? scopes_gen_names[ai][nr] : NULL;
+#else
 	return tbl.names[ai][nr];
+#endif
 }
 
 SCOPES_EXPORT long scopes_syscall_number(uint32_t arch, const char *name)
@@ -270,9 +273,11 @@ SCOPES_EXPORT long scopes_syscall_number(uint32_t arch, const char *name)
 	int ai = table_arch_index(arch);
 	if (ai < 0 || !name || !__atomic_load_n(&tbl.ready, __ATOMIC_ACQUIRE))
 		return -1;
-	for (long nr = 0; nr < SCOPES_NR_MAX; nr++)
-		if (tbl.names[ai][nr] && strcmp(tbl.names[ai][nr], name) == 0)
+	for (long nr = 0; nr < SCOPES_NR_MAX; nr++) {
+		const char *n = scopes_syscall_name(arch, nr);
+		if (n && strcmp(n, name) == 0)
 			return nr;
+	}
 	return -1;
 }
 
