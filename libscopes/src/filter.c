@@ -2,10 +2,12 @@
 /*
  * The filter builder: a promise set and a penalty in, a BPF program out.
  *
- * libseccomp generates the program (binary tree on the syscall number, so a
- * call is found in O(log n) and calls granted without argument checks stay in
- * the kernel's constant-action cache). We export the program instead of
- * letting libseccomp load it, so that a compiled filter can be applied many
+ * bpfgen.c generates the program from the table (a balanced search on the
+ * syscall number, so a call is found in O(log n) and calls granted without
+ * argument checks stay in the kernel's constant-action cache); libseccomp's
+ * generator, used before issue 16, remains behind filter_build_with() for
+ * comparison (tests/filtercheck carries its own copy as the oracle). The
+ * program is kept, not loaded, so that a compiled filter can be applied many
  * times (scopes_apply in forked workers) and bound to the caller's pid.
  */
 #define _GNU_SOURCE

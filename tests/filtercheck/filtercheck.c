@@ -7,7 +7,10 @@
  * scopes_compile(), export its program, check it against the kernel's load
  * rules and constant-action cache, run it in an independent classic-BPF
  * interpreter on boundary and random inputs, and compare every answer with
- * an independent model of the promise table. A sample of sets is also run
+ * an independent model of the promise table. The same rows are also built
+ * by libseccomp (oracle.c, the generator libscopes used before issue 16):
+ * its program must answer every case as libscopes' does, and match the
+ * model too. A sample of sets is also run
  * against the live kernel (live.c), and a sample of promise strings checks
  * that a refused scopes_pledge() never half-applies (pledge_sample.c).
  *
