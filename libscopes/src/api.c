@@ -18,6 +18,7 @@
 
 #include "commit.h"
 #include "diag.h"
+#include "exec.h"
 #include "filter.h"
 #include "scopes/pledge.h"
 #include "landlock.h"

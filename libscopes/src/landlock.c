@@ -40,6 +40,7 @@
 
 #include "commit.h"
 #include "diag.h"
+#include "exec.h" /* the shim's path, read by the loader */
 #include "landlock.h"
 #include "scopes/pledge.h"
 #include "system.h"

@@ -16,7 +16,6 @@
 #ifndef SCOPES_LANDLOCK_H
 #define SCOPES_LANDLOCK_H
 
-#include "exec.h"
 #include "scopes.h"
 #include "table_internal.h"
 
