@@ -40,6 +40,8 @@
 #define ROWS_MAX 1024
 #define EXTRA_MAX 64
 #define TARGETS_MAX (2 * BPF_MAXINSNS)
+/* rows of one call (getsockopt has 49), and values compared at one node */
+#define CALL_ROWS_MAX 160
 #define JUMP_MAX 255u
 /* JEQ chains at the leaves of the number search: at most this many numbers
  * are compared one by one (a JEQ costs as much as a JGE and is one
@@ -181,7 +183,7 @@ struct gen {
 	struct memo memo[MEMO_MAX];
 };
 
-/* The generator's working memory (~450 KiB, touched as far as a program
+/* The generator's working memory (~0.5 MiB, touched as far as a program
  * needs): static, so that a compile neither maps nor faults in fresh pages
  * (malloc gave and trimmed them back each time: half the compile time). A
  * concurrent compile (or a child forked while the lock was held) allocates
@@ -347,8 +349,8 @@ static int gen_items(struct gen *g, size_t start, size_t n)
 		return t;
 
 	const uint32_t word = g->pool[start].c[0].word, mask = g->pool[start].c[0].mask;
-	uint32_t vals[64], pids[64];
-	int tv[64];
+	uint32_t vals[CALL_ROWS_MAX], pids[CALL_ROWS_MAX];
+	int tv[CALL_ROWS_MAX];
 	unsigned nv = 0;
 	for (size_t k = 0; k < n; k++) {
 		uint32_t v, p;
@@ -358,7 +360,7 @@ static int gen_items(struct gen *g, size_t start, size_t n)
 		while (j < nv && (vals[j] != v || pids[j] != p))
 			j++;
 		if (j == nv) {
-			if (nv == 64)
+			if (nv == CALL_ROWS_MAX)
 				return -E2BIG;
 			vals[nv] = v;
 			pids[nv++] = p;
@@ -526,7 +528,7 @@ static int call_items(struct gen *g, int ai, size_t b, size_t e, long nr, scopes
 		      int landlock, uint32_t deflt, const struct bpfgen_extra *extra,
 		      unsigned nextra, size_t *start, size_t *n)
 {
-	struct item all[96];
+	struct item all[CALL_ROWS_MAX];
 	size_t na = 0;
 
 	/* Most calls: granted without conditions, whatever the other rows say
