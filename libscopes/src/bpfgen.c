@@ -38,6 +38,7 @@
 #define X32_BIT 0x40000000u
 #define CMP_MAX (2 * SCOPES_COND_MAX)
 #define ROWS_MAX 1024
+#define NR_SORT_MAX 1024 /* numbers the table's calls have, on every arch */
 #define EXTRA_MAX 64
 #define TARGETS_MAX (2 * BPF_MAXINSNS)
 /* rows of one call (getsockopt has 49), and values compared at one node */
@@ -72,20 +73,30 @@ static int by_nr_init(int ai)
 		return -E2BIG;
 	pthread_mutex_lock(&by_nr_lock);
 	if (!by_nr[ai].ready) {
+		/* a counting sort by number, stable: rows of one call keep table
+		 * order (an insertion sort took ~0.1 ms of the first pledge) */
+		static uint16_t start[NR_SORT_MAX + 1];
 		size_t n = 0;
-		/* insertion by number, stable: rows of one call keep table order */
+		memset(start, 0, sizeof(start));
+		for (size_t i = 0; i < scopes_rows_count; i++) {
+			long nr = table_row_nr(ai, i);
+			if (nr >= NR_SORT_MAX) {
+				pthread_mutex_unlock(&by_nr_lock);
+				return -E2BIG;
+			}
+			if (nr >= 0)
+				start[nr + 1]++;
+		}
+		for (int k = 0; k < NR_SORT_MAX; k++)
+			start[k + 1] += start[k];
 		for (size_t i = 0; i < scopes_rows_count; i++) {
 			long nr = table_row_nr(ai, i);
 			if (nr < 0)
 				continue;
-			size_t k = n++;
-			while (k > 0 && by_nr[ai].nr[k - 1] > nr) {
-				by_nr[ai].nr[k] = by_nr[ai].nr[k - 1];
-				by_nr[ai].row[k] = by_nr[ai].row[k - 1];
-				k--;
-			}
+			size_t k = start[nr]++;
 			by_nr[ai].nr[k] = nr;
 			by_nr[ai].row[k] = (uint16_t)i;
+			n++;
 		}
 		by_nr[ai].n = n;
 		__atomic_store_n(&by_nr[ai].ready, 1, __ATOMIC_RELEASE);
