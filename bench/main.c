@@ -502,8 +502,17 @@ int main(int argc, char **argv)
 				   viol_iters / 10 ? viol_iters / 10 : 1);
 		if (selected("latency")) {
 			struct result res;
+			struct result raw;
+			/* the first pledge and its floor, alternating which goes first */
+			if (r % 2)
+				run_worker("rawattach", SETUP_NONE, 1, 1, &raw);
 			run_worker("pledge", SETUP_NONE, 1, 1, &res);
+			if (!(r % 2))
+				run_worker("rawattach", SETUP_NONE, 1, 1, &raw);
 			record("pledge", SETUP_NONE, &res);
+			record("rawattach", SETUP_NONE, &raw);
+			stats_add("pledge/none/over_raw",
+				  lookup(&res, "first_us_cpu") / lookup(&raw, "first_us_cpu"));
 			run_worker("compile", SETUP_NONE, 1, lat_batches, &res);
 			record("compile", SETUP_NONE, &res);
 			run_worker("apply", SETUP_NONE, 1, lat_batches, &res);

@@ -133,6 +133,14 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 		 stats_median_of("compile/none/first_us_cpu"));
 	target(t, &n, max, "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process, wall", "us",
 	       pl, 1000, pl <= 1000, note);
+	double orw = stats_median_of("pledge/none/over_raw");
+	snprintf(note, sizeof(note), "CPU time, fresh processes, paired by round; %.0f us against "
+		 "%.0f us", plc, stats_median_of("rawattach/none/first_us_cpu"));
+	target(t, &n, max, "first scopes_pledge over a raw seccomp() attach of its program", "x",
+	       orw, 1.5, orw <= 1.5, note);
+	double cf = stats_median_of("compile/none/full_us_cpu");
+	target(t, &n, max, "scopes_compile(every promise), CPU time", "us", cf, 50, cf <= 50,
+	       NULL);
 	double ar = stats_median_of("apply/none/ratio");
 	snprintf(note, sizeof(note), "CPU time, paired; %.0f us against %.0f us",
 		 stats_median_of("apply/none/apply_us_cpu"),
@@ -287,6 +295,8 @@ static const struct {
 } latency_rows[] = {
 	{ "pledge/none/first_us", "pledge_first",
 	  "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process" },
+	{ "rawattach/none/first_us", "raw_attach_first",
+	  "  its floor: prctl(NO_NEW_PRIVS) + seccomp(TSYNC) of its program, first in a process" },
 	{ "pledge/none/second_us", "pledge_second",
 	  "scopes_pledge(\"stdio\") after it (stacks a 2nd filter)" },
 	{ "compile/none/table_init_us", "table_init",

@@ -47,7 +47,7 @@ for name in ("none", "errno", "trap"):
 if "report" in d["violation_ns"]:  # built with libscopes-sigsys
     positive(d["violation_ns"]["report"]["value"], "violation report")
 for key in ("pledge_first", "pledge_second", "table_init", "compile_first",
-            "compile_warm", "compile_full_set", "apply", "raw_attach"):
+            "compile_warm", "compile_full_set", "apply", "raw_attach", "raw_attach_first"):
     positive(d["latency_us"][key]["wall"], "latency %s wall" % key)
     positive(d["latency_us"][key]["cpu"], "latency %s cpu" % key)
 positive(d["latency_us"]["apply_over_raw_cpu"], "apply/raw")

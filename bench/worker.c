@@ -422,6 +422,36 @@ static int worker_pledge(const struct worker_args *a)
 	return 0;
 }
 
+/*
+ * The floor of the first pledge (issue 16): in a fresh process, the kernel's
+ * own attach of the very program scopes_pledge(BENCH_PROMISES) installs
+ * (compiled untimed, the pid placeholder bound as the library binds it),
+ * no_new_privs then seccomp with TSYNC. The kernel's share of a pledge: JIT,
+ * and the constant-action cache emulation of every syscall number.
+ */
+static int worker_rawattach(const struct worker_args *a)
+{
+	static struct sock_filter bound[4096];
+	const void *insns;
+	size_t count;
+
+	struct scopes_filter *f = scopes_compile(BENCH_PROMISES, SCOPES_PENALTY_KILL);
+	if (!f || scopes_filter_program(f, &insns, &count) != 0 || count > 4096)
+		die("scopes_compile");
+	memcpy(bound, insns, count * sizeof(*bound));
+	for (size_t i = 0; i < count; i++)
+		if (bound[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && bound[i].k == SCOPES_VALUE_SELF_PID)
+			bound[i].k = (uint32_t)getpid();
+	struct sock_fprog prog = { .len = (unsigned short)count, .filter = bound };
+	struct lat t0 = lat_start();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
+		die("seccomp");
+	struct lat first = lat_since(t0);
+	put_lat(a->out_fd, "first_us", first);
+	return 0;
+}
+
 /* Median wall and CPU time of n compiles of promises. */
 static void compile_median(const char *promises, int n, struct lat *out)
 {
@@ -556,6 +586,7 @@ int worker_main(const struct worker_args *a)
 		{ "percall", worker_percall }, { "workload", worker_workload },
 		{ "violation", worker_violation }, { "pledge", worker_pledge },
 		{ "compile", worker_compile }, { "apply", worker_apply },
+		{ "rawattach", worker_rawattach },
 	};
 
 	unsetenv("SCOPES_PENALTY"); /* the bench chooses every penalty itself */
