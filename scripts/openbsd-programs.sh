@@ -195,7 +195,7 @@ run_program() {
 	done
 
 	# the pledge/unveil call sites in the source (what Debian builds)
-	(cd "$pd/pledged" && grep -rnE --include='*.c' '(^|[^_a-z])(pledge|unveil)\(' $SRCDIRS |
+	(cd "$pd/pledged" && grep -rHnE --include='*.c' '(^|[^_a-z])(pledge|unveil)\(' $SRCDIRS |
 		grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|#define|int[[:space:]]|extern)' |
 		grep -vE ':[0-9]+:BROKEN' | sed 's#^\./##' || true) >"$pd/sites-source.txt"
 

@@ -75,6 +75,6 @@ run() {
 		kill -TERM $ntpd; wait $ntpd; echo "ntpd status $?"
 		kill -TERM $server 2>/dev/null; wait $server
 		grep -c "reply from 127.0.0.1" "$2/ntpd.log" >/dev/null && echo "ntpd logged replies"
-		grep -E "fatal|pledge|dns engine exiting|ntp engine exiting|lost child" "$2/ntpd.log" | sed "s/[0-9]\{3,\}/N/g" | sort -u
+		grep -E "fatal|pledge\b|dns engine exiting|ntp engine exiting|lost child" "$2/ntpd.log" | sed "s/[0-9]\{3,\}/N/g" | sort -u
 	' ntpd "$b" "$w" "$(dirname "${BASH_SOURCE[0]}")"
 }
