@@ -153,7 +153,7 @@ run_qemu() { # config kroot cmdline-extra
 		-machine q35 -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" \
 		-display none -monitor none -serial "file:$res/console.log" -nic none -no-reboot \
 		-kernel "$vmlinuz" -initrd "$res/initramfs.cpio" \
-		-append "console=ttyS0 quiet loglevel=3 panic=-1 $extra" \
+		-append "console=ttyS0 quiet loglevel=3 panic=-1 tsc=reliable clocksource=tsc $extra" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$res,mount_tag=kmout,security_model=none,multidevs=remap" \
 		</dev/null || rc=$?

@@ -72,6 +72,8 @@ def quick_ids():
     for op in spec.OPS:
         if op.group in ("always", "never"):
             add(_grid_id("stdio", op.name))
+        if op.group == "always":  # with no promise at all (vDSO, clocksource)
+            add(_grid_id("", op.name))
     for name in ("test_key_cells_cover_every_promise", "test_every_promise_is_a_row",
                  "test_audit_log_action_enabled"):
         add(f"{TEST_FILE}::{name}")

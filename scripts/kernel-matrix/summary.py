@@ -91,7 +91,10 @@ def results(res):
             continue
         if not c:
             problems.append(f"{fname} holds no test")
-        if done is not None and done.get(key) not in ("0", None) and \
+        if done is not None and done.get(key) in ("124", "2") and key == "matrix":
+            problems.append(f"the matrix was interrupted at its time limit (exit {done[key]}): "
+                            "a partial run")
+        elif done is not None and done.get(key) not in ("0", None) and \
                 not any(o == "failed" for o, _, _ in c.values()):
             problems.append(f"{key} exited {done.get(key)} with no failed test (see {key}.log)")
         cases.update(c)
