@@ -240,7 +240,7 @@ def test_death_by_signal_is_128_plus_n():
 def test_bad_promise_is_125():
     r = scopes_run("-p", "stdio bogus", "--", "true")
     assert r.returncode == 125, r
-    assert r.stderr == 'scopes-run: "bogus" is not a promise (see scopes-promises(7))\n'
+    assert r.stderr == 'scopes-run: -p: "bogus" is not a promise (see scopes-promises(7))\n'
 
 
 @pytest.mark.parametrize("args", [["--penalty=soft", "-p", "stdio", "--", "true"],

@@ -153,7 +153,9 @@ static const struct anchor anchors[] = {
 	  SECCOMP_RET_ERRNO | EACCES },
 	{ "paired sockopt", "stdio inet", "setsockopt", { FD, IPPROTO_TCP, TCP_NODELAY, PTR, 4 },
 	  SECCOMP_RET_ALLOW },
-	{ "unpaired sockopt", "stdio inet", "setsockopt", { FD, SOL_SOCKET, TCP_NODELAY, PTR, 4 },
+	/* TCP_CORK's number at SOL_SOCKET is SO_TYPE, which nobody sets (TCP_NODELAY's
+	 * is SO_DEBUG, which inet now allows) */
+	{ "unpaired sockopt", "stdio inet", "setsockopt", { FD, SOL_SOCKET, TCP_CORK, PTR, 4 },
 	  DENY },
 	{ "exec", "stdio exec", "execve", { PTR, PTR, PTR }, SECCOMP_RET_ALLOW },
 	{ "never ptrace", "stdio rpath wpath cpath proc exec id", "ptrace", { 0 }, DENY },
