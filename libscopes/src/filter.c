@@ -153,6 +153,7 @@ static int rows_by_nr_init(struct rows_by_nr *g, int ai)
 	const size_t n = scopes_rows_count;
 
 	g->n = 0;
+	g->at = NULL; /* GCC -Os: may be used uninitialised on the ENOMEM path */
 	g->ref = sys_malloc(n * (sizeof(*g->ref) + sizeof(*g->at)));
 	if (!g->ref)
 		return -ENOMEM;
