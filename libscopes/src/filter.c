@@ -5,14 +5,13 @@
  * bpfgen.c generates the program from the table (a balanced search on the
  * syscall number, so a call is found in O(log n) and calls granted without
  * argument checks stay in the kernel's constant-action cache); libseccomp's
- * generator, used before issue 16, remains behind filter_build_with() for
- * comparison (tests/filtercheck carries its own copy as the oracle). The
+ * generator, used before issue 16, is now only the oracle tests/filtercheck
+ * compares every program with (tests/filtercheck/oracle.c). The
  * program is kept, not loaded, so that a compiled filter can be applied many
  * times (scopes_apply in forked workers) and bound to the caller's pid.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,240 +66,18 @@ SCOPES_EXPORT int scopes_handler_allow(const char *syscall, unsigned ncond,
 uint32_t filter_penalty_action(enum scopes_penalty penalty, scopes_set_t set)
 {
 	if (set & SCOPES_P(ERROR))
-		return SCMP_ACT_ERRNO(ENOSYS);
+		return SECCOMP_RET_ERRNO | ENOSYS;
 	switch (penalty) {
 	case SCOPES_PENALTY_TRAP:
-		return SCMP_ACT_TRAP;
+		return SECCOMP_RET_TRAP;
 	case SCOPES_PENALTY_ERRNO:
-		return SCMP_ACT_ERRNO(EPERM);
+		return SECCOMP_RET_ERRNO | EPERM;
 	case SCOPES_PENALTY_LOG:
-		return SCMP_ACT_LOG;
+		return SECCOMP_RET_LOG;
 	case SCOPES_PENALTY_KILL:
 	default:
-		return SCMP_ACT_KILL_PROCESS;
+		return SECCOMP_RET_KILL_PROCESS;
 	}
-}
-
-/* Is every call row a allows also allowed by row b? (a's conditions imply b's) */
-static int row_implies(const struct scopes_row *a, const struct scopes_row *b)
-{
-	for (unsigned j = 0; j < b->ncond; j++) {
-		const struct scopes_cond *cb = &b->cond[j];
-		int implied = 0;
-		for (unsigned i = 0; i < a->ncond && !implied; i++) {
-			const struct scopes_cond *ca = &a->cond[i];
-			if (ca->arg == cb->arg && (ca->mask & cb->mask) == cb->mask &&
-			    (ca->value & cb->mask) == cb->value &&
-			    ca->value != SCOPES_VALUE_SELF_PID && cb->value != SCOPES_VALUE_SELF_PID)
-				implied = 1;
-			if (ca->arg == cb->arg && ca->mask == cb->mask && ca->value == cb->value)
-				implied = 1;
-		}
-		if (!implied)
-			return 0;
-	}
-	return 1;
-}
-
-static void to_scmp(const struct scopes_cond *c, unsigned n, struct scmp_arg_cmp *out)
-{
-	for (unsigned i = 0; i < n; i++) {
-		if (c[i].mask == ~0ULL)
-			out[i] = (struct scmp_arg_cmp){ c[i].arg, SCMP_CMP_EQ, c[i].value, 0 };
-		else
-			out[i] = (struct scmp_arg_cmp){ c[i].arg, SCMP_CMP_MASKED_EQ, c[i].mask,
-							c[i].value };
-	}
-}
-
-static int add_rule(scmp_filter_ctx ctx, uint32_t action, long nr, unsigned ncond,
-		    const struct scopes_cond *cond)
-{
-	struct scmp_arg_cmp cmp[SCOPES_COND_MAX];
-
-	if (sys_fault(SCOPES_FAULT_LIBSECCOMP))
-		return -ECANCELED;
-	to_scmp(cond, ncond, cmp);
-	int rc = seccomp_rule_add_exact_array(ctx, action, (int)nr, ncond, cmp);
-	return rc == -EEXIST ? 0 : rc;
-}
-
-/*
- * The rows of each syscall, found without a scan of the whole table: the
- * table lists rows by promise, so the rows of one call are scattered, and a
- * scan per row was a quarter of the compile time (scopes-bench).
- */
-struct row_ref {
-	long nr;
-	size_t row;
-};
-struct rows_by_nr {
-	size_t n;
-	struct row_ref *ref; /* the rows with a number on this arch, by (nr, row) */
-	size_t *at;          /* at[row]: where the row is in ref */
-};
-
-static int row_ref_cmp(const void *a, const void *b)
-{
-	const struct row_ref *x = a, *y = b;
-	if (x->nr != y->nr)
-		return x->nr < y->nr ? -1 : 1;
-	return (x->row > y->row) - (x->row < y->row);
-}
-
-static int rows_by_nr_init(struct rows_by_nr *g, int ai)
-{
-	const size_t n = scopes_rows_count;
-
-	g->n = 0;
-	g->at = NULL; /* GCC -Os: may be used uninitialised on the ENOMEM path */
-	g->ref = sys_malloc(n * (sizeof(*g->ref) + sizeof(*g->at)));
-	if (!g->ref)
-		return -ENOMEM;
-	g->at = (size_t *)(g->ref + n);
-	for (size_t i = 0; i < n; i++) {
-		long nr = table_row_nr(ai, i);
-		if (nr >= 0)
-			g->ref[g->n++] = (struct row_ref){ nr, i };
-	}
-	qsort(g->ref, g->n, sizeof(*g->ref), row_ref_cmp);
-	for (size_t k = 0; k < g->n; k++)
-		g->at[g->ref[k].row] = k;
-	return 0;
-}
-
-/* Does another included allow row of the same call cover row i? Ties keep
- * the first. */
-static int row_covered(const struct rows_by_nr *g, size_t i, scopes_set_t set, int landlock)
-{
-	const struct scopes_row *r = &scopes_rows[i];
-	size_t lo = g->at[i], hi = g->at[i] + 1;
-	long nr = g->ref[lo].nr;
-
-	while (lo > 0 && g->ref[lo - 1].nr == nr)
-		lo--;
-	while (hi < g->n && g->ref[hi].nr == nr)
-		hi++;
-	for (size_t k = lo; k < hi; k++) {
-		size_t j = g->ref[k].row;
-		const struct scopes_row *o = &scopes_rows[j];
-		if (j == i)
-			continue;
-		if (!(o->kind == SCOPES_ROW_ALWAYS ||
-		      (o->kind == SCOPES_ROW_GRANT && table_row_granted(o, set, landlock))))
-			continue;
-		if (row_implies(r, o) && (!row_implies(o, r) || j < i))
-			return 1;
-	}
-	return 0;
-}
-
-/* Add the rows the set grants, dropping rows another included row implies. */
-static int add_rows(scmp_filter_ctx ctx, scopes_set_t set, int landlock, int ai,
-		    uint32_t default_action)
-{
-	const size_t n = scopes_rows_count;
-	struct rows_by_nr g;
-	int rc = rows_by_nr_init(&g, ai);
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const struct scopes_row *r = &scopes_rows[i];
-		long nr = table_row_nr(ai, i);
-		uint32_t action;
-
-		if (nr < 0)
-			continue;
-		switch (r->kind) {
-		case SCOPES_ROW_ALWAYS:
-			action = SCMP_ACT_ALLOW;
-			break;
-		case SCOPES_ROW_ENOSYS:
-			action = SCMP_ACT_ERRNO(ENOSYS);
-			break;
-		case SCOPES_ROW_GRANT:
-			if (!table_row_granted(r, set, landlock))
-				continue;
-			action = SCMP_ACT_ALLOW;
-			break;
-		case SCOPES_ROW_FAIL:
-			if (!table_row_granted(r, set, landlock))
-				continue;
-			action = SCMP_ACT_ERRNO((uint32_t)r->errnum);
-			break;
-		case SCOPES_ROW_NEVER:
-		default:
-			continue;
-		}
-		/* Skip a row that another included allow row of the same call
-		 * covers: fewer comparisons, and an unconditional grant keeps the
-		 * call in the kernel's constant-action cache. */
-		if (action == SCMP_ACT_ALLOW && row_covered(&g, i, set, landlock))
-			continue;
-		/* libseccomp refuses a rule that repeats the default action (the
-		 * ENOSYS rows under `error`): the default answers the same. */
-		if (action == default_action)
-			continue;
-		rc = add_rule(ctx, action, nr, r->ncond, r->cond);
-	}
-	free(g.ref);
-	if (rc < 0)
-		return rc;
-	unsigned hn = __atomic_load_n(&handler_rules.n, __ATOMIC_ACQUIRE);
-	for (unsigned i = 0; i < hn && rc == 0; i++)
-		rc = add_rule(ctx, SCMP_ACT_ALLOW, handler_rules.rule[i].nr,
-			      handler_rules.rule[i].ncond, handler_rules.rule[i].cond);
-	return rc;
-}
-
-/* libseccomp 2.5.4 can only export to a descriptor. A socketpair is granted
- * by stdio (a later pledge runs under an earlier one) and holds the largest
- * program the kernel takes (4096 * 8 bytes) without blocking. */
-static int export_program(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count)
-{
-	int sv[2];
-	const size_t max_bytes = (BPF_MAXINSNS + 1) * sizeof(struct sock_filter);
-
-	int rc = sys_export_channel(sv);
-	if (rc < 0)
-		return rc;
-	rc = seccomp_export_bpf(ctx, sv[1]);
-	sys_close(sv[1]);
-	if (rc < 0) {
-		sys_close(sv[0]);
-		return -ECANCELED;
-	}
-	unsigned char *buf = sys_malloc(max_bytes);
-	if (!buf) {
-		sys_close(sv[0]);
-		return -ENOMEM;
-	}
-	size_t got = 0;
-	for (;;) {
-		long r = sys_read(sv[0], buf + got, max_bytes - got);
-		if (r == -EINTR)
-			continue;
-		if (r < 0) {
-			rc = (int)r;
-			break;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got == max_bytes) {
-			rc = -E2BIG;
-			break;
-		}
-	}
-	sys_close(sv[0]);
-	if (rc == 0 && (got == 0 || got % sizeof(struct sock_filter)))
-		rc = -ECANCELED;
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	*insns = (struct sock_filter *)buf;
-	*count = got / sizeof(struct sock_filter);
-	return 0;
 }
 
 /* Where the program compares with the pid placeholder. libseccomp compares a
@@ -325,36 +102,6 @@ static int find_pid_slots(struct scopes_filter *f)
 	return 0;
 }
 
-/* libseccomp's program for the rows: the oracle tests/filtercheck compares
- * bpfgen's programs with (and the generator before issue 16). */
-static int generate_libseccomp(struct scopes_filter *f, int ai)
-{
-	scmp_filter_ctx ctx = NULL;
-	uint32_t deflt = filter_penalty_action(f->penalty, f->set);
-	int rc;
-
-	if (sys_fault(SCOPES_FAULT_LIBSECCOMP) || !(ctx = seccomp_init(deflt)))
-		return -ECANCELED;
-	/* Foreign ABIs (i386 int 0x80, x32 numbers) are killed whatever the
-	 * penalty: libseccomp routes both to the bad-arch action. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) {
-		rc = -ECANCELED;
-		goto out;
-	}
-	rc = add_rows(ctx, f->set, f->landlock, ai, deflt);
-	if (rc < 0) {
-		if (rc != -ENOMEM)
-			rc = -ECANCELED;
-		goto out;
-	}
-	rc = export_program(ctx, &f->insns, &f->count);
-out:
-	seccomp_release(ctx);
-	return rc;
-}
-
 /* bpfgen's program (issue 16): the table read directly, no rule database. */
 static int generate_own(struct scopes_filter *f)
 {
@@ -371,10 +118,9 @@ static int generate_own(struct scopes_filter *f)
 			    scopes_native_arch(), extra, hn, &f->insns, &f->count);
 }
 
-int filter_build_with(enum filter_generator gen, scopes_set_t set, enum scopes_penalty penalty,
-		      int landlock, struct scopes_filter **out)
+int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
+		 struct scopes_filter **out)
 {
-	int ai = table_arch_index(scopes_native_arch());
 	struct scopes_filter *f = NULL;
 	int rc;
 
@@ -387,7 +133,7 @@ int filter_build_with(enum filter_generator gen, scopes_set_t set, enum scopes_p
 	f->penalty = penalty;
 	f->landlock = landlock;
 
-	rc = gen == FILTER_GEN_LIBSECCOMP ? generate_libseccomp(f, ai) : generate_own(f);
+	rc = generate_own(f);
 	if (rc < 0)
 		goto fail;
 	if (f->count > BPF_MAXINSNS) {
@@ -402,12 +148,6 @@ int filter_build_with(enum filter_generator gen, scopes_set_t set, enum scopes_p
 fail:
 	filter_free(f);
 	return rc;
-}
-
-int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
-		 struct scopes_filter **out)
-{
-	return filter_build_with(FILTER_GEN_OWN, set, penalty, landlock, out);
 }
 
 void filter_copy_bound(const struct scopes_filter *f, struct sock_filter *dst, long pid)

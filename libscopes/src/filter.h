@@ -23,11 +23,6 @@ struct scopes_filter {
  * ECANCELED, E2BIG, EMFILE). */
 int filter_build(scopes_set_t set, enum scopes_penalty penalty, int landlock,
 		 struct scopes_filter **out) SCOPES_HIDDEN;
-/* The same with a chosen generator: bpfgen (the default since issue 16) or
- * libseccomp (the oracle tests/filtercheck compares with). */
-enum filter_generator { FILTER_GEN_OWN, FILTER_GEN_LIBSECCOMP };
-int filter_build_with(enum filter_generator gen, scopes_set_t set, enum scopes_penalty penalty,
-		      int landlock, struct scopes_filter **out) SCOPES_HIDDEN;
 /* Copy f's program into dst (room for f->count) with the pid bound. */
 void filter_copy_bound(const struct scopes_filter *f, struct sock_filter *dst, long pid) SCOPES_HIDDEN;
 void filter_free(struct scopes_filter *f) SCOPES_HIDDEN;

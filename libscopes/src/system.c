@@ -286,19 +286,6 @@ int sys_open_path(const char *path, struct sys_file_id *id)
 	return fd;
 }
 
-int sys_export_channel(int sv[2])
-{
-	if (sys_fault(SCOPES_FAULT_KERNEL))
-		return -EMFILE;
-	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ? -errno : 0;
-}
-
-long sys_read(int fd, void *buf, size_t size)
-{
-	ssize_t r = read(fd, buf, size);
-	return r < 0 ? -errno : r;
-}
-
 int sys_tgsigqueue(long pid, long tid, int sig, void *value)
 {
 	siginfo_t si;

@@ -86,12 +86,6 @@ struct sys_file_id {
  * file (for landlock_add_rule) and its identity in *id. Returns the
  * descriptor, or -errno (nothing left open). */
 int sys_open_path(const char *path, struct sys_file_id *id) SCOPES_HIDDEN;
-/* socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): libseccomp's export
- * writes the program into sv[1], the library reads it from sv[0]. 0, or
- * -errno (EMFILE under fault injection). */
-int sys_export_channel(int sv[2]) SCOPES_HIDDEN;
-/* read(2): the count, or -errno (EINTR included: the caller retries). */
-long sys_read(int fd, void *buf, size_t size) SCOPES_HIDDEN;
 
 /* ---- capabilities (caps.c) */
 /* The thread's effective, permitted, inheritable sets. 0 or -errno. */
