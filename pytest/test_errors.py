@@ -75,3 +75,15 @@ def test_version_is_the_headers(lib):
     assert v.count(".") == 2 and all(x.isdigit() for x in v.split("."))
     if header:
         assert f'#define SCOPES_VERSION_STRING "{v}"' in header
+
+
+def test_every_tool_has_version():
+    """--version on every installed tool: NAME (seccomp-scopes) VERSION."""
+    for rel, name in [("tools/run/scopes-run", "scopes-run"),
+                      ("tools/trace/scopes-trace", "scopes-trace"),
+                      ("sigsys-handler/scopes-symbolize", "scopes-symbolize")]:
+        p = subprocess.run([str(build_dir() / rel), "--version"], capture_output=True, text=True,
+                           timeout=30)
+        assert p.returncode == 0, (rel, p)
+        words = p.stdout.split()
+        assert words[:2] == [name, "(seccomp-scopes)"] and len(words) == 3, p.stdout

@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scopes.h>
+
 #define MODULES_MAX 256
 
 static char *debuginfo_path;
@@ -203,7 +205,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		fprintf(stdout, "usage: scopes-symbolize [FILE...]\n"
+				"       scopes-symbolize --help | --version\n"
 				"Adds file:line to the frames of a scopes violation report.\n");
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("scopes-symbolize (seccomp-scopes) %s\n", SCOPES_VERSION_STRING);
 		return 0;
 	}
 	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
