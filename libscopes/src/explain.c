@@ -13,7 +13,6 @@
 #include "scopes/table.h"
 #include "table_internal.h"
 
-#define PROMISES_MAX 4095 /* the parser's limit, in bytes */
 #define NAME_SHOWN 40     /* a bad word is quoted up to this length */
 
 static int say(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -57,11 +56,6 @@ static size_t distance(const char *a, size_t la, const char *b, size_t lb)
 	return d[la][lb];
 }
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n'; /* the parser's */
-}
-
 SCOPES_EXPORT const char *scopes_promise_closest(const char *word, size_t len)
 {
 	const char *best = NULL;
@@ -88,16 +82,16 @@ SCOPES_EXPORT int scopes_promises_explain(const char *promises, char *buf, size_
 	if (!promises)
 		return say(buf, size, "no promise string (NULL)");
 	total = strlen(promises);
-	if (total > PROMISES_MAX)
+	if (total > SCOPES_PARSE_MAX)
 		return say(buf, size, "the promise string is %zu bytes long; the limit is %d", total,
-			   PROMISES_MAX);
+			   SCOPES_PARSE_MAX);
 	for (size_t i = 0; i < total;) {
-		if (is_space((unsigned char)promises[i])) {
+		if (scopes_parse_space((unsigned char)promises[i])) {
 			i++;
 			continue;
 		}
 		size_t start = i;
-		while (i < total && !is_space((unsigned char)promises[i]))
+		while (i < total && !scopes_parse_space((unsigned char)promises[i]))
 			i++;
 		const char *w = promises + start;
 		size_t len = i - start;

@@ -24,7 +24,6 @@
  * first pledge's table init against 1024 (scopes-bench). */
 #define SCOPES_NR_MAX 512
 #define SCOPES_ROWS_MAX 1024 /* rows the static number arrays hold */
-#define SCOPES_PARSE_MAX 4095
 
 static const uint32_t arch_tokens[SCOPES_AI_COUNT] = {
 	[SCOPES_AI_X86_64] = SCMP_ARCH_X86_64,
@@ -189,11 +188,6 @@ SCOPES_EXPORT int scopes_promise_index(const char *name, size_t len)
 	return -1;
 }
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n';
-}
-
 SCOPES_EXPORT int scopes_promises_parse(const char *promises, scopes_set_t *set)
 {
 	scopes_set_t out = 0;
@@ -207,12 +201,12 @@ SCOPES_EXPORT int scopes_promises_parse(const char *promises, scopes_set_t *set)
 		if (i >= SCOPES_PARSE_MAX)
 			goto bad;
 		unsigned char c = (unsigned char)promises[i];
-		if (is_space(c)) {
+		if (scopes_parse_space(c)) {
 			i++;
 			continue;
 		}
 		size_t start = i;
-		while (promises[i] && !is_space((unsigned char)promises[i])) {
+		while (promises[i] && !scopes_parse_space((unsigned char)promises[i])) {
 			c = (unsigned char)promises[i];
 			if (!((c >= 'a' && c <= 'z') || c == '_'))
 				goto bad;

@@ -80,6 +80,15 @@ struct scopes_guard_row {
 extern const struct scopes_guard_row scopes_unveil_guard[] SCOPES_HIDDEN;
 extern const size_t scopes_unveil_guard_count SCOPES_HIDDEN;
 
+/* The promise-string grammar, shared by the parser (table.c) and the
+ * explanation of a refusal (explain.c): at most this many bytes, names
+ * separated by these bytes. */
+#define SCOPES_PARSE_MAX 4095
+static inline int scopes_parse_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
 /* The archs the table resolves, in this order. */
 enum scopes_arch_idx { SCOPES_AI_X86_64, SCOPES_AI_AARCH64, SCOPES_AI_I386, SCOPES_AI_COUNT };
 int table_arch_index(uint32_t arch) SCOPES_HIDDEN;
