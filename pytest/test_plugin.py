@@ -15,7 +15,8 @@ import pytest
 
 from conftest import TOP, build_dir
 
-sys.path.insert(0, str(TOP / "pytest"))
+# the plugin as shipped: python/ (installed by cmake --install, pip, python3-scopes)
+sys.path.insert(0, str(TOP / "python"))
 import scopes_pytest  # noqa: E402
 from scopes_pytest import report as sreport  # noqa: E402
 from scopes_pytest.run import ScopesToolMissing, find_tool  # noqa: E402
@@ -128,7 +129,7 @@ def test_sets(scopes_call, scopes_promises):
 
 
 def run_pytest(args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(TOP / "pytest"), SCOPES_BUILD_DIR=str(build_dir()))
+    env = dict(os.environ, PYTHONPATH=str(TOP / "python"), SCOPES_BUILD_DIR=str(build_dir()))
     env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "scopes_pytest", "-p",
                            "no:cacheprovider", "-q", *args], cwd=cwd, env=env,

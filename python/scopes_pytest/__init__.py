@@ -1,7 +1,10 @@
 """scopes_pytest: test your program's pledge with pytest.
 
-Load it with `pytest -p scopes_pytest` (the package on sys.path or
-installed). Fixtures:
+Installed (pip, `cmake --install`, the python3-scopes package), pytest loads
+it by itself (its `pytest11` entry point); from a source tree, put python/ on
+sys.path and load it with `pytest -p scopes_pytest`. The libraries and tools
+are found without configuration when installed (scopes._find); a fixture
+whose tool is missing skips the test, saying what is missing. Fixtures:
 
   scopes_run(argv, promises, *, unveil=(), penalty=None, report=True, ...)
       run a command under promises with scopes-run --report; returns a
@@ -25,6 +28,8 @@ Marker:
 A failing `assert result.ok` shows the violation: which call, with which
 arguments, which promise would have allowed it, and where in the program.
 """
+import functools
+
 import pytest
 
 from .report import Frame, Violation  # noqa: F401  (public names)
@@ -50,28 +55,40 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("scopes_promises", sets, ids=[s or "(empty)" for s in sets])
 
 
+def _skip_if_missing(fn):
+    """A test that needs a tool that is not there is skipped, not errored:
+    the application's own suite stays green where seccomp-scopes is absent."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kw):
+        try:
+            return fn(*args, **kw)
+        except ScopesToolMissing as e:
+            pytest.skip(f"seccomp-scopes: {e}")
+    return wrapper
+
+
 @pytest.fixture(name="scopes_run")
 def _scopes_run_fixture():
     """Run a command under promises: scopes_run(argv, promises) -> RunResult."""
-    return scopes_run
+    return _skip_if_missing(scopes_run)
 
 
 @pytest.fixture(name="scopes_call")
 def _scopes_call_fixture():
     """Call a C function under promises: scopes_call(lib, fn, *args, promises=...)."""
-    return scopes_call
+    return _skip_if_missing(scopes_call)
 
 
 @pytest.fixture(name="scopes_minimal")
 def _scopes_minimal_fixture():
     """The minimal promise set of a command, from scopes-trace."""
-    return scopes_minimal
+    return _skip_if_missing(scopes_minimal)
 
 
 @pytest.fixture(name="scopes_assert_minimal")
 def _scopes_assert_minimal_fixture():
     """Assert a command needs exactly these promises."""
-    return scopes_assert_minimal
+    return _skip_if_missing(scopes_assert_minimal)
 
 
 def pytest_runtest_setup(item):

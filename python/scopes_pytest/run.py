@@ -6,24 +6,25 @@ comes back as a JSON line of the sigsys reporter on a descriptor of ours
 process that installs the reporter, pledges, and calls the function.
 The minimal set of a program comes from scopes-trace --json (tools/trace/).
 
-Where things are found: SCOPES_RUN, SCOPES_TRACE and
+Where things are found (scopes._find): SCOPES_RUN, SCOPES_TRACE and
 SCOPES_SIGSYS_LIB name them directly; otherwise the build tree in
-SCOPES_BUILD_DIR; otherwise what is installed (PATH, the loader's path).
+SCOPES_BUILD_DIR; otherwise the install this package came with (cmake
+--install, the Debian package), then PATH and the loader's path.
 """
 import ast
 import ctypes
-import ctypes.util
 import dataclasses
 import json
 import os
 import pathlib
 import shlex
-import shutil
 import signal
 import subprocess
 import tempfile
 import threading
 from typing import List, Optional, Sequence
+
+from scopes import _find
 
 from . import report as _report
 
@@ -32,37 +33,30 @@ from . import report as _report
 RECENT: list = []
 
 
-class ScopesToolMissing(RuntimeError):
-    """A tool or library of seccomp-scopes is not built or installed."""
+class ScopesToolMissing(_find.NotFound):
+    """A tool or library of seccomp-scopes is not built or installed.
+    The plugin's fixtures turn it into a skip that says what is missing."""
 
 
 def _build_dir() -> Optional[pathlib.Path]:
-    d = os.environ.get("SCOPES_BUILD_DIR")
-    return pathlib.Path(d) if d else None
-
-
-def _locate(what: str, env_var: str, build_rel: str, installed) -> str:
-    """env_var if set, else the build tree's build_rel, else installed(); or raise."""
-    explicit = os.environ.get(env_var)
-    if explicit:
-        return explicit
-    b = _build_dir()
-    if b and (b / build_rel).exists():
-        return str(b / build_rel)
-    found = installed()
-    if found:
-        return found
-    raise ScopesToolMissing(f"{what} not found: set {env_var}, or SCOPES_BUILD_DIR to a build "
-                            f"with {build_rel}, or install seccomp-scopes")
+    return _find.build_dir()
 
 
 def find_tool(name: str, env_var: str, build_rel: str) -> str:
-    return _locate(name, env_var, build_rel, lambda: shutil.which(name))
+    """env_var if set, else the build tree's build_rel, else the install this
+    package belongs to, else PATH; or ScopesToolMissing saying where it looked."""
+    try:
+        return _find.tool(name, env_var, build_rel)
+    except ScopesToolMissing:
+        raise
+    except _find.NotFound as e:
+        raise ScopesToolMissing(str(e)) from None
 
 
 def find_library(soname: str, env_var: str, build_rel: str) -> str:
-    return _locate(f"lib{soname}.so", env_var, build_rel,
-                   lambda: ctypes.util.find_library(soname))
+    """env_var, the build tree, the install this package belongs to, else the
+    SONAME for the loader to find (lib<soname>.so.0)."""
+    return _find.library(f"lib{soname}.so.0", env_var, build_rel)
 
 
 def _signame(n):
@@ -221,8 +215,14 @@ def scopes_call(library, function: str, *args, promises: str,
     fn.restype = restype
     if argtypes is not None:
         fn.argtypes = argtypes
-    sig = _cdll(find_library("scopes-sigsys", "SCOPES_SIGSYS_LIB",
-                             "sigsys-handler/libscopes-sigsys.so"))
+    sigpath = find_library("scopes-sigsys", "SCOPES_SIGSYS_LIB",
+                           "sigsys-handler/libscopes-sigsys.so")
+    try:
+        sig = _cdll(sigpath)
+    except OSError as e:
+        raise ScopesToolMissing(f"libscopes-sigsys could not be loaded ({sigpath}): {e}; "
+                                "install seccomp-scopes, or set SCOPES_SIGSYS_LIB or "
+                                "SCOPES_BUILD_DIR") from None
     # scopes_pledge of the very libscopes the reporter registered its rules
     # with: looked up through the reporter's handle (its own dependency),
     # since another copy of libscopes.so.0 may already be in this process
