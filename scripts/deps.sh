@@ -12,3 +12,10 @@ apt-get install -y -q --no-install-recommends \
 	libseccomp-dev libunwind-dev libdw-dev libpng-dev zlib1g-dev \
 	python3 python3-pytest python3-pytest-xdist mandoc man-db util-linux procps bash-completion \
 	chromium >/dev/null
+# The Python packages (python/: installed offline with pip into a venv by
+# the tests), the JSON schemas' validator, and the Debian packaging stage
+# (scripts/test.d/80-debian-packages.sh: dpkg-buildpackage with debhelper,
+# checked by lintian).
+apt-get install -y -q --no-install-recommends \
+	python3-venv python3-pip python3-setuptools python3-wheel python3-jsonschema \
+	debhelper dpkg-dev fakeroot lintian >/dev/null
