@@ -81,15 +81,22 @@ int spawn_result(int errpipe_rd, int *stage);
 /* Wait for the child; store exit status (128+signal) into run. */
 void spawn_reap(struct trace_run *run, pid_t pid);
 
-/* Signals while the program runs: SIGINT and SIGQUIT come from the terminal
- * to the program too, so we wait for it to end and report; SIGTERM and
- * SIGHUP sent to us alone are passed on to the program (once). Install
- * before the fork; call spawn_forward(child) whenever a wait is interrupted. */
+/* Signals while the program runs: a terminal's SIGINT and SIGQUIT reach the
+ * program too (we wait for it to end and report); the same signals sent to
+ * us alone by a process, and SIGTERM and SIGHUP, are passed on to the
+ * program at once; the third such signal kills it (SIGKILL). Install before
+ * the fork; call spawn_forward(child) whenever a wait is interrupted. */
 void spawn_signals(void);
 void spawn_forward(pid_t child);
-/* Did such a signal arrive? (Then we stop waiting for what the program left
- * running once the program itself has ended.) */
+/* The last such signal that arrived, or 0. (Then we stop waiting for what
+ * the program left running once the program itself has ended, and the run
+ * was cut short: not complete.) */
 int spawn_interrupted(void);
+
+/* Say why the tracer itself failed: printed to standard error now, and kept
+ * for the JSON error object (tr_last_error, NULL if none). */
+void tr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *tr_last_error(void);
 
 /* Our own executable's path (for recognising the child before it execs). */
 const char *self_exe(void);

@@ -878,7 +878,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 	if (have_source) {
 		if (pipe2(ls->wake, O_CLOEXEC) != 0 ||
 		    pthread_create(&ls->reader, NULL, reader_main, ls) != 0) {
-			perror("scopes-trace: reader thread");
+			tr_error("reader thread: %s", strerror(errno));
 			rc = -1;
 			goto out;
 		}
@@ -903,7 +903,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 	int errpipe;
 	pid_t child = spawn_child(&sp, &errpipe);
 	if (child < 0) {
-		perror("scopes-trace: fork");
+		tr_error("fork: %s", strerror(errno));
 		rc = -1;
 		goto out;
 	}
@@ -948,7 +948,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 		close(pidfd);
 	if (err) {
 		run->exec_errno = err;
-		fprintf(stderr, "scopes-trace: cannot run %s: %s\n", opt->argv[0], strerror(err));
+		tr_error("cannot run %s: %s", opt->argv[0], strerror(err));
 	}
 	/* the rest of the tree (a daemon it started) */
 	while (session_ok && session_alive(session)) {

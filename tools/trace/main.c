@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <linux/landlock.h>
 #include <signal.h>
@@ -22,6 +23,8 @@
 
 #include "backend.h"
 #include "elfinfo.h"
+#include "json.h"
+#include "quote.h"
 #include "report.h"
 #include "srcline.h"
 
@@ -78,6 +81,60 @@ static int parse_choice(const char *arg, const char *const *names, int n)
 		if (strcmp(arg, names[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* Where a failure is reported: under --json every failure is a JSON
+ * object (with an "error" member) in the report's place, so a script reading
+ * -o FILE never finds it empty. */
+struct failsink {
+	int json;
+	const char *output;   /* -o FILE, or NULL: standard error */
+	char *const *argv;    /* the program's command line, if known */
+};
+
+/* Report a failure of kind (usage, output, not_found, setup, backend) and
+ * return status. printed: the human message is already on standard error. */
+static int fail(const struct failsink *fs, int status, const char *kind, int printed,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail(const struct failsink *fs, int status, const char *kind, int printed,
+		const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!printed)
+		fprintf(stderr, "scopes-trace: %s\n", msg);
+	if (!fs->json)
+		return status;
+	FILE *out = fs->output ? fopen(fs->output, "we") : NULL;
+	struct json j;
+	json_init(&j, 1);
+	json_obj_begin(&j);
+	json_kstr(&j, "scopes_trace", SCOPES_VERSION_STRING);
+	json_key(&j, "command");
+	json_arr_begin(&j);
+	for (int i = 0; fs->argv && fs->argv[i]; i++)
+		json_str(&j, fs->argv[i]);
+	json_arr_end(&j);
+	json_kbool(&j, "complete", 0);
+	json_kint(&j, "exit_status", status);
+	json_key(&j, "error");
+	json_obj_begin(&j);
+	json_kstr(&j, "kind", kind);
+	json_kstr(&j, "message", msg);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	size_t len;
+	const char *text = json_text(&j, &len);
+	FILE *to = out ? out : stderr;
+	if (text)
+		fwrite(text, 1, len, to);
+	json_free(&j);
+	if (out)
+		fclose(out);
+	return status;
 }
 
 /* argv[0] through PATH, as execvp would find it. */
@@ -161,15 +218,11 @@ static void verify(struct trace_run *run, char *const *argv)
 	char set[1024];
 	trace_set_str(run->promises, set, sizeof(set));
 	char *tool = find_scopes_run();
-	if (asprintf(&run->verify_cmd, "scopes-run -p \"%s\" --", set) < 0)
+	/* pasteable: every argument whole and quoted for the shell */
+	char *args = quote_argv(argv, 0);
+	if (!args || asprintf(&run->verify_cmd, "scopes-run -p \"%s\" -- %s", set, args) < 0)
 		run->verify_cmd = NULL;
-	for (int i = 0; argv[i] && run->verify_cmd; i++) {
-		char *n;
-		if (asprintf(&n, "%s %s", run->verify_cmd, argv[i]) < 0)
-			break;
-		free(run->verify_cmd);
-		run->verify_cmd = n;
-	}
+	free(args);
 	if (!tool) {
 		run->verified = -1;
 		run->verify_tail = strdup("scopes-run not found (next to scopes-trace, or on PATH)");
@@ -245,6 +298,45 @@ static void verify(struct trace_run *run, char *const *argv)
 	free(tool);
 }
 
+/* What makes a run's answer untrustworthy whatever the backend saw. */
+static void completeness(struct trace_run *run)
+{
+	int sig = spawn_interrupted();
+	const char *sn = sig ? sigabbrev_np(sig) : NULL;
+	if (run->exec_errno)
+		trace_incomplete(run, "not_executed",
+				 "the program could not be executed (%s): nothing was traced",
+				 strerror(run->exec_errno));
+	else if (sig)
+		trace_incomplete(run, "interrupted",
+				 "the run was cut short by SIG%s sent to scopes-trace: what the "
+				 "program would have done afterwards was not seen", sn ? sn : "?");
+	else if (run->exit_signal)
+		trace_incomplete(run, "killed_by_signal",
+				 "the program was killed by SIG%s: what it would have done "
+				 "afterwards was not seen",
+				 sigabbrev_np(run->exit_signal) ? sigabbrev_np(run->exit_signal)
+								: "?");
+	if (!run->exec_errno && run->calls == 0)
+		trace_incomplete(run, "no_calls",
+				 "no system call was observed (any program makes some): the %s "
+				 "backend saw nothing, so there is nothing to suggest",
+				 run->backend ? run->backend : "?");
+	/* audit records carry no arguments: a seccomp() call may have been a
+	 * filter of the program's own (not a logged libscopes pledge) */
+	if (run->backend && strcmp(run->backend, "log") == 0 && run->npledges == 0) {
+		long nr = scopes_syscall_number(scopes_native_arch(), "seccomp");
+		for (size_t i = 0; i < run->nclasses; i++)
+			if (run->classes[i].nr == nr && run->classes[i].phase == TR_PROGRAM) {
+				trace_incomplete(run, "own_seccomp_filter",
+						 "the program called seccomp() and audit records "
+						 "carry no arguments: a filter of its own would hide "
+						 "the calls it refuses; --backend=notify tells");
+				break;
+			}
+	}
+}
+
 /* --------------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -269,15 +361,18 @@ int main(int argc, char **argv)
 	int backend = 0, json = 0, timeline = 0, do_verify = 0, handshake = 1, colour = 0, c;
 	enum log_source source = LOG_SOURCE_AUTO;
 	const char *output = NULL;
+	char usage_err[512] = "";
 
-	while ((c = getopt_long(argc, argv, "+b:o:h", longopts, NULL)) != -1) {
+	/* parse everything before complaining: --json or -o after a bad
+	 * option still decide where the complaint goes */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:b:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			backend = parse_choice(optarg, backends, 3);
-			if (backend < 0) {
-				fprintf(stderr, "scopes-trace: --backend: auto, notify or log\n");
-				return 125;
-			}
+			if (backend < 0 && !usage_err[0])
+				snprintf(usage_err, sizeof(usage_err),
+					 "--backend: auto, notify or log, not '%s'", optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -293,12 +388,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOG_SOURCE: {
 			int s = parse_choice(optarg, sources, 4);
-			if (s < 0) {
-				fprintf(stderr, "scopes-trace: --log-source: auto, daemon, "
-						"multicast or kmsg\n");
-				return 125;
-			}
-			source = (enum log_source)s;
+			if (s < 0 && !usage_err[0])
+				snprintf(usage_err, sizeof(usage_err),
+					 "--log-source: auto, daemon, multicast or kmsg, not '%s'",
+					 optarg);
+			source = s < 0 ? LOG_SOURCE_AUTO : (enum log_source)s;
 			break;
 		}
 		case OPT_NO_HANDSHAKE:
@@ -306,10 +400,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_COLOR:
 			colour = parse_choice(optarg, colours, 3);
-			if (colour < 0) {
-				fprintf(stderr, "scopes-trace: --color: auto, always or never\n");
-				return 125;
-			}
+			if (colour < 0 && !usage_err[0])
+				snprintf(usage_err, sizeof(usage_err),
+					 "--color: auto, always or never, not '%s'", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -317,43 +410,55 @@ int main(int argc, char **argv)
 		case OPT_VERSION:
 			printf("scopes-trace (seccomp-scopes) %s\n", SCOPES_VERSION_STRING);
 			return 0;
+		case ':':
+			if (!usage_err[0])
+				snprintf(usage_err, sizeof(usage_err), "%s: needs an argument",
+					 argv[optind - 1]);
+			break;
 		default:
-			fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
-			return 125;
+			if (!usage_err[0])
+				snprintf(usage_err, sizeof(usage_err), "unknown option '%s'",
+					 argv[optind - 1]);
+			break;
 		}
 	}
+	struct failsink fs = { .json = json, .output = output,
+			       .argv = optind < argc ? argv + optind : NULL };
+	if (usage_err[0]) {
+		fail(&fs, 125, "usage", 0, "%s", usage_err);
+		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
+		return 125;
+	}
 	if (optind >= argc) {
-		fprintf(stderr, "scopes-trace: no program given\n"
-				"Try 'scopes-trace --help' for more information.\n");
+		fail(&fs, 125, "usage", 0, "no program given");
+		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
 		return 125;
 	}
 	char *const *prog_argv = argv + optind;
-	if (scopes_table_init() != 0) {
-		perror("scopes-trace: the promise table");
-		return 125;
-	}
+	if (scopes_table_init() != 0)
+		return fail(&fs, 125, "setup", 0, "the promise table: %s", strerror(errno));
 	FILE *out = stderr;
 	if (output) {
 		out = fopen(output, "we");
 		if (!out) {
-			fprintf(stderr, "scopes-trace: %s: %s\n", output, strerror(errno));
-			return 125;
+			int e = errno;
+			fs.output = NULL; /* the complaint goes to standard error */
+			return fail(&fs, 125, "output", 0, "%s: %s", output, strerror(e));
 		}
 	}
 	char *path = resolve(prog_argv[0]);
 	if (!path) {
-		fprintf(stderr, "scopes-trace: %s: command not found\n", prog_argv[0]);
-		return 127;
+		if (out != stderr)
+			fclose(out);
+		return fail(&fs, 127, "not_found", 0, "%s: command not found", prog_argv[0]);
 	}
 
 	struct tr_options opt = { .argv = prog_argv, .path = path, .trace_fd = -1, .trace_rd = -1,
 				  .timeline = timeline, .log_source = source };
 	if (handshake) {
 		int hp[2];
-		if (pipe2(hp, O_CLOEXEC) != 0) {
-			perror("scopes-trace: pipe");
-			return 125;
-		}
+		if (pipe2(hp, O_CLOEXEC) != 0)
+			return fail(&fs, 125, "setup", 0, "pipe: %s", strerror(errno));
 		fcntl(hp[0], F_SETFL, O_NONBLOCK);
 		/* a high number: a program that closes its descriptors and opens
 		 * files again must not get this one back for a file of its own
@@ -367,10 +472,8 @@ int main(int argc, char **argv)
 		opt.trace_fd = hp[1];
 	}
 	char **env = make_env(opt.trace_fd);
-	if (!env) {
-		fprintf(stderr, "scopes-trace: out of memory\n");
-		return 125;
-	}
+	if (!env)
+		return fail(&fs, 125, "setup", 0, "out of memory");
 	opt.envp = env;
 
 	struct trace_run run;
@@ -388,10 +491,14 @@ int main(int argc, char **argv)
 	int rc = backend == 1 ? notify_run(&run, &opt) : log_run(&run, &opt);
 	if (rc < 0) {
 		trace_run_free(&run);
-		return 125;
+		if (out != stderr)
+			fclose(out);
+		return fail(&fs, 125, "backend", tr_last_error() != NULL, "%s",
+			    tr_last_error() ? tr_last_error() : "the backend could not be set up");
 	}
 	if (!run.started && !run.exec_errno)
 		trace_note(&run, 1, "the program's start was not observed");
+	completeness(&run);
 	trace_finish(&run);
 	if (do_verify && run.started)
 		verify(&run, prog_argv);

@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -98,7 +100,7 @@ struct nstate {
 	struct tmap_ent *threads;
 	size_t tsize, tcount;
 	long nr_write, nr_seccomp, nr_execve, nr_execveat, nr_close, nr_exit, nr_exit_group;
-	long nr_mmap, nr_munmap, nr_mprotect, nr_mremap;
+	long nr_mmap, nr_munmap, nr_mprotect, nr_mremap, nr_prctl;
 };
 
 static int kernel_at_least(int want_major, int want_minor)
@@ -177,7 +179,7 @@ static void tmap_grow(struct nstate *ns)
 	ns->threads = calloc(ns->tsize, sizeof(*ns->threads));
 	ns->tcount = 0;
 	if (!ns->threads) {
-		fprintf(stderr, "scopes-trace: out of memory\n");
+		tr_error("out of memory");
 		exit(125);
 	}
 	for (size_t i = 0; i < osize; i++)
@@ -566,6 +568,66 @@ static void exec_check(struct nstate *ns, struct proc *p, long tid)
 	}
 }
 
+/* Executable memory named by what it maps: an fd number says nothing to the
+ * reader, the library does ("3</usr/lib/.../libpython3.11.so.1.0>", as
+ * strace -y writes it); mprotect names the mapping it changes. */
+static void name_exec_mapping(struct nstate *ns, struct proc *p, long tid, long nr,
+			      const uint64_t *args, char *text, size_t size)
+{
+	char what[32], path[PATH_MAX], out[1024];
+	if (nr == ns->nr_mmap && (args[2] & PROT_EXEC) && !(args[3] & MAP_ANONYMOUS) &&
+	    (int)args[4] >= 0) {
+		snprintf(what, sizeof(what), "fd/%d", (int)args[4]);
+		if (proc_link(tid, what, path, sizeof(path)) != 0)
+			return;
+		/* the fifth argument of "mmap(a, b, c, d, FD, f)" */
+		char *q = text;
+		for (int i = 0; i < 4 && q; i++) {
+			q = strstr(q, ", ");
+			if (q)
+				q += 2;
+		}
+		char *e = q ? strstr(q, ", ") : NULL;
+		if (!e)
+			return;
+		size_t head = (size_t)(e - text), pl = strlen(path), tl = strlen(e);
+		if (head + pl + tl + 3 > sizeof(out) || head + pl + tl + 3 > size)
+			return;
+		memcpy(out, text, head);
+		out[head] = '<';
+		memcpy(out + head + 1, path, pl);
+		out[head + 1 + pl] = '>';
+		memcpy(out + head + 2 + pl, e, tl + 1);
+		memcpy(text, out, head + pl + tl + 3);
+	} else if (nr == ns->nr_mprotect && (args[2] & PROT_EXEC)) {
+		struct tr_loc l = locate(p, args[0]);
+		if (l.module) {
+			size_t n = strlen(text);
+			snprintf(text + n, size - n, " [%s]", l.module);
+		}
+	}
+}
+
+/* A filter of the program's own (not a libscopes pledge announced through
+ * the handshake, whose filter logs): what it refuses is decided before our
+ * notification (KILL, TRAP and ERRNO outrank USER_NOTIF) and never seen;
+ * its own listener fails with EBUSY (one per filter chain), so the program
+ * does not run as it would untraced. */
+static void own_filter(struct nstate *ns, struct proc *p, long nr, const uint64_t *args)
+{
+	const char *img = p->image >= 0 ? ns->run->images[p->image].path : "the program";
+	if (nr == ns->nr_seccomp && (args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		trace_incomplete(ns->run, "own_seccomp_listener",
+				 "%s installs a seccomp filter with its own listener: that fails "
+				 "with EBUSY while traced (one listener per filter chain), so it "
+				 "did not run as it does untraced; --backend=log has no listener",
+				 img);
+	else
+		trace_incomplete(ns->run, "own_seccomp_filter",
+				 "%s installs a seccomp filter of its own: the calls it refuses "
+				 "(kill, trap, errno) are never seen by the tracer", img);
+}
+
 static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		   struct seccomp_notif_resp *resp)
 {
@@ -627,6 +689,8 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		decode_syscall_read(c.arch, nr, args, NULL, text, sizeof(text));
 		plen = 0;
 	}
+	if (valid)
+		name_exec_mapping(ns, p, tid, nr, args, text, sizeof(text));
 	c.text = text;
 	if (valid && trace_pathscoped_possible(c.arch, nr)) {
 		object_path(tid, name, args, plen ? path : NULL, object, sizeof(object));
@@ -653,6 +717,10 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	/* what this call changes for the calls after it */
 	if (nr == ns->nr_write && ns->opt->trace_fd >= 0 && (int)args[0] == ns->opt->trace_fd)
 		handshake(ns, p, req);
+	else if (((nr == ns->nr_seccomp && args[0] == SECCOMP_SET_MODE_FILTER) ||
+		  (nr == ns->nr_prctl && args[0] == PR_SET_SECCOMP)) &&
+		 p->pending_pledge < 0)
+		own_filter(ns, p, nr, args);
 	else if (nr == ns->nr_seccomp && args[0] == SECCOMP_SET_MODE_FILTER &&
 		 p->pending_pledge >= 0) {
 		run->pledges[p->pending_pledge].installed = 1;
@@ -740,12 +808,12 @@ static void drain(int fd)
 static void report_spawn_error(const struct tr_options *opt, int stage, int err)
 {
 	if (stage == SPAWN_STAGE_EXEC)
-		fprintf(stderr, "scopes-trace: cannot run %s: %s\n", opt->argv[0], strerror(err));
+		tr_error("cannot run %s: %s", opt->argv[0], strerror(err));
 	else if (stage == SPAWN_STAGE_FILTER)
-		fprintf(stderr, "scopes-trace: cannot install the seccomp filter: %s\n",
+		tr_error("cannot install the seccomp filter: %s",
 			strerror(err));
 	else
-		fprintf(stderr, "scopes-trace: cannot prepare the child: %s\n", strerror(err));
+		tr_error("cannot prepare the child: %s", strerror(err));
 }
 
 int notify_run(struct trace_run *run, const struct tr_options *opt)
@@ -767,9 +835,10 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	ns.nr_munmap = scopes_syscall_number(arch, "munmap");
 	ns.nr_mprotect = scopes_syscall_number(arch, "mprotect");
 	ns.nr_mremap = scopes_syscall_number(arch, "mremap");
+	ns.nr_prctl = scopes_syscall_number(arch, "prctl");
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		perror("scopes-trace: socketpair");
+		tr_error("socketpair: %s", strerror(errno));
 		return -1;
 	}
 	build_filter(&ns, insns, &ninsns, sv[1]);
@@ -786,7 +855,7 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 
 	ns.child = spawn_child(&sp, &ns.errpipe);
 	if (ns.child < 0) {
-		perror("scopes-trace: fork");
+		tr_error("fork: %s", strerror(errno));
 		return -1;
 	}
 	close(sv[1]);
@@ -824,7 +893,7 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	int pidfd = (int)syscall(SYS_pidfd_open, ns.child, 0);
 	struct proc *root = proc_new(&ns, ns.child, NULL);
 	if (!req || !resp || !root) {
-		fprintf(stderr, "scopes-trace: out of memory\n");
+		tr_error("out of memory");
 		kill(ns.child, SIGKILL);
 		spawn_reap(run, ns.child);
 		return -1;
@@ -850,7 +919,7 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			perror("scopes-trace: poll");
+			tr_error("poll: %s", strerror(errno));
 			break;
 		}
 		if (fds[2].revents & (POLLIN | POLLHUP))

@@ -10,6 +10,7 @@
 #include <scopes.h>
 
 #include "json.h"
+#include "quote.h"
 #include "report.h"
 
 #define SET_STR 1024
@@ -46,7 +47,21 @@ static int credited(const struct trace_run *run, const struct tr_class *x, int p
 		return 0;
 	switch (sc) {
 	case SCOPE_PROGRAM:
-		return x->phase != TR_STARTUP && x->chosen >= 0 && (x->req.alt[x->chosen] & bit);
+		if (x->phase == TR_STARTUP || x->chosen < 0)
+			return 0;
+		if (x->req.alt[x->chosen] & bit)
+			return 1;
+		/* a call the set allows through path-scoped p too, because
+		 * of its path: the passwd lookup shows why getpw is there
+		 * better than glibc's nscd probe (which only fails harmlessly
+		 * under it) */
+		if (!(scopes_promise_flags(p) & SCOPES_PROMISE_PATHSCOPED) || x->ambiguous ||
+		    !scopes_landlock_checks_path(x->arch, x->nr))
+			return 0;
+		for (int k = 0; k < x->req.n; k++)
+			if (x->req.alt[k] == bit && !(x->req.flags[k] & COVER_ALT_FALLBACK))
+				return 1;
+		return 0;
 	case SCOPE_STARTUP:
 		return x->phase == TR_STARTUP && x->chosen >= 0 && (x->req.alt[x->chosen] & bit) &&
 		       (run->startup & bit);
@@ -119,6 +134,17 @@ static size_t collect(const struct trace_run *run, int p, enum scope sc, int seg
 static const char *phase_name(enum tr_phase ph)
 {
 	return ph == TR_STARTUP ? "startup" : ph == TR_LOADER ? "loader" : "program";
+}
+
+/* Why there is no answer at all, or NULL: an empty trace must not headline
+ * scopes_pledge("") as if the program needed nothing. */
+static const char *no_suggestion(const struct trace_run *run)
+{
+	if (run->exec_errno)
+		return "the program could not be executed";
+	if (run->calls == 0)
+		return "no system call was observed";
+	return NULL;
 }
 
 static void suggested_call(const struct trace_run *run, char *buf, size_t size)
@@ -195,7 +221,7 @@ static void human_promise(const struct trace_run *run, FILE *out, const struct s
 			if (x->chosen >= 0 && x->req.n > 1 && i < 2 && !x->ambiguous) {
 				char alts[SET_STR] = "", one[SET_STR];
 				for (int k = 0; k < x->req.n; k++) {
-					if (k == x->chosen)
+					if (k == x->chosen || x->req.alt[k] == (1ULL << p))
 						continue;
 					trace_set_str(x->req.alt[k], one, sizeof(one));
 					if (strlen(alts) + strlen(one) + 4 < sizeof(alts)) {
@@ -278,29 +304,49 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 	const struct style *st = colour ? &ansi : &plain;
 	char buf[SET_STR * 2 + 64], ex[128];
 
-	fputs("scopes-trace:", out);
-	for (int i = 0; run->argv && run->argv[i]; i++)
-		fprintf(out, " %s", run->argv[i]);
+	/* quoted as a shell reads it; a huge argument abbreviated here (the
+	 * verify line, when there is one, has it whole) */
+	char *cmd = quote_argv(run->argv, QUOTE_ABBREV_OVER);
+	fprintf(out, "scopes-trace: %s", cmd ? cmd : "?");
+	free(cmd);
 	exit_desc(run, ex, sizeof(ex));
 	fprintf(out, " \xe2\x80\x94 %s\n", ex);
 	fprintf(out, "%sbackend %s%s%s: %lu calls, %lu process%s, %zu image%s%s; ", st->dim,
 		run->backend ? run->backend : "?", run->source ? ", " : "",
 		run->source ? run->source : "", run->calls, run->processes,
 		run->processes == 1 ? "" : "es", run->nimages, run->nimages == 1 ? "" : "s", st->off);
-	if (run->complete)
+	if (run->complete) {
 		fprintf(out, "%scomplete%s\n", st->green, st->off);
-	else
-		fprintf(out, "%sINCOMPLETE: calls may be missing%s\n", st->red, st->off);
+	} else {
+		/* the reasons as words; each is said in full under notes */
+		fprintf(out, "%sINCOMPLETE", st->red);
+		for (int i = 0, k = 0; i < run->nnotes; i++) {
+			int seen = !run->note_code[i];
+			for (int d = 0; d < i && !seen; d++)
+				seen = run->note_code[d] &&
+				       strcmp(run->note_code[d], run->note_code[i]) == 0;
+			if (!seen)
+				fprintf(out, "%s%s", k++ ? ", " : ": ", run->note_code[i]);
+		}
+		fprintf(out, " (see notes)%s\n", st->off);
+	}
 
-	suggested_call(run, buf, sizeof(buf));
-	fprintf(out, "\n    %s%s;%s\n\n", st->bold, buf, st->off);
+	if (no_suggestion(run)) {
+		fprintf(out, "\n    %sno suggestion: %s%s\n\n", st->bold, no_suggestion(run),
+			st->off);
+	} else {
+		suggested_call(run, buf, sizeof(buf));
+		fprintf(out, "\n    %s%s;%s\n\n", st->bold, buf, st->off);
+	}
 
-	fprintf(out, "%spromise   why (calls after main starts)%s\n", st->dim, st->off);
-	for (int p = 0; p < scopes_promise_count(); p++)
-		if (run->promises & (1ULL << p))
-			human_promise(run, out, st, p, SCOPE_PROGRAM, 0, "");
-	if (!run->promises)
-		fprintf(out, "(none: the program made no call that needs a promise)\n");
+	if (!no_suggestion(run)) {
+		fprintf(out, "%spromise   why (calls after main starts)%s\n", st->dim, st->off);
+		for (int p = 0; p < scopes_promise_count(); p++)
+			if (run->promises & (1ULL << p))
+				human_promise(run, out, st, p, SCOPE_PROGRAM, 0, "");
+		if (!run->promises)
+			fprintf(out, "(none: the program made no call that needs a promise)\n");
+	}
 
 	if (run->startup) {
 		fprintf(out, "\n%sstart-up%s (the dynamic loader, before main) also needed: %s%s%s\n",
@@ -532,6 +578,17 @@ int report_json(const struct trace_run *run, FILE *out)
 	json_kstr(&j, "backend", run->backend);
 	json_kstr(&j, "source", run->source);
 	json_kbool(&j, "complete", run->complete);
+	json_key(&j, "incomplete");
+	json_arr_begin(&j);
+	for (int i = 0; i < run->nnotes; i++) {
+		if (!run->note_code[i])
+			continue;
+		json_obj_begin(&j);
+		json_kstr(&j, "reason", run->note_code[i]);
+		json_kstr(&j, "message", run->notes[i]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
 	json_key(&j, "notes");
 	json_arr_begin(&j);
 	for (int i = 0; i < run->nnotes; i++)
@@ -543,8 +600,18 @@ int report_json(const struct trace_run *run, FILE *out)
 		json_int(&j, run->exit_signal);
 	else
 		json_null(&j);
-	if (run->exec_errno)
+	if (run->exec_errno) {
 		json_kstr(&j, "exec_error", strerror(run->exec_errno));
+		char msg[512];
+		snprintf(msg, sizeof(msg), "cannot run %s: %s", run->argv && run->argv[0] ? run->argv[0] : "?",
+			 strerror(run->exec_errno));
+		json_key(&j, "error");
+		json_obj_begin(&j);
+		json_kstr(&j, "kind", "exec");
+		json_kstr(&j, "message", msg);
+		json_kstr(&j, "errno", strerrorname_np(run->exec_errno));
+		json_obj_end(&j);
+	}
 
 	json_set(&j, "promises", run->promises);
 	json_set(&j, "startup_promises", run->startup);
@@ -553,8 +620,14 @@ int report_json(const struct trace_run *run, FILE *out)
 		json_str(&j, trace_set_str(run->execpromises, buf, sizeof(buf)));
 	else
 		json_null(&j);
-	suggested_call(run, buf, sizeof(buf));
-	json_kstr(&j, "suggested_call", buf);
+	if (no_suggestion(run)) {
+		json_key(&j, "suggested_call");
+		json_null(&j);
+	} else {
+		suggested_call(run, buf, sizeof(buf));
+		json_kstr(&j, "suggested_call", buf);
+	}
+	json_kstr(&j, "no_suggestion", no_suggestion(run));
 	json_kbool(&j, "minimal_proven", run->exact);
 
 	json_evidence(run, &j, "evidence", run->promises, SCOPE_PROGRAM, 0);

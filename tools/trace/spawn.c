@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,23 +36,33 @@ const char *self_exe(void)
 	return path;
 }
 
-static volatile sig_atomic_t pending_signal, interrupted;
-static int forwarded;
+static volatile sig_atomic_t pending_signal, pending_from_user, interrupted, last_signal;
+static volatile sig_atomic_t arrivals;
+static char last_error[512];
 
-static void on_signal(int sig)
+/* A terminal's SIGINT/SIGQUIT reach the whole foreground process group, the
+ * program included (si_code SI_KERNEL); one sent by a process to us alone
+ * (kill, si_code <= 0) must be passed on, or the program never learns of it
+ * and we would wait for it to end. SIGTERM and SIGHUP are usually ours
+ * alone: always passed on. */
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+	(void)uc;
 	pending_signal = sig;
+	pending_from_user = si && si->si_code <= 0;
+	last_signal = sig;
 	interrupted = 1;
+	arrivals++;
 }
 
 int spawn_interrupted(void)
 {
-	return interrupted;
+	return interrupted ? last_signal : 0;
 }
 
 void spawn_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -61,13 +72,28 @@ void spawn_signals(void)
 void spawn_forward(pid_t child)
 {
 	int sig = pending_signal;
-	if (!sig || forwarded || child <= 0)
+	if (!sig || child <= 0)
 		return;
-	if (sig == SIGTERM || sig == SIGHUP) {
-		kill(child, sig);
-		forwarded = 1;
-	}
 	pending_signal = 0;
+	/* a program that ignores what it was sent: the third request ends it */
+	if (arrivals >= 3)
+		kill(child, SIGKILL);
+	else if (sig == SIGTERM || sig == SIGHUP || pending_from_user)
+		kill(child, sig);
+}
+
+void tr_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "scopes-trace: %s\n", last_error);
+}
+
+const char *tr_last_error(void)
+{
+	return last_error[0] ? last_error : NULL;
 }
 
 static void child_fail(int fd, enum spawn_stage stage, int err)

@@ -26,11 +26,16 @@
  *    (the backend marks them moot).
  */
 #define _GNU_SOURCE
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 
 #include "elfinfo.h"
 #include "srcline.h"
@@ -125,7 +130,23 @@ int trace_image_add(struct trace_run *run, const char *path, const char *exe, co
 	*im = (struct tr_image){ xstrdup(path), xstrdup(exe), xstrdup(interp), parent, pid, 0 };
 	if (run->nimages > 0)
 		run->exec_images = 1;
+	trace_check_privileged(run, exe && exe[0] == '/' ? exe : path);
 	return (int)run->nimages++;
+}
+
+static void note_add(struct trace_run *run, const char *code, const char *buf)
+{
+	if (code) {
+		run->complete = 0;
+		run->incomplete_notes++;
+	}
+	for (int i = 0; i < run->nnotes; i++)
+		if (strcmp(run->notes[i], buf) == 0)
+			return;
+	if (run->nnotes < TR_MAX_NOTES) {
+		run->note_code[run->nnotes] = code;
+		run->notes[run->nnotes++] = xstrdup(buf);
+	}
 }
 
 void trace_note(struct trace_run *run, int incomplete, const char *fmt, ...)
@@ -135,15 +156,51 @@ void trace_note(struct trace_run *run, int incomplete, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (incomplete) {
-		run->complete = 0;
-		run->incomplete_notes++;
+	note_add(run, incomplete ? "calls_missing" : NULL, buf);
+}
+
+void trace_incomplete(struct trace_run *run, const char *code, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	note_add(run, code, buf);
+}
+
+static int in_groups(gid_t gid)
+{
+	gid_t g[256];
+	int n = getgroups(256, g);
+	for (int i = 0; i < n; i++)
+		if (g[i] == gid)
+			return 1;
+	return gid == getegid();
+}
+
+int trace_check_privileged(struct trace_run *run, const char *exe)
+{
+	struct stat st;
+	if (!exe || exe[0] != '/' || stat(exe, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	char what[160] = "";
+	if ((st.st_mode & S_ISUID) && st.st_uid != geteuid()) {
+		struct passwd *pw = getpwuid(st.st_uid);
+		snprintf(what, sizeof(what), "set-user-ID %s", pw ? pw->pw_name : "(another user)");
+	} else if ((st.st_mode & S_ISGID) && !in_groups(st.st_gid)) {
+		struct group *gr = getgrgid(st.st_gid);
+		snprintf(what, sizeof(what), "set-group-ID %s", gr ? gr->gr_name : "(another group)");
+	} else if (geteuid() != 0 && getxattr(exe, "security.capability", NULL, 0) > 0) {
+		snprintf(what, sizeof(what), "given file capabilities");
 	}
-	for (int i = 0; i < run->nnotes; i++)
-		if (strcmp(run->notes[i], buf) == 0)
-			return;
-	if (run->nnotes < TR_MAX_NOTES)
-		run->notes[run->nnotes++] = xstrdup(buf);
+	if (!what[0])
+		return 0;
+	trace_incomplete(run, "privileged_program",
+			 "%s is %s: traced (no_new_privs) it runs without that privilege and may "
+			 "behave differently; trace it as that user, or trust this answer less",
+			 exe, what);
+	return 1;
 }
 
 int trace_pledge_add(struct trace_run *run, const char *line, size_t len, long pid, int image,

@@ -140,6 +140,7 @@ struct trace_run {
 	/* completeness */
 	int complete;
 	char *notes[TR_MAX_NOTES]; /* why incomplete, or caveats */
+	const char *note_code[TR_MAX_NOTES]; /* incomplete: why, as a word (NULL: caveat) */
 	int nnotes;
 	int incomplete_notes;      /* how many of notes say "incomplete" */
 
@@ -192,6 +193,19 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *call);
 /* Note something the reader must know; incomplete: the answer may miss calls. */
 void trace_note(struct trace_run *run, int incomplete, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The answer is not complete: code names the reason for scripts
+ * ("interrupted", "killed_by_signal", "privileged_program",
+ * "own_seccomp_filter", "own_seccomp_listener", "no_calls",
+ * "not_executed", "calls_missing"), the message says it for people. */
+void trace_incomplete(struct trace_run *run, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A set-user-ID, set-group-ID or file-capability program runs without that
+ * privilege under no_new_privs (both backends need it): its run differs
+ * from an untraced one. Checks the file, notes it (incomplete); returns 1 if
+ * so. */
+int trace_check_privileged(struct trace_run *run, const char *exe);
 
 /* Could a path-scoped promise allow syscall nr (so the tracer should find
  * the path it acts on)? Cached per number. */

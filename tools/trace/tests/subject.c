@@ -15,7 +15,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -361,6 +364,30 @@ static int op_unpledgeable(void)
 	return 0;
 }
 
+/* A filter of the program's own: getppid answered EPERM (before any
+ * notification: the tracer never sees it); "listener": with its own
+ * listener (EBUSY while traced). Exit 0 as expected untraced, 4 on EBUSY. */
+static int op_own_filter(void)
+{
+	int listener = arg && strcmp(arg, "listener") == 0;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return fail("no_new_privs");
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			 listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &prog);
+	if (r < 0 && errno == EBUSY)
+		return 4;
+	if (r < 0)
+		return fail("seccomp");
+	return syscall(SYS_getppid) < 0 && errno == EPERM ? 0 : 3;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -376,7 +403,7 @@ static const struct {
 	{ "ps", op_ps },	     { "vminfo", op_vminfo },	    { "route", op_route },
 	{ "unveil", op_unveil },     { "threads", op_threads },	    { "burst", op_burst },
 	{ "cat", op_cat },	     { "exit", op_exit },	    { "kill", op_kill },
-	{ "unpledgeable", op_unpledgeable },
+	{ "unpledgeable", op_unpledgeable }, { "own_filter", op_own_filter },
 };
 
 int main(int argc, char **argv)

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of scopes-trace's pure modules on canned input: the audit line
- * parser, the JSON writer and validator, the set cover.
+ * parser, the JSON writer and validator, the set cover, shell quoting.
  * No kernel involved; every expectation is a table row.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit_parse.h"
 #include "cover.h"
 #include "harness.h"
 #include "json.h"
+#include "quote.h"
 
 /* ------------------------------------------------------------ audit */
 
@@ -268,10 +270,56 @@ static void test_cover(void)
 	CHECK(cover_satisfied_by(&r4[0], B(7)) == -1, "unmet");
 }
 
+/* ------------------------------------------------------------ quote */
+
+static void test_quote(void)
+{
+	static const struct {
+		const char *arg, *want;
+	} rows[] = {
+		{ "/etc/hostname", "/etc/hostname" },
+		{ "-l", "-l" },
+		{ "", "''" },
+		{ "a b", "'a b'" },
+		{ "import json; print(1)", "'import json; print(1)'" },
+		{ "it's", "'it'\\''s'" },
+		{ "$HOME", "'$HOME'" },
+		{ "*", "'*'" },
+		{ "a\nb", "'a\nb'" },
+		{ "~", "'~'" },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *q = quote_arg(rows[i].arg, 0);
+		CHECK(q && strcmp(q, rows[i].want) == 0, "quote %s: %s, want %s", rows[i].arg,
+		      q ? q : "NULL", rows[i].want);
+		free(q);
+	}
+	char *const argv[] = { "sh", "-c", "echo 'hi' | wc -c", NULL };
+	char *q = quote_argv(argv, 0);
+	CHECK(q && strcmp(q, "sh -c 'echo '\\''hi'\\'' | wc -c'") == 0, "argv: %s", q);
+	free(q);
+
+	/* a 120 kB argument: abbreviated for reading, whole when asked */
+	static char big[120001];
+	memset(big, 'x', sizeof(big) - 1);
+	q = quote_arg(big, QUOTE_ABBREV_OVER);
+	char want[128];
+	snprintf(want, sizeof(want), "%.*s\xe2\x80\xa6(120000 bytes)", QUOTE_ABBREV_OVER / 4, big);
+	CHECK(q && strcmp(q, want) == 0, "abbreviated: %s", q);
+	free(q);
+	q = quote_arg(big, 0);
+	CHECK(q && strlen(q) == 120000, "whole: %zu", q ? strlen(q) : 0);
+	free(q);
+	q = quote_arg("short one", QUOTE_ABBREV_OVER);
+	CHECK(q && strcmp(q, "'short one'") == 0, "short stays whole: %s", q);
+	free(q);
+}
+
 int main(void)
 {
 	test_audit();
 	test_json();
 	test_cover();
+	test_quote();
 	return harness_finish("test_trace_units");
 }
