@@ -23,6 +23,7 @@
 #include "scopes/pledge.h"
 #include "landlock.h"
 #include "run_hooks.h"
+#include "supervise.h"
 #include "system.h"
 
 #define STACK_MAX_INSNS 32768 /* the kernel's MAX_INSNS_PER_PATH */
@@ -41,9 +42,16 @@ static struct {
 	struct scopes_filter *empty;
 	enum scopes_penalty empty_penalty;
 	struct scopes_filter *kept; /* installed under a set without stdio, never freed */
+	/* A pledge of this process was installed with the exec supervisor
+	 * (supervise.h): later ones are plain (one listener per chain). */
+	int supervised;
+	/* ... and no later pledge has been installed: images exec'd now run
+	 * unrestricted by the filter, as OpenBSD runs them. */
+	int sup_open;
 } st = { .penalty = SCOPES_PENALTY_KILL };
 
 static struct sock_filter apply_buf[BPF_MAXINSNS];
+static struct sock_filter notify_buf[BPF_MAXINSNS];
 
 SCOPES_EXPORT scopes_set_t scopes_promises_held(void)
 {
@@ -52,6 +60,8 @@ SCOPES_EXPORT scopes_set_t scopes_promises_held(void)
 
 SCOPES_EXPORT scopes_set_t scopes_execpromises_held(void)
 {
+	if (!st.exec_pledged && __atomic_load_n(&st.sup_open, __ATOMIC_ACQUIRE))
+		return SCOPES_SET_ALL; /* exec'd images run unrestricted */
 	return st.exec_pledged ? st.exec_held : scopes_promises_held();
 }
 
@@ -78,7 +88,7 @@ SCOPES_EXPORT int scopes_refuse_env_penalty(void)
  * Caller holds api_lock. If a step fails after another has happened, the
  * process keeps what narrowed it: the residue documented in scopes_pledge(3).
  */
-static int install_locked(const struct scopes_filter *f, struct landlock_plan *plan)
+static int install_locked(const struct scopes_filter *f, struct landlock_plan *plan, int want_sup)
 {
 	/* getpid only where the program binds it: a set without stdio may not
 	 * allow getpid, and narrowing to "" must still work there */
@@ -102,10 +112,20 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 		return -EBUSY;
 	}
 	filter_copy_bound(f, apply_buf, pid);
+	/* The exec supervisor, where wanted and the kernel has what it needs
+	 * (else the pledge goes on plain: exec'd images then hold it). */
+	struct supervise_plan sp = { .sock = -1 };
+	int sup = want_sup && !st.supervised && supervise_start(&sp, apply_buf, f->count) == 0;
+	if (sup) {
+		memcpy(notify_buf, apply_buf, f->count * sizeof(*apply_buf));
+		supervise_notify_program(notify_buf, f->count);
+	}
 	struct commit c = {
 		.ll = plan,
-		.insns = apply_buf,
+		.insns = sup ? notify_buf : apply_buf,
 		.count = f->count,
+		.sup = sup ? &sp : NULL,
+		.plain = apply_buf,
 		/* /proc/self/task: before any filter, or with rpath held */
 		.may_list = !filtered || (st.pledged && (st.held & SCOPES_P(RPATH))),
 	};
@@ -114,6 +134,17 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	c.refuse_rights = !(f->set & SCOPES_P(RECVFD)) && f->penalty != SCOPES_PENALTY_LOG &&
 			  !filtered;
 	rc = commit_run(&c);
+	if (sup && c.listener >= 0) {
+		/* sendmsg and close: stdio's, which a supervised set holds */
+		supervise_handoff(&sp, c.listener);
+		st.supervised = 1;
+		__atomic_store_n(&st.sup_open, 1, __ATOMIC_RELEASE);
+	} else {
+		if (sup)
+			supervise_cancel(&sp);
+		if (rc == 0)
+			__atomic_store_n(&st.sup_open, 0, __ATOMIC_RELEASE);
+	}
 	if (rc < 0)
 		return rc;
 	st.stacked_insns += f->count + 4;
@@ -139,18 +170,18 @@ static int pathscoped_in_force(scopes_set_t set, enum scopes_penalty pen)
 	return landlock_available();
 }
 
-static int install_with_landlock(const struct scopes_filter *f)
+static int install_with_landlock(const struct scopes_filter *f, int want_sup)
 {
 	struct landlock_plan plan;
 	int rc = landlock_prepare(f->set, f->landlock, f->penalty, &plan);
 	if (rc < 0)
 		return rc;
-	return install_locked(f, &plan);
+	return install_locked(f, &plan, want_sup);
 }
 
 /* Pledge req under pen. Narrowing from a set without stdio: only "" is
  * possible, with the program prebuilt while stdio was held. */
-static int pledge_locked(scopes_set_t req, enum scopes_penalty pen)
+static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, int want_sup)
 {
 	struct scopes_filter *f = NULL, *empty = NULL;
 	int rc;
@@ -158,7 +189,7 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen)
 	if (st.pledged && !(st.held & SCOPES_P(STDIO))) {
 		if (req != 0 || !st.empty || st.empty_penalty != pen)
 			return -ENOTSUP;
-		return install_with_landlock(st.empty);
+		return install_with_landlock(st.empty, 0);
 	}
 	rc = filter_build(req, pen, pathscoped_in_force(req, pen), &f);
 	if (rc < 0)
@@ -168,7 +199,7 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen)
 		if (rc < 0)
 			goto out;
 	}
-	rc = install_with_landlock(f);
+	rc = install_with_landlock(f, want_sup);
 	if (rc == 0 && !(req & SCOPES_P(STDIO))) {
 		/* The filter now in place refuses brk, munmap and madvise, and
 		 * free() may hand memory back with them: keep it instead (a few
@@ -235,8 +266,19 @@ static int pledge_with(const char *promises, const char *execpromises, scopes_se
 		enum scopes_penalty pen =
 			diag_effective_penalty(__atomic_load_n(&st.penalty, __ATOMIC_RELAXED));
 		diag_trace_handshake(promises, execpromises, caller);
+		/* exec with NULL execpromises: exec'd images run unrestricted,
+		 * as on OpenBSD, through the exec supervisor (supervise.h);
+		 * it needs stdio (the hand-off is a sendmsg) and is not for
+		 * log mode (everything is allowed there already) */
+		int want_sup = promises && !execpromises && !st.exec_pledged &&
+			       (req & SCOPES_P(EXEC)) && (req & SCOPES_P(STDIO)) &&
+			       pen != SCOPES_PENALTY_LOG;
 		if (promises && !(st.pledged && req == st.held))
-			rc = pledge_locked(req, pen);
+			rc = pledge_locked(req, pen, want_sup);
+		/* execpromises after a supervised pledge: an image that avoids
+		 * the shim must still hold no more than the current promises */
+		if (rc == 0 && execpromises && st.sup_open)
+			rc = pledge_locked(st.held, pen, 0);
 		/* unveils still pending take effect at every pledge */
 		if (rc == 0)
 			rc = landlock_flush_unveils();
@@ -299,7 +341,7 @@ SCOPES_EXPORT int scopes_apply(const struct scopes_filter *filter)
 	if (filter->set & ~cur) {
 		rc = -EPERM;
 	} else if (!(st.pledged && filter->set == st.held)) {
-		rc = install_with_landlock(filter);
+		rc = install_with_landlock(filter, 0);
 	}
 	pthread_mutex_unlock(&api_lock);
 	return rc < 0 ? fail_errno(rc) : 0;

@@ -15,6 +15,10 @@ struct job {
 	size_t nguard;
 	int guard_loaded;
 	int ll_done; /* the plan is consumed */
+	/* The caller's capabilities, read while deciding whether every
+	 * thread must be visited: its own each_thread uses them. */
+	struct caps_sets caller_caps;
+	int caller_caps_read;
 };
 
 /* In every thread (the caller first): async-signal-safe. */
@@ -25,8 +29,13 @@ static int each_thread(void *arg)
 
 	if (rc == 0 && j->c->ll)
 		rc = landlock_restrict_thread(j->c->ll);
-	if (rc == 0)
-		rc = caps_apply_thread(&j->c->caps);
+	if (rc == 0) {
+		/* the caller's call comes first, before any other thread's
+		 * (threads.h), which then finds the flag cleared */
+		const struct caps_sets *now = j->caller_caps_read ? &j->caller_caps : NULL;
+		j->caller_caps_read = 0;
+		rc = caps_apply_thread(&j->c->caps, now);
+	}
 	return rc;
 }
 
@@ -47,8 +56,17 @@ static int after_all(void *arg)
 		landlock_committed(j->c->ll, j->guard_loaded);
 		j->ll_done = 1;
 	}
-	if (rc == 0 && j->c->insns)
+	if (rc == 0 && j->c->insns && j->c->sup) {
+		rc = supervise_load(j->c->insns, j->c->count);
+		if (rc >= 0) {
+			j->c->listener = rc;
+			rc = 0;
+		} else if (rc == -EBUSY || rc == -EINVAL) {
+			rc = sys_seccomp_load(j->c->plain, j->c->count);
+		}
+	} else if (rc == 0 && j->c->insns) {
 		rc = sys_seccomp_load(j->c->insns, j->c->count);
+	}
 	return rc;
 }
 
@@ -56,17 +74,18 @@ static int after_all(void *arg)
  * capabilities are per thread; no_new_privs comes with TSYNC. The caller's
  * capabilities stand for the others' (a pledge is not where a program keeps
  * threads of different privilege). */
-static int needs_every_thread(const struct commit *c)
+static int needs_every_thread(const struct commit *c, struct job *j)
 {
-	uint64_t eff, perm, inh;
+	struct caps_sets *now = &j->caller_caps;
 
 	if (!threads_maybe_many())
 		return 0;
 	if (c->ll && !landlock_plan_empty(c->ll))
 		return 1;
-	if (!c->caps.drop || !c->caps.query || sys_capget(&eff, &perm, &inh) < 0)
+	if (!c->caps.drop || !c->caps.query || sys_capget(&now->eff, &now->perm, &now->inh) < 0)
 		return 0;
-	return ((eff | perm | inh) & ~c->caps.keep) != 0;
+	j->caller_caps_read = 1;
+	return ((now->eff | now->perm | now->inh) & ~c->caps.keep) != 0;
 }
 
 int commit_run(struct commit *c)
@@ -74,6 +93,7 @@ int commit_run(struct commit *c)
 	struct job j = { .c = c };
 	int rc;
 
+	c->listener = -1;
 	if (c->ll && c->ll->guard) {
 		rc = filter_unveil_guard(guard_buf, FILTER_GUARD_MAX);
 		if (rc < 0) {
@@ -94,7 +114,7 @@ int commit_run(struct commit *c)
 			return rc;
 		}
 	}
-	if (needs_every_thread(c)) {
+	if (needs_every_thread(c, &j)) {
 		rc = threads_run_all(each_thread, after_all, &j, c->may_list);
 	} else {
 		rc = each_thread(&j);

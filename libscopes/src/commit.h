@@ -19,6 +19,7 @@
 
 #include "caps.h"
 #include "landlock.h"
+#include "supervise.h"
 
 struct commit {
 	struct landlock_plan *ll;        /* layers to commit, or NULL */
@@ -29,6 +30,13 @@ struct commit {
 	/* SO_PASSRIGHTS=0 on the AF_UNIX sockets (no recvfd): only where no
 	 * filter is in force yet, since no promise grants that setsockopt */
 	int refuse_rights;
+	/* The exec supervisor (supervise.h): insns is then the program that
+	 * notifies, plain the pledge's own, loaded instead where the kernel
+	 * gives no listener (one is in the chain already: EBUSY). listener
+	 * is the filter's listener after a load with it, else -1. */
+	struct supervise_plan *sup;
+	const struct sock_filter *plain;
+	int listener;
 };
 
 /* Returns 0 or -errno (ESRCH: a thread could not be reached; the errors of
