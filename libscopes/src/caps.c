@@ -24,7 +24,7 @@ void caps_prepare(scopes_set_t set, enum scopes_penalty pen, scopes_set_t held,
 	plan->keep = caps_needed(set);
 }
 
-int caps_apply_thread(const struct caps_plan *plan)
+int caps_apply_thread(const struct caps_plan *plan, const struct caps_sets *now)
 {
 	uint64_t eff, perm, inh, keep = plan->keep;
 	int rc;
@@ -39,9 +39,15 @@ int caps_apply_thread(const struct caps_plan *plan)
 		rc = sys_cap_ambient_clear();
 		return rc == 0 ? sys_capset(0, 0, 0) : rc;
 	}
-	rc = sys_capget(&eff, &perm, &inh);
-	if (rc < 0)
-		return rc;
+	if (now) {
+		eff = now->eff;
+		perm = now->perm;
+		inh = now->inh;
+	} else {
+		rc = sys_capget(&eff, &perm, &inh);
+		if (rc < 0)
+			return rc;
+	}
 	/* The bounding set first: dropping from it needs CAP_SETPCAP, which
 	 * the capset below takes away. Without CAP_SETPCAP no_new_privs is
 	 * what keeps an exec from gaining capabilities back. */

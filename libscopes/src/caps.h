@@ -31,7 +31,13 @@ struct caps_plan {
  * (SCOPES_SET_ALL before the first pledge). Never fails. */
 void caps_prepare(scopes_set_t set, enum scopes_penalty pen, scopes_set_t held,
 		  struct caps_plan *plan) SCOPES_HIDDEN;
-/* Apply the plan to the calling thread (async-signal-safe). 0 or -errno. */
-int caps_apply_thread(const struct caps_plan *plan) SCOPES_HIDDEN;
+/* A thread's capability sets, as capget returns them. */
+struct caps_sets {
+	uint64_t eff, perm, inh;
+};
+/* Apply the plan to the calling thread (async-signal-safe). now: the
+ * thread's sets, read just before by the caller (one capget, not two), or
+ * NULL to read them here. 0 or -errno. */
+int caps_apply_thread(const struct caps_plan *plan, const struct caps_sets *now) SCOPES_HIDDEN;
 
 #endif
