@@ -226,3 +226,60 @@ def test_log_run_that_saw_nothing_suggests_nothing(tmp_path):
                           capture_output=True, text=True)
     assert "no suggestion: no system call was observed" in proc.stderr
     assert "scopes_pledge(" not in proc.stderr
+
+
+# ------------------------------------------------------------- item 1
+
+needs_log_root = pytest.mark.skipif(not ROOT, reason="the lossless log backend needs root")
+
+
+@needs_log_root
+def test_log_answer_is_the_safe_union_marked_unverified(audit_lock):
+    t = trace("ls", "-l", "/etc/hostname", backend="log")
+    r = t.report
+    assert r["answer"] == "safe_union" and r["complete"] is True, t
+    # the old guess (socket(AF_UNIX) taken for inet) is only the least set
+    assert r["least_promises"] == "stdio rpath inet", t
+    # every candidate the ambiguous calls' arguments could need is in it
+    assert {"stdio", "rpath", "wpath", "cpath", "inet", "unix", "prot_exec"} <= t.promises, t
+    sock = [a for a in r["ambiguous"] if a["syscall"] == "socket" and a["phase"] == "program"]
+    assert sock and sock[0]["least"] == "inet" and sock[0]["safe_union"] == "inet unix dns route"
+    text = subprocess.run([tracer(), "-b", "log", "--", "ls", "-l", "/etc/hostname"],
+                          capture_output=True, text=True).stderr
+    assert ('UNVERIFIED: audit records carry no arguments' in text and
+            'If their arguments were the harmless ones: "stdio rpath inet".' in text), text
+    assert "  socket\u00d74: least inet, safe union inet unix dns route; one of:" in text, text
+
+
+@needs_log_root
+def test_log_verify_confirms_the_least_set_when_it_runs_the_same(audit_lock):
+    built("tools/run/scopes-run")
+    t = trace("cat", "/etc/hostname", backend="log", extra=["--verify"])
+    r = t.report
+    assert r["answer"] == "verified" and r["promises"] == "stdio rpath", t
+    assert [(a["purpose"], a["promises"], a["same"]) for a in r["verify"]["attempts"]] == \
+        [("least", "stdio rpath", True)], t
+
+
+@needs_log_root
+def test_log_verify_falls_back_to_the_safe_union(audit_lock):
+    """sh -c forks: the least set (fork as stdio's clone) is killed, the
+    safe union (with proc) runs the same, and that is the answer."""
+    built("tools/run/scopes-run")
+    t = trace("/bin/sh", "-c", "ls / | wc -l", backend="log", extra=["--verify"])
+    r = t.report
+    att = r["verify"]["attempts"]
+    assert [(a["purpose"], a["same"]) for a in att] == [("least", False), ("safe_union", True)], t
+    assert att[0]["exit_status"] == 128 + signal.SIGSYS, t
+    assert r["answer"] == "verified" and {"proc", "exec", "stdio", "rpath"} <= t.promises, t
+    assert "proc" not in r["least_promises"].split(), t
+    # what the verified answer is, scopes-run agrees with
+    run = subprocess.run([str(built("tools/run/scopes-run")), "-p", r["promises"], "--",
+                          "/bin/sh", "-c", "ls / | wc -l"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_auto_prefers_notify():
+    proc = subprocess.run([tracer(), "--json", "--", "true"], capture_output=True, text=True)
+    r = json.loads(proc.stderr)
+    assert r["backend"] == "notify" and r["answer"] == "exact" and r["least_promises"] is None

@@ -213,26 +213,25 @@ static char *find_scopes_run(void)
 	return resolve("scopes-run");
 }
 
-static void verify(struct trace_run *run, char *const *argv)
+/* One run of the program under scopes-run -p SET, enforced. Fills t. */
+static void verify_once(struct trace_run *run, const char *tool, char *const *argv,
+			scopes_set_t promises, struct tr_verify *t)
 {
 	char set[1024];
-	trace_set_str(run->promises, set, sizeof(set));
-	char *tool = find_scopes_run();
+	trace_set_str(promises, set, sizeof(set));
+	t->set = promises;
 	/* pasteable: every argument whole and quoted for the shell */
 	char *args = quote_argv(argv, 0);
-	if (!args || asprintf(&run->verify_cmd, "scopes-run -p \"%s\" -- %s", set, args) < 0)
-		run->verify_cmd = NULL;
+	if (!args || asprintf(&t->cmd, "scopes-run -p \"%s\" -- %s", set, args) < 0)
+		t->cmd = NULL;
 	free(args);
 	if (!tool) {
-		run->verified = -1;
-		run->verify_tail = strdup("scopes-run not found (next to scopes-trace, or on PATH)");
+		t->tail = strdup("scopes-run not found (next to scopes-trace, or on PATH)");
 		return;
 	}
 	int ep[2];
-	if (pipe2(ep, O_CLOEXEC) != 0) {
-		free(tool);
+	if (pipe2(ep, O_CLOEXEC) != 0)
 		return;
-	}
 	/* the traced run read its standard input: a file can be read again
 	 * from the start, anything else cannot, so the second run gets none */
 	struct stat st;
@@ -253,7 +252,7 @@ static void verify(struct trace_run *run, char *const *argv)
 		char **av = calloc(n + 5, sizeof(*av));
 		if (!av)
 			_exit(125);
-		av[0] = tool;
+		av[0] = (char *)tool;
 		av[1] = "-p";
 		av[2] = set;
 		av[3] = "--";
@@ -287,13 +286,70 @@ static void verify(struct trace_run *run, char *const *argv)
 		tail[--len] = '\0';
 	int status = 0;
 	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		run->verified = -1;
-		run->verify_tail = strdup("could not start scopes-run");
-	} else {
-		run->verified = 1;
-		run->verify_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-		run->verify_same = run->verify_status == run->exit_status;
-		run->verify_tail = strdup(tail);
+		t->tail = strdup("could not start scopes-run");
+		return;
+	}
+	t->ran = 1;
+	t->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	t->same = t->status == run->exit_status;
+	t->tail = strdup(tail);
+}
+
+static struct tr_verify *verify_try(struct trace_run *run, const char *tool, char *const *argv,
+				    scopes_set_t set, const char *purpose)
+{
+	if (run->ntries >= (int)(sizeof(run->tries) / sizeof(run->tries[0])))
+		return NULL;
+	struct tr_verify *t = &run->tries[run->ntries++];
+	memset(t, 0, sizeof(*t));
+	t->purpose = purpose;
+	verify_once(run, tool, argv, set, t);
+	/* the last attempt is the verdict */
+	run->verified = t->ran ? 1 : -1;
+	run->verify_status = t->status;
+	run->verify_same = t->same;
+	run->verify_tail = t->tail;
+	run->verify_cmd = t->cmd;
+	return t;
+}
+
+static int has_unpledgeable(const struct trace_run *run)
+{
+	for (size_t i = 0; i < run->nclasses; i++) {
+		enum scopes_class c = run->classes[i].cls;
+		if (c == SCOPES_CLASS_NEVER || c == SCOPES_CLASS_UNKNOWN)
+			return 1;
+	}
+	return 0;
+}
+
+static void verify(struct trace_run *run, char *const *argv)
+{
+	char *tool = find_scopes_run();
+	if (run->guesses && !run->no_safe) {
+		/* the log backend's least set first: if the program ends the
+		 * same way under it, the harmless arguments were the real ones */
+		const struct tr_verify *t = run->least != run->promises
+						    ? verify_try(run, tool, argv, run->least, "least")
+						    : NULL;
+		if (t && t->ran && t->same) {
+			trace_take_least(run);
+		} else {
+			t = verify_try(run, tool, argv, run->promises, "safe_union");
+			if (t && t->ran && t->same)
+				run->answer_basis = TR_ANSWER_VERIFIED;
+		}
+	} else if (!run->no_safe) {
+		verify_try(run, tool, argv, run->promises, "found");
+	}
+	/* calls no promise allows: with the error promise they fail with
+	 * ENOSYS instead of killing the program; does it cope? */
+	if (run->verified > 0 && !run->verify_same && has_unpledgeable(run)) {
+		scopes_set_t err = 1ULL << scopes_promise_index("error", 5);
+		const struct tr_verify *t = verify_try(run, tool, argv, run->promises | err,
+						       "error_workaround");
+		if (t && t->ran && t->same)
+			run->workaround = run->promises | err;
 	}
 	free(tool);
 }
@@ -486,9 +542,25 @@ int main(int argc, char **argv)
 	/* the program's children must not outlive our view of them silently */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (backend == 0)
-		backend = notify_available() ? 1 : 2;
-	int rc = backend == 1 ? notify_run(&run, &opt) : log_run(&run, &opt);
+	/* auto: notify wherever it can run (exact answers); the log backend
+	 * only where it cannot, and the report says why */
+	int rc;
+	if (backend == 0 && !notify_available()) {
+		trace_note(&run, 0, "--backend=auto: seccomp user notification is not available "
+			   "here (Linux 5.5+), so the log backend was used");
+		backend = 2;
+	}
+	if (backend == 0) {
+		rc = notify_run(&run, &opt);
+		if (rc < 0 && !run.started && !run.exec_errno && run.calls == 0) {
+			trace_note(&run, 0, "--backend=auto: the notify backend could not start (%s), "
+				   "so the log backend was used",
+				   tr_last_error() ? tr_last_error() : "?");
+			rc = log_run(&run, &opt);
+		}
+	} else {
+		rc = backend == 1 ? notify_run(&run, &opt) : log_run(&run, &opt);
+	}
 	if (rc < 0) {
 		trace_run_free(&run);
 		if (out != stderr)

@@ -144,7 +144,16 @@ static const char *no_suggestion(const struct trace_run *run)
 		return "the program could not be executed";
 	if (run->calls == 0)
 		return "no system call was observed";
+	if (run->answer_basis == TR_ANSWER_NONE)
+		return "the log backend cannot tell which promise some calls need (only "
+		       "path-scoped or incidental promises allow them); --backend=notify can";
 	return NULL;
+}
+
+static const char *answer_name(int basis)
+{
+	static const char *const names[] = { "exact", "safe_union", "verified", "none" };
+	return basis >= 0 && basis <= TR_ANSWER_NONE ? names[basis] : "?";
 }
 
 static void suggested_call(const struct trace_run *run, char *buf, size_t size)
@@ -277,7 +286,14 @@ static void human_ambiguous(const struct trace_run *run, FILE *out, const struct
 			continue;
 		}
 		fprintf(out, "  %s\xc3\x97%lu: ", class_name(x, nm, sizeof(nm)), x->count);
-		if (x->chosen >= 0)
+		if (x->guess) {
+			fprintf(out, "least %s, ", x->least_req.n ? trace_set_str(x->least_req.alt[0], one,
+										  sizeof(one))
+							       : "?");
+			fprintf(out, "safe union %s; ", x->safe_req.n ? trace_set_str(x->safe_req.alt[0],
+										      one, sizeof(one))
+								      : "none");
+		} else if (x->chosen >= 0)
 			fprintf(out, "%s assumed; ", trace_set_str(x->req.alt[x->chosen], one, sizeof(one)));
 		fprintf(out, "one of:");
 		for (int k = 0; k < x->cand.n; k++)
@@ -337,6 +353,18 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 	} else {
 		suggested_call(run, buf, sizeof(buf));
 		fprintf(out, "\n    %s%s;%s\n\n", st->bold, buf, st->off);
+	}
+	if (run->answer_basis == TR_ANSWER_SAFE_UNION) {
+		char least[SET_STR];
+		fprintf(out, "%sUNVERIFIED%s: audit records carry no arguments, so %d kind%s of "
+			"call could need more than the least promise; this is the safe union of "
+			"what they could need (wider than needed). If their arguments were the "
+			"harmless ones: \"%s\". --verify tries both; --backend=notify sees the "
+			"arguments.\n\n", st->yellow, st->off, run->guesses,
+			run->guesses == 1 ? "" : "s", trace_set_str(run->least, least, sizeof(least)));
+	} else if (run->answer_basis == TR_ANSWER_VERIFIED) {
+		fprintf(out, "%sverified%s: the log backend saw no arguments; the program ran the "
+			"same under this set (see verify below)\n\n", st->green, st->off);
 	}
 
 	if (!no_suggestion(run)) {
@@ -420,24 +448,42 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 		}
 	}
 
-	if (run->verified) {
-		fprintf(out, "\n%sverify%s: %s\n", st->bold, st->off,
-			run->verify_cmd ? run->verify_cmd : "");
-		if (run->verified < 0)
-			fprintf(out, "  %scould not run: %s%s\n", st->red,
-				run->verify_tail ? run->verify_tail : "?", st->off);
-		else {
-			char vs[128];
-			struct trace_run tmp = { .exit_status = run->verify_status,
-						 .exit_signal = run->verify_status > 128
-									? run->verify_status - 128
-									: 0 };
-			exit_desc(&tmp, vs, sizeof(vs));
-			fprintf(out, "  %s%s%s: %s\n", run->verify_same ? st->green : st->red,
-				run->verify_same ? "same outcome" : "DIFFERENT outcome", st->off, vs);
-			if (!run->verify_same && run->verify_tail && run->verify_tail[0])
-				fprintf(out, "  %s%s%s\n", st->dim, run->verify_tail, st->off);
+	if (run->verified == -2) {
+		fprintf(out, "\n%sverify%s: not run: %s\n", st->bold, st->off,
+			run->verify_tail ? run->verify_tail : "?");
+	}
+	for (int i = 0; i < run->ntries; i++) {
+		const struct tr_verify *t = &run->tries[i];
+		static const char *const why[][2] = {
+			{ "least", " (the least set: the ambiguous calls' harmless arguments)" },
+			{ "safe_union", " (the safe union)" },
+			{ "error_workaround", " (with error: calls no promise allows fail with "
+					      "ENOSYS instead of killing it)" },
+		};
+		const char *w = "";
+		for (size_t k = 0; k < sizeof(why) / sizeof(why[0]); k++)
+			if (t->purpose && strcmp(t->purpose, why[k][0]) == 0)
+				w = why[k][1];
+		fprintf(out, "\n%sverify%s: %s%s%s%s\n", st->bold, st->off, t->cmd ? t->cmd : "",
+			st->dim, w, st->off);
+		if (!t->ran) {
+			fprintf(out, "  %scould not run: %s%s\n", st->red, t->tail ? t->tail : "?",
+				st->off);
+			continue;
 		}
+		char vs[128];
+		struct trace_run tmp = { .exit_status = t->status,
+					 .exit_signal = t->status > 128 ? t->status - 128 : 0 };
+		exit_desc(&tmp, vs, sizeof(vs));
+		fprintf(out, "  %s%s%s: %s\n", t->same ? st->green : st->red,
+			t->same ? "same outcome" : "DIFFERENT outcome", st->off, vs);
+		if (!t->same && t->tail && t->tail[0])
+			fprintf(out, "  %s%s%s\n", st->dim, t->tail, st->off);
+	}
+	if (run->workaround) {
+		fprintf(out, "  %sworkaround%s: scopes_pledge(\"%s\", NULL) runs it the same "
+			"(the calls no promise allows fail with ENOSYS instead)\n", st->green,
+			st->off, trace_set_str(run->workaround, buf, sizeof(buf)));
 	}
 
 	if (run->nnotes) {
@@ -533,6 +579,16 @@ static void json_class_list(const struct trace_run *run, struct json *j, const c
 			json_kstr(j, "assumed", x->chosen >= 0 ? trace_set_str(x->req.alt[x->chosen], b,
 									     sizeof(b))
 							       : NULL);
+			if (x->guess) {
+				json_kstr(j, "least", x->least_req.n
+							      ? trace_set_str(x->least_req.alt[0], b,
+									      sizeof(b))
+							      : NULL);
+				json_kstr(j, "safe_union", x->safe_req.n
+								   ? trace_set_str(x->safe_req.alt[0], b,
+										   sizeof(b))
+								   : NULL);
+			}
 			json_alts(j, "candidates", &x->cand);
 		}
 		json_examples(j, (const char *const *)x->examples, x->nexamples);
@@ -628,6 +684,12 @@ int report_json(const struct trace_run *run, FILE *out)
 		json_kstr(&j, "suggested_call", buf);
 	}
 	json_kstr(&j, "no_suggestion", no_suggestion(run));
+	json_kstr(&j, "answer", answer_name(run->answer_basis));
+	json_key(&j, "least_promises");
+	if (run->guesses)
+		json_str(&j, trace_set_str(run->least, buf, sizeof(buf)));
+	else
+		json_null(&j);
 	json_kbool(&j, "minimal_proven", run->exact);
 
 	json_evidence(run, &j, "evidence", run->promises, SCOPE_PROGRAM, 0);
@@ -706,6 +768,29 @@ int report_json(const struct trace_run *run, FILE *out)
 			json_kbool(&j, "same", run->verify_same);
 		}
 		json_kstr(&j, "stderr", run->verify_tail);
+		json_kstr(&j, "refused", run->verified == -2 ? run->verify_tail : NULL);
+		json_key(&j, "attempts");
+		json_arr_begin(&j);
+		for (int i = 0; i < run->ntries; i++) {
+			const struct tr_verify *t = &run->tries[i];
+			json_obj_begin(&j);
+			json_kstr(&j, "purpose", t->purpose);
+			json_set(&j, "promises", t->set);
+			json_kstr(&j, "command", t->cmd);
+			json_kbool(&j, "ran", t->ran);
+			if (t->ran) {
+				json_kint(&j, "exit_status", t->status);
+				json_kbool(&j, "same", t->same);
+			}
+			json_kstr(&j, "stderr", t->tail);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_key(&j, "workaround");
+		if (run->workaround)
+			json_str(&j, trace_set_str(run->workaround, buf, sizeof(buf)));
+		else
+			json_null(&j);
 		json_obj_end(&j);
 	}
 

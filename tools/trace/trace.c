@@ -118,8 +118,10 @@ void trace_run_free(struct trace_run *run)
 	for (int i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->steps);
-	free(run->verify_tail);
-	free(run->verify_cmd);
+	for (int i = 0; i < run->ntries; i++) {
+		free(run->tries[i].cmd);
+		free(run->tries[i].tail);
+	}
 }
 
 int trace_image_add(struct trace_run *run, const char *path, const char *exe, const char *interp,
@@ -328,9 +330,36 @@ static void req_add(struct cover_req *r, scopes_set_t set, unsigned flags)
 struct classified {
 	enum scopes_class cls;
 	const char *reason, *note, *fail_note;
-	struct cover_req req, cand;
-	int argdep, pathdep, fails;
+	struct cover_req req, cand, safe;
+	int argdep, pathdep, fails, guess;
 };
+
+/* Arguments unknown: one set allowing the call for every argument that any
+ * primary candidate allows. The smallest candidate that needs no argument
+ * condition if there is one, else the union of the primary candidates
+ * (path-scoped ones are within rpath/wpath/cpath's reach, incidental ones
+ * are a loader's). 0 when only path-scoped or incidental ones exist. */
+static scopes_set_t safe_union(const struct scopes_verdict *v, uint32_t arch, long nr)
+{
+	scopes_set_t all = 0, uni = 0;
+	/* unveil's opens (and the like) are only under paths the program
+	 * unveils itself: no help to a program that does not */
+	int unveil = scopes_landlock_checks_path(arch, nr) ? scopes_promise_index("unveil", 6) : -1;
+	for (int i = 0; i < v->n; i++) {
+		const struct scopes_alt *a = &v->alt[i];
+		if (a->flags & (SCOPES_ALT_PATHSCOPED | SCOPES_ALT_INCIDENTAL))
+			continue;
+		if (!(a->flags & SCOPES_ALT_ARGS_UNKNOWN)) {
+			if (!all || __builtin_popcountll(a->set) < __builtin_popcountll(all))
+				all = a->set;
+			continue;
+		}
+		if (unveil >= 0 && (a->set & (1ULL << unveil)))
+			continue;
+		uni |= a->set;
+	}
+	return all ? all : uni;
+}
 
 static void classify(const struct trace_run *run, const struct tr_call *c, struct classified *k)
 {
@@ -395,6 +424,17 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 				}
 			k->req.n = w;
 		}
+	}
+	if (!c->args && k->argdep && c->phase != TR_LOADER) {
+		/* the log backend: never present the least alternative as the
+		 * answer; keep it (least) and the safe union apart */
+		k->guess = 1;
+		scopes_set_t safe = safe_union(&v, c->arch, c->nr);
+		if (safe)
+			req_add(&k->safe, safe, 0);
+		for (int i = 0; i < k->req.n; i++)
+			if (!(k->req.flags[i] & COVER_ALT_ARGDEP))
+				req_add(&k->safe, k->req.alt[i], k->req.flags[i]);
 	}
 	scopes_set_t under = 0;
 	const struct scopes_row *fail = c->args ? scopes_fail_row(c->arch, c->nr, c->args) : NULL;
@@ -510,6 +550,9 @@ static struct tr_class *class_for(struct trace_run *run, const struct tr_call *c
 	x->cand = k->cand;
 	x->argdep = k->argdep;
 	x->pathdep = k->pathdep;
+	x->guess = k->guess;
+	x->safe_req = k->safe;
+	x->least_req = k->req;
 	x->fails = k->fails;
 	x->fail_note = k->fail_note;
 	x->first_seq = run->seq;
@@ -722,22 +765,17 @@ static void timeline(struct trace_run *run)
 	free(order);
 }
 
-void trace_finish(struct trace_run *run)
+static void covers(struct trace_run *run)
 {
 	run->promises = cover_classes(run, pred_program, NULL, 0);
 	run->startup = cover_classes(run, pred_startup, NULL, run->promises);
 	if (run->exec_images)
 		run->execpromises = cover_classes(run, pred_exec, NULL, 0);
-	for (size_t p = 0; p < run->npledges; p++) {
-		struct tr_pledge *pl = &run->pledges[p];
-		int seg = (int)p + 1;
-		if (!pl->installed || !pl->parsed)
-			continue;
-		struct missing_arg m = { seg, pl->set };
-		pl->needed_beyond = cover_classes(run, pred_missing, &m, pl->set);
-		pl->suggested = cover_classes(run, pred_segment_from, &seg, 0);
-	}
-	/* which alternative each class is credited to */
+}
+
+/* Which alternative each class is credited to. */
+static void choose(struct trace_run *run)
+{
 	for (size_t i = 0; i < run->nclasses; i++) {
 		struct tr_class *x = &run->classes[i];
 		if (!class_has_req(x))
@@ -751,10 +789,65 @@ void trace_finish(struct trace_run *run)
 		for (int a = 0; a < x->req.n; a++)
 			sure |= (x->req.alt[a] & held) == x->req.alt[a] &&
 				!(x->req.flags[a] & COVER_ALT_ARGDEP);
-		x->ambiguous = (x->argdep && !sure) || x->pathdep;
+		x->ambiguous = (x->argdep && !sure) || x->pathdep || x->guess;
 	}
+}
+
+void trace_finish(struct trace_run *run)
+{
+	covers(run);
+	/* guesses (arguments unknown) decide nothing: the least answer is
+	 * kept apart, the answer is the safe union, unverified */
+	int guesses = 0;
+	for (size_t i = 0; i < run->nclasses; i++) {
+		const struct tr_class *x = &run->classes[i];
+		if (x->guess && class_has_req(x) &&
+		    cover_satisfied_by(&x->req, x->phase == TR_STARTUP ? run->promises | run->startup
+								       : run->promises) >= 0) {
+			guesses++;
+			if (x->safe_req.n == 0 && !run->no_safe)
+				run->no_safe = x->name ? x->name : "?";
+		}
+	}
+	run->least = run->promises;
+	run->least_startup = run->startup;
+	run->least_exec = run->execpromises;
+	if (guesses) {
+		run->guesses = guesses;
+		for (size_t i = 0; i < run->nclasses; i++) {
+			struct tr_class *x = &run->classes[i];
+			if (x->guess && x->safe_req.n)
+				x->req = x->safe_req;
+		}
+		covers(run);
+		run->answer_basis = run->no_safe ? TR_ANSWER_NONE : TR_ANSWER_SAFE_UNION;
+	}
+	for (size_t p = 0; p < run->npledges; p++) {
+		struct tr_pledge *pl = &run->pledges[p];
+		int seg = (int)p + 1;
+		if (!pl->installed || !pl->parsed)
+			continue;
+		struct missing_arg m = { seg, pl->set };
+		pl->needed_beyond = cover_classes(run, pred_missing, &m, pl->set);
+		pl->suggested = cover_classes(run, pred_segment_from, &seg, 0);
+	}
+	choose(run);
 	if (run->timeline)
 		timeline(run);
+}
+
+void trace_take_least(struct trace_run *run)
+{
+	for (size_t i = 0; i < run->nclasses; i++) {
+		struct tr_class *x = &run->classes[i];
+		if (x->guess)
+			x->req = x->least_req;
+	}
+	run->promises = run->least;
+	run->startup = run->least_startup;
+	run->execpromises = run->least_exec;
+	run->answer_basis = TR_ANSWER_VERIFIED;
+	choose(run);
 }
 
 /* ------------------------------------------------------------- helpers */

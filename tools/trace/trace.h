@@ -97,6 +97,12 @@ struct tr_class {
 	int pathdep;              /* a path-scoped promise might do, path not seen */
 	int ambiguous;            /* trace_finish: argdep, and what is held allows
 				   * it only for some arguments */
+	int guess;                /* arguments unknown (audit) and some candidate
+				   * depends on them: req is a guess */
+	struct cover_req safe_req;/* guess: the safe union of the candidates (one
+				   * alternative allowing every argument any
+				   * primary candidate allows); n == 0: none */
+	struct cover_req least_req; /* guess: the table's least alternative */
 	int fails;                /* a FAIL row: answered with an error under req alts */
 	const char *fail_note;
 	unsigned long count;
@@ -107,6 +113,14 @@ struct tr_class {
 	struct tr_loc last_where, last_caller;
 	/* trace_finish: */
 	int chosen;               /* index into req.alt of the alternative used, -1 */
+};
+
+/* What the promises of a run rest on. */
+enum {
+	TR_ANSWER_EXACT,      /* every call seen with its arguments */
+	TR_ANSWER_SAFE_UNION, /* guesses replaced by the safe union: unverified */
+	TR_ANSWER_VERIFIED,   /* guesses resolved by --verify (least or union ran the same) */
+	TR_ANSWER_NONE,       /* guesses with no safe union: no answer */
 };
 
 struct tr_step {                  /* --timeline */
@@ -148,6 +162,12 @@ struct trace_run {
 	scopes_set_t promises;     /* after main starts, whole process tree */
 	scopes_set_t startup;      /* only the first image's start-up, beyond promises */
 	scopes_set_t execpromises; /* what the exec'd images needed */
+	/* the log backend's guesses (classes with guess set) */
+	int guesses;               /* such classes decide part of the answer */
+	scopes_set_t least, least_startup, least_exec; /* if every guess took its
+				    * least alternative (harmless arguments) */
+	const char *no_safe;       /* a guess class with no safe union: its name */
+	int answer_basis;          /* TR_ANSWER_* */
 	int exec_images;           /* some image other than the first ran */
 	int exact;                 /* every cover proven minimal */
 	struct tr_step *steps;
@@ -161,12 +181,22 @@ struct trace_run {
 
 	int stdin_read;            /* the program read its standard input (-1: unknown) */
 
-	/* --verify */
-	int verified;              /* 0 not asked, 1 ran, -1 could not run */
+	/* --verify: each attempt (the least set, the safe union, the set with
+	 * the error promise); the last is the verdict */
+	int verified;              /* 0 not asked, 1 ran, -1 could not run,
+				    * -2 refused (verify_tail says why) */
 	int verify_status;
 	int verify_same;
 	char *verify_tail;         /* last lines of its stderr */
 	char *verify_cmd;
+	struct tr_verify {
+		scopes_set_t set;
+		char *cmd, *tail;
+		const char *purpose; /* "least", "safe_union", "found", "error_workaround" */
+		int ran, status, same;
+	} tries[4];
+	int ntries;
+	scopes_set_t workaround;   /* promises + error ran the same (unpledgeable calls) */
 };
 
 /* Room for element n in a growing array of elem-sized elements (capacity
@@ -213,6 +243,10 @@ int trace_pathscoped_possible(uint32_t arch, long nr);
 
 /* Compute the covers, evidence choices and timeline. */
 void trace_finish(struct trace_run *run);
+
+/* --verify confirmed the least set (the guesses' harmless arguments):
+ * make it the answer, evidence credited accordingly. */
+void trace_take_least(struct trace_run *run);
 
 /* Each promise's weight for the cover's tie-break: the table rows granting
  * it, plus one (64 entries). */
