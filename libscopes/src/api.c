@@ -48,10 +48,15 @@ static struct {
 	/* ... and no later pledge has been installed: images exec'd now run
 	 * unrestricted by the filter, as OpenBSD runs them. */
 	int sup_open;
+	int sup_pid;
+	scopes_set_t sup_base;     /* the supervised pledge's set */
+	size_t sup_prev_count;     /* the last plain program installed since (sup_prev) */
 } st = { .penalty = SCOPES_PENALTY_KILL };
 
 static struct sock_filter apply_buf[BPF_MAXINSNS];
 static struct sock_filter notify_buf[BPF_MAXINSNS];
+static struct sock_filter sup_prev[BPF_MAXINSNS];
+static struct sock_filter sup_buf[BPF_MAXINSNS];
 
 SCOPES_EXPORT scopes_set_t scopes_promises_held(void)
 {
@@ -61,8 +66,14 @@ SCOPES_EXPORT scopes_set_t scopes_promises_held(void)
 SCOPES_EXPORT scopes_set_t scopes_execpromises_held(void)
 {
 	if (!st.exec_pledged && __atomic_load_n(&st.sup_open, __ATOMIC_ACQUIRE))
-		return SCOPES_SET_ALL; /* exec'd images run unrestricted */
+		/* exec'd images run unrestricted but for what later pledges dropped */
+		return SCOPES_SET_ALL & ~(st.sup_base & ~st.held);
 	return st.exec_pledged ? st.exec_held : scopes_promises_held();
+}
+
+SCOPES_EXPORT int scopes_exec_supervisor(void)
+{
+	return st.sup_pid;
 }
 
 SCOPES_EXPORT int scopes_set_penalty(enum scopes_penalty penalty)
@@ -82,13 +93,53 @@ SCOPES_EXPORT int scopes_refuse_env_penalty(void)
 	return 0;
 }
 
+/* How a pledge meets the exec supervisor (supervise.h). */
+enum exec_how {
+	EXEC_AS_BEFORE = 0, /* as the process stands: composed after a supervised pledge */
+	EXEC_SUPERVISE,     /* exec with NULL execpromises: start the supervisor */
+	EXEC_HELD,          /* execpromises given: exec'd images hold the pledge */
+};
+enum exec_program { PROG_PLAIN, PROG_SUPERVISED, PROG_COMPOSED };
+
+/* The program the kernel gets for f (bound in apply_buf): f's own; the
+ * notifying one of fs (f without exec's loader grants, bound in sup_buf),
+ * with the supervisor started (*sp); or, after a supervised pledge, the
+ * composition that refuses only what f drops. */
+static enum exec_program exec_program(const struct scopes_filter *f, const struct scopes_filter *fs,
+				      long pid, struct supervise_plan *sp,
+				      const struct sock_filter **insns, size_t *count)
+{
+	*insns = apply_buf;
+	*count = f->count;
+	if (fs) {
+		filter_copy_bound(fs, sup_buf, pid);
+		if (supervise_start(sp, sup_buf, fs->count) == 0) {
+			memcpy(notify_buf, sup_buf, fs->count * sizeof(*sup_buf));
+			supervise_notify_program(notify_buf, fs->count);
+			*insns = notify_buf;
+			*count = fs->count;
+			return PROG_SUPERVISED;
+		}
+	}
+	if (fs || !st.sup_open || f->penalty == SCOPES_PENALTY_LOG)
+		return PROG_PLAIN;
+	int n = supervise_compose(sup_prev, st.sup_prev_count, apply_buf, f->count, notify_buf,
+				  BPF_MAXINSNS);
+	if (n <= 0)
+		return PROG_PLAIN; /* exec'd images then hold this pledge */
+	*insns = notify_buf;
+	*count = (size_t)n;
+	return PROG_COMPOSED;
+}
+
 /*
  * Install f (already checked against what is held) with its Landlock plan,
  * in every thread (commit.h: no_new_privs, Landlock, capabilities, filter).
  * Caller holds api_lock. If a step fails after another has happened, the
  * process keeps what narrowed it: the residue documented in scopes_pledge(3).
  */
-static int install_locked(const struct scopes_filter *f, struct landlock_plan *plan, int want_sup)
+static int install_locked(const struct scopes_filter *f, const struct scopes_filter *fs,
+			  struct landlock_plan *plan, int plain)
 {
 	/* getpid only where the program binds it: a set without stdio may not
 	 * allow getpid, and narrowing to "" must still work there */
@@ -100,32 +151,39 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 		return -E2BIG;
 	}
 	/* Only the first pledge can meet an io_uring: io_uring_setup is never
-	 * granted afterwards. A polling ring would go on working unfiltered. */
-	/* An image exec'd by a pledged process is already filtered (its first
+	 * granted afterwards. A polling ring would go on working unfiltered.
+	 * An image exec'd by a pledged process is already filtered (its first
 	 * pledge here is the execpromises shim's): the check's reads could be
 	 * the very violation (getdents64 without rpath), and the pledge that
-	 * installed that filter made the check. */
-	/* the unveil guard is our own filter, not an earlier image's */
+	 * installed that filter made the check. The unveil guard is our own
+	 * filter, not an earlier image's. */
 	int filtered = st.pledged || (sys_seccomp_filtered() && !landlock_guard_installed());
 	if (!filtered && sys_io_uring_present()) {
 		landlock_discard(plan);
 		return -EBUSY;
 	}
 	filter_copy_bound(f, apply_buf, pid);
-	/* The exec supervisor, where wanted and the kernel has what it needs
-	 * (else the pledge goes on plain: exec'd images then hold it). */
 	struct supervise_plan sp = { .sock = -1 };
-	int sup = want_sup && !st.supervised && supervise_start(&sp, apply_buf, f->count) == 0;
-	if (sup) {
-		memcpy(notify_buf, apply_buf, f->count * sizeof(*apply_buf));
-		supervise_notify_program(notify_buf, f->count);
+	const struct sock_filter *insns;
+	size_t count;
+	enum exec_program prog = plain ? PROG_PLAIN :
+				 exec_program(f, fs, pid, &sp, &insns, &count);
+	if (plain) {
+		insns = apply_buf;
+		count = f->count;
+	}
+	if (st.stacked_insns + count + 4 > STACK_MAX_INSNS) {
+		supervise_cancel(&sp);
+		landlock_discard(plan);
+		return -E2BIG;
 	}
 	struct commit c = {
 		.ll = plan,
-		.insns = sup ? notify_buf : apply_buf,
-		.count = f->count,
-		.sup = sup ? &sp : NULL,
-		.plain = apply_buf,
+		.insns = insns,
+		.count = count,
+		.sup = prog == PROG_SUPERVISED ? &sp : NULL,
+		.plain = apply_buf, /* where the kernel gives no listener */
+		.plain_count = f->count,
 		/* /proc/self/task: before any filter, or with rpath held */
 		.may_list = !filtered || (st.pledged && (st.held & SCOPES_P(RPATH))),
 	};
@@ -134,20 +192,28 @@ static int install_locked(const struct scopes_filter *f, struct landlock_plan *p
 	c.refuse_rights = !(f->set & SCOPES_P(RECVFD)) && f->penalty != SCOPES_PENALTY_LOG &&
 			  !filtered;
 	rc = commit_run(&c);
-	if (sup && c.listener >= 0) {
+	if (prog == PROG_SUPERVISED && c.listener >= 0) {
 		/* sendmsg and close: stdio's, which a supervised set holds */
 		supervise_handoff(&sp, c.listener);
 		st.supervised = 1;
+		st.sup_pid = sp.pid;
+		st.sup_base = f->set;
 		__atomic_store_n(&st.sup_open, 1, __ATOMIC_RELEASE);
 	} else {
-		if (sup)
-			supervise_cancel(&sp);
-		if (rc == 0)
+		supervise_cancel(&sp);
+		if (rc == 0 && prog != PROG_COMPOSED)
 			__atomic_store_n(&st.sup_open, 0, __ATOMIC_RELEASE);
 	}
 	if (rc < 0)
 		return rc;
-	st.stacked_insns += f->count + 4;
+	if (prog == PROG_SUPERVISED) { /* what the next narrower pledge composes with */
+		memcpy(sup_prev, sup_buf, fs->count * sizeof(*sup_buf));
+		st.sup_prev_count = fs->count;
+	} else if (st.sup_open) {
+		memcpy(sup_prev, apply_buf, f->count * sizeof(*apply_buf));
+		st.sup_prev_count = f->count;
+	}
+	st.stacked_insns += count + 4;
 	st.pledged = 1;
 	st.held = f->set;
 	landlock_note_held(f->set);
@@ -170,26 +236,29 @@ static int pathscoped_in_force(scopes_set_t set, enum scopes_penalty pen)
 	return landlock_available();
 }
 
-static int install_with_landlock(const struct scopes_filter *f, int want_sup)
+/* fs: f without exec's loader grants, for the exec supervisor (or NULL);
+ * plain: f's own program even after a supervised pledge. */
+static int install_with_landlock(const struct scopes_filter *f, const struct scopes_filter *fs,
+				 int plain)
 {
 	struct landlock_plan plan;
 	int rc = landlock_prepare(f->set, f->landlock, f->penalty, &plan);
 	if (rc < 0)
 		return rc;
-	return install_locked(f, &plan, want_sup);
+	return install_locked(f, fs, &plan, plain);
 }
 
 /* Pledge req under pen. Narrowing from a set without stdio: only "" is
  * possible, with the program prebuilt while stdio was held. */
-static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, int want_sup)
+static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, enum exec_how how)
 {
-	struct scopes_filter *f = NULL, *empty = NULL;
+	struct scopes_filter *f = NULL, *empty = NULL, *fs = NULL;
 	int rc;
 
 	if (st.pledged && !(st.held & SCOPES_P(STDIO))) {
 		if (req != 0 || !st.empty || st.empty_penalty != pen)
 			return -ENOTSUP;
-		return install_with_landlock(st.empty, 0);
+		return install_with_landlock(st.empty, NULL, 0);
 	}
 	rc = filter_build(req, pen, pathscoped_in_force(req, pen), &f);
 	if (rc < 0)
@@ -199,7 +268,12 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, int want_sup
 		if (rc < 0)
 			goto out;
 	}
-	rc = install_with_landlock(f, want_sup);
+	if (how == EXEC_SUPERVISE && !st.supervised) {
+		rc = filter_build(req | SCOPES_NO_INCIDENTAL, pen, pathscoped_in_force(req, pen), &fs);
+		if (rc < 0)
+			goto out;
+	}
+	rc = install_with_landlock(f, fs, how == EXEC_HELD);
 	if (rc == 0 && !(req & SCOPES_P(STDIO))) {
 		/* The filter now in place refuses brk, munmap and madvise, and
 		 * free() may hand memory back with them: keep it instead (a few
@@ -219,6 +293,7 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, int want_sup
 	}
 out:
 	filter_free(f);
+	filter_free(fs);
 	filter_free(empty);
 	return rc;
 }
@@ -274,11 +349,11 @@ static int pledge_with(const char *promises, const char *execpromises, scopes_se
 			       (req & SCOPES_P(EXEC)) && (req & SCOPES_P(STDIO)) &&
 			       pen != SCOPES_PENALTY_LOG;
 		if (promises && !(st.pledged && req == st.held))
-			rc = pledge_locked(req, pen, want_sup);
+			rc = pledge_locked(req, pen, want_sup ? EXEC_SUPERVISE : EXEC_AS_BEFORE);
 		/* execpromises after a supervised pledge: an image that avoids
 		 * the shim must still hold no more than the current promises */
 		if (rc == 0 && execpromises && st.sup_open)
-			rc = pledge_locked(st.held, pen, 0);
+			rc = pledge_locked(st.held, pen, EXEC_HELD);
 		/* unveils still pending take effect at every pledge */
 		if (rc == 0)
 			rc = landlock_flush_unveils();
@@ -341,7 +416,7 @@ SCOPES_EXPORT int scopes_apply(const struct scopes_filter *filter)
 	if (filter->set & ~cur) {
 		rc = -EPERM;
 	} else if (!(st.pledged && filter->set == st.held)) {
-		rc = install_with_landlock(filter, 0);
+		rc = install_with_landlock(filter, NULL, 0);
 	}
 	pthread_mutex_unlock(&api_lock);
 	return rc < 0 ? fail_errno(rc) : 0;

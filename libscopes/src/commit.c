@@ -62,7 +62,7 @@ static int after_all(void *arg)
 			j->c->listener = rc;
 			rc = 0;
 		} else if (rc == -EBUSY || rc == -EINVAL) {
-			rc = sys_seccomp_load(j->c->plain, j->c->count);
+			rc = sys_seccomp_load(j->c->plain, j->c->plain_count);
 		}
 	} else if (rc == 0 && j->c->insns) {
 		rc = sys_seccomp_load(j->c->insns, j->c->count);

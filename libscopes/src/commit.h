@@ -36,6 +36,7 @@ struct commit {
 	 * is the filter's listener after a load with it, else -1. */
 	struct supervise_plan *sup;
 	const struct sock_filter *plain;
+	size_t plain_count;
 	int listener;
 };
 

@@ -137,6 +137,26 @@ void supervise_notify_program(struct sock_filter *insns, size_t count)
 			insns[i].k = SECCOMP_RET_USER_NOTIF;
 }
 
+int supervise_compose(const struct sock_filter *prev, size_t np, const struct sock_filter *next,
+		      size_t nn, struct sock_filter *out, size_t max)
+{
+	if (np + nn > max || np + nn > BPF_MAXINSNS)
+		return -E2BIG;
+	for (size_t i = 0; i < np; i++) {
+		out[i] = prev[i];
+		if (BPF_CLASS(prev[i].code) != BPF_RET)
+			continue;
+		if (prev[i].code != (BPF_RET | BPF_K))
+			return -EINVAL;
+		if ((prev[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
+			out[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t)(np - i - 1), 0, 0);
+		else
+			out[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	}
+	memcpy(out + np, next, nn * sizeof(*next));
+	return (int)(np + nn);
+}
+
 /* ------------------------------------------------------------ the supervisor */
 
 /* Only raw system calls from here to the end of supervisor_main: it runs in a
@@ -316,6 +336,57 @@ static void kill_caller(int lfd, uint64_t id, long tid)
 	sc(SYS_close, pfd, 0, 0, 0, 0);
 }
 
+/* Is sig neither blocked by the thread nor ignored by the process? */
+static int sig_deliverable(long tid, int sig)
+{
+	char path[64], buf[2048];
+	static const char *const keys[] = { "\nSigBlk:", "\nSigIgn:" };
+
+	proc_path(path, tid, "status");
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		char *p = strstr(buf, keys[k]);
+		if (!p)
+			return 0;
+		p += strlen(keys[k]);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		uint64_t mask = 0;
+		for (;; p++) {
+			int d = *p >= '0' && *p <= '9' ? *p - '0' :
+				*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+			if (d < 0)
+				break;
+			mask = mask << 4 | (uint64_t)d;
+		}
+		if (mask & (1ULL << (sig - 1)))
+			return 0;
+	}
+	return 1;
+}
+
+/* The trap penalty (the SIGSYS reporter's): SIGSYS to the calling thread,
+ * queued before the call returns ENOSYS, as the kernel's
+ * SECCOMP_RET_TRAP would (si_code SI_QUEUE, the call's number in
+ * si_value: scopes_exec_supervisor() in <scopes/table.h>). Returns 0 when
+ * SIGSYS would not be taken (blocked or ignored): the caller is then
+ * killed instead, as the kernel forces a trap's SIGSYS. */
+static int trap_caller(int lfd, uint64_t id, long tid, int nr)
+{
+	long tgid = tgid_of(tid);
+	if (tgid < 0 || !sig_deliverable(tid, SIGSYS) || !id_valid(lfd, id))
+		return 0;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGSYS;
+	si.si_code = SI_QUEUE;
+	si.si_pid = (pid_t)sc(SYS_getpid, 0, 0, 0, 0, 0);
+	si.si_uid = (uid_t)sc(SYS_getuid, 0, 0, 0, 0, 0);
+	si.si_value.sival_int = nr;
+	return sc(SYS_rt_tgsigqueueinfo, tgid, tid, SIGSYS, (long)&si, 0) == 0;
+}
+
 static void serve(int lfd, const struct mmprint *ref, size_t req_size, size_t resp_size)
 {
 	/* the kernel's sizes may outgrow ours: zeroed buffers of its size */
@@ -366,7 +437,14 @@ static void serve(int lfd, const struct mmprint *ref, size_t req_size, size_t re
 			case SECCOMP_RET_USER_NOTIF:
 				resp->error = -ENOSYS;
 				break;
-			default: /* KILL_PROCESS, KILL_THREAD, TRAP */
+			case SECCOMP_RET_TRAP:
+				if (trap_caller(lfd, req->id, (long)req->pid, req->data.nr)) {
+					resp->error = -ENOSYS;
+					break;
+				}
+				kill_caller(lfd, req->id, (long)req->pid);
+				continue;
+			default: /* KILL_PROCESS, KILL_THREAD */
 				kill_caller(lfd, req->id, (long)req->pid);
 				continue;
 			}
@@ -427,7 +505,11 @@ static void supervisor_main(int sock)
 	    sizes.seccomp_notif >= sizeof(struct seccomp_notif) &&
 	    sizes.seccomp_notif_resp >= sizeof(struct seccomp_notif_resp))
 		ok = 'r';
-	if (sc(SYS_write, sock, (long)&ok, 1, 0, 0) != 1 || ok != 'r')
+	char hello[1 + sizeof(int)] = { ok };
+	int me = (int)sc(SYS_getpid, 0, 0, 0, 0, 0);
+	memcpy(hello + 1, &me, sizeof(me));
+	if (sc(SYS_write, sock, (long)hello, sizeof(hello), 0, 0) != (long)sizeof(hello) ||
+	    ok != 'r')
 		sup_exit(1);
 
 	char byte;
@@ -483,16 +565,17 @@ int supervise_start(struct supervise_plan *sp, const struct sock_filter *real, s
 	int status;
 	while (sc(SYS_wait4, mid, (long)&status, __WCLONE, 0, 0) == -EINTR)
 		;
-	char ok = 0;
+	char hello[1 + sizeof(int)] = { 0 };
 	long n;
 	do
-		n = sc(SYS_read, sv[0], (long)&ok, 1, 0, 0);
+		n = sc(SYS_read, sv[0], (long)hello, sizeof(hello), 0, 0);
 	while (n == -EINTR);
-	if (n != 1 || ok != 'r') {
+	if (n != (long)sizeof(hello) || hello[0] != 'r') {
 		sys_close(sv[0]);
 		return -ENOSYS;
 	}
 	sp->sock = sv[0];
+	memcpy(&sp->pid, hello + 1, sizeof(sp->pid));
 	return 0;
 }
 

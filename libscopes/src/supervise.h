@@ -38,7 +38,8 @@
 #define SUPERVISE_COMM "scopes-execsup"
 
 struct supervise_plan {
-	int sock; /* the pledger's end of the hand-off socket, or -1 */
+	int sock;  /* the pledger's end of the hand-off socket, or -1 */
+	int pid;   /* the supervisor's */
 };
 
 /* Fork the supervisor for the pledge program real (count instructions,
@@ -58,6 +59,19 @@ int supervise_handoff(struct supervise_plan *sp, int listener) SCOPES_HIDDEN;
 void supervise_cancel(struct supervise_plan *sp) SCOPES_HIDDEN;
 /* The kernel's program: every verdict but ALLOW becomes USER_NOTIF. */
 void supervise_notify_program(struct sock_filter *insns, size_t count) SCOPES_HIDDEN;
+/*
+ * A later, narrower pledge of a supervised process: the kernel cannot route
+ * its refusals to the listener (the newest filter that notifies is the one
+ * asked, and it may have none), so it refuses, with its own penalty, only
+ * what prev allowed and next does not (the promises it drops), and allows
+ * the rest, which the supervised filter below already refuses to the
+ * process itself. Its exec'd images are then refused the dropped calls
+ * only. out = prev with ALLOW turned into a jump to next and every other
+ * verdict into ALLOW, then next. Returns the count, or -E2BIG, -EINVAL (a
+ * program this does not compose: no RET A).
+ */
+int supervise_compose(const struct sock_filter *prev, size_t np, const struct sock_filter *next,
+		      size_t nn, struct sock_filter *out, size_t max) SCOPES_HIDDEN;
 /* The verdict of a seccomp program on data (a struct seccomp_data): what
  * the kernel would return. An instruction outside seccomp's subset gives
  * SECCOMP_RET_KILL_PROCESS. */

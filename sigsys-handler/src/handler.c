@@ -125,7 +125,10 @@ static __attribute__((noreturn)) void end_by_sigsys(void)
 	 * Linux checks reboot's privilege and magic numbers before anything
 	 * else: with zeros it only returns EPERM or EINVAL.
 	 */
-	syscall(SYS_reboot, 0L, 0L, 0L, 0L);
+	/* Under the exec supervisor the trap is the supervisor's, which
+	 * cannot unblock SIGSYS here: take the default action ourselves. */
+	if (!scopes_exec_supervisor())
+		syscall(SYS_reboot, 0L, 0L, 0L, 0L);
 	/* Still here: no filter traps (a SIGSYS sent by kill, before any
 	 * pledge). Do what the default action would. */
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -223,7 +226,12 @@ void sigsys_handler(int sig, siginfo_t *si, void *ucv)
 	int saved_errno = errno;
 	(void)sig;
 
-	if (si->si_code != SYS_SECCOMP)
+	/* the exec supervisor answers for the kernel under a pledge whose
+	 * exec'd images run unrestricted (<scopes/table.h>): the same
+	 * violation, the number in si_value, the arguments in their registers */
+	int supervised = si->si_code == SI_QUEUE && si->si_pid != 0 &&
+			 si->si_pid == scopes_exec_supervisor();
+	if (si->si_code != SYS_SECCOMP && !supervised)
 		end_by_sigsys(); /* not a violation: a SIGSYS sent to us */
 	if (!lock_take()) {
 		if (sigsys_cfg.action != REPORT_CONTINUE)
@@ -234,8 +242,8 @@ void sigsys_handler(int sig, siginfo_t *si, void *ucv)
 	}
 
 	struct violation *v = &viol;
-	v->arch = (uint32_t)si->si_arch;
-	v->nr = si->si_syscall;
+	v->arch = supervised ? scopes_native_arch() : (uint32_t)si->si_arch;
+	v->nr = supervised ? si->si_value.sival_int : si->si_syscall;
 	read_registers(uc, v->args);
 	v->action = sigsys_cfg.action;
 	v->held = scopes_promises_held();

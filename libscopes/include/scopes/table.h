@@ -105,6 +105,12 @@ size_t scopes_promises_format(scopes_set_t set, char *buf, size_t size);
 #define SCOPES_SET_ALL (~(scopes_set_t)0)
 scopes_set_t scopes_promises_held(void);
 scopes_set_t scopes_execpromises_held(void);
+/* The exec supervisor of this process's pledge (a pledge holding exec and
+ * stdio with NULL execpromises; scopes_pledge(3)): its pid, or 0 if none
+ * was started. A violation it answers under the trap penalty arrives as
+ * SIGSYS with si_code SI_QUEUE, si_pid this pid and si_value.sival_int the
+ * system call number (the arguments are still in their registers). */
+int scopes_exec_supervisor(void);
 
 /* Architectures the table knows (AUDIT_ARCH_* values). */
 #define SCOPES_ARCH_X86_64  0xc000003eu
