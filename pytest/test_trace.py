@@ -155,7 +155,7 @@ SMALL = {
     "wpath": ("file", "stdio wpath"),
     "cpath": ("newdir", "stdio cpath"),
     "dpath": ("newfifo", "stdio dpath"),
-    "tmppath": ("tmpfile", "stdio tmppath"),
+    "tmppath": ("mkstemp", "stdio tmppath"),
     "fattr": ("file", "stdio fattr"),
     "chown": ("file", "stdio chown"),
     "flock": ("stdin", "stdio flock"),

@@ -283,3 +283,38 @@ def test_auto_prefers_notify():
     proc = subprocess.run([tracer(), "--json", "--", "true"], capture_output=True, text=True)
     r = json.loads(proc.stderr)
     assert r["backend"] == "notify" and r["answer"] == "exact" and r["least_promises"] is None
+
+
+# ------------------------------------------------------------- item 4
+
+@pytest.mark.parametrize("where", ["tmp", "elsewhere"])
+def test_a_file_named_on_the_command_line_is_not_a_temporary_file(where, outside_tmp, tmp_path):
+    base = pathlib.Path(tempfile.mkdtemp(dir="/tmp")) if where == "tmp" else outside_tmp
+    try:
+        f = base / "data.txt"
+        f.write_text("some data\n" * 100)
+        t = trace("gzip", f)
+        assert t.proc.returncode == 0 and (base / "data.txt.gz").exists(), t
+        # the same answer wherever the file lies: never tmppath for it
+        assert t.report["promises"] == "stdio rpath wpath cpath fattr chown", t
+        assert t.report["general_promises"] is None, t
+    finally:
+        if where == "tmp":
+            shutil.rmtree(base, ignore_errors=True)
+
+
+@scopes_probes.needs("landlock")
+def test_tmppath_for_a_file_the_program_chose_shows_the_general_alternative():
+    built("tools/run/scopes-run")
+    t = trace(subject(), "tmppath")
+    assert t.report["promises"] == "stdio tmppath", t
+    assert t.report["general_promises"] == "stdio rpath wpath cpath", t
+    proc = human(subject(), "tmppath")
+    assert ('tmppath allows files under /tmp only (the ones this run chose there). For the '
+            'same work anywhere (another TMPDIR, other files):\n'
+            '    scopes_pledge("stdio rpath wpath cpath", NULL);') in proc.stderr, proc.stderr
+    # both run: tmppath for the program's own temporary file, and the general one
+    for promises in ("stdio tmppath", "stdio rpath wpath cpath"):
+        run = subprocess.run([str(built("tools/run/scopes-run")), "-p", promises, "--",
+                              subject(), "tmppath"], capture_output=True, text=True)
+        assert run.returncode == 0, (promises, run.stderr)

@@ -354,6 +354,13 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 		suggested_call(run, buf, sizeof(buf));
 		fprintf(out, "\n    %s%s;%s\n\n", st->bold, buf, st->off);
 	}
+	if (run->general && !no_suggestion(run)) {
+		char g[SET_STR];
+		fprintf(out, "%stmppath%s allows files under /tmp only (the ones this run chose "
+			"there). For the same work anywhere (another TMPDIR, other files):\n"
+			"    scopes_pledge(\"%s\", NULL);\n\n", st->bold, st->off,
+			trace_set_str(run->general, g, sizeof(g)));
+	}
 	if (run->answer_basis == TR_ANSWER_SAFE_UNION) {
 		char least[SET_STR];
 		fprintf(out, "%sUNVERIFIED%s: audit records carry no arguments, so %d kind%s of "
@@ -685,6 +692,11 @@ int report_json(const struct trace_run *run, FILE *out)
 	}
 	json_kstr(&j, "no_suggestion", no_suggestion(run));
 	json_kstr(&j, "answer", answer_name(run->answer_basis));
+	json_key(&j, "general_promises");
+	if (run->general)
+		json_str(&j, trace_set_str(run->general, buf, sizeof(buf)));
+	else
+		json_null(&j);
 	json_key(&j, "least_promises");
 	if (run->guesses)
 		json_str(&j, trace_set_str(run->least, buf, sizeof(buf)));

@@ -93,6 +93,53 @@ void trace_run_init(struct trace_run *run, char *const *argv)
 	run->complete = 1;
 	run->exact = 1;
 	run->stdin_read = -1;
+	/* the arguments that name files: they exist, or contain a slash
+	 * (an output not yet written); "--opt=PATH" by what follows '=' */
+	for (int i = 1; argv && argv[0] && argv[i]; i++) {
+		const char *a = argv[i];
+		const char *eq = a[0] == '-' ? strchr(a, '=') : NULL;
+		if (eq)
+			a = eq + 1;
+		struct stat st;
+		if (!a[0] || (!strchr(a, '/') && stat(a, &st) != 0))
+			continue;
+		char *r = realpath(a, NULL);
+		if (!r) { /* not there (yet): its directory resolved */
+			char dir[PATH_MAX], *slash;
+			snprintf(dir, sizeof(dir), "%s", a);
+			slash = strrchr(dir, '/');
+			const char *base = slash ? slash + 1 : a;
+			if (slash)
+				*slash = '\0';
+			char *rd = realpath(slash ? (dir[0] ? dir : "/") : ".", NULL);
+			if (!rd)
+				continue;
+			if (asprintf(&r, "%s/%s", strcmp(rd, "/") ? rd : "", base) < 0)
+				r = NULL;
+			free(rd);
+			if (!r)
+				continue;
+		}
+		run->argpaths = xrealloc(run->argpaths, (run->nargpaths + 1) * sizeof(char *));
+		run->argpaths[run->nargpaths++] = r;
+	}
+}
+
+/* Is object a file the command line named: the path itself, beneath it, or
+ * beside it (gzip's f.gz, sed -i's temporary file next to f)? */
+static int from_command_line(const struct trace_run *run, const char *object)
+{
+	for (size_t i = 0; object && i < run->nargpaths; i++) {
+		const char *a = run->argpaths[i];
+		if (scopes_path_beneath(object, a))
+			return 1;
+		const char *slash = strrchr(a, '/');
+		size_t dl = slash ? (size_t)(slash - a) : 0;
+		if (dl && strncmp(object, a, dl) == 0 && object[dl] == '/' &&
+		    !strchr(object + dl + 1, '/'))
+			return 1;
+	}
+	return 0;
 }
 
 void trace_run_free(struct trace_run *run)
@@ -118,6 +165,9 @@ void trace_run_free(struct trace_run *run)
 	for (int i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->steps);
+	for (size_t i = 0; i < run->nargpaths; i++)
+		free(run->argpaths[i]);
+	free(run->argpaths);
 	for (int i = 0; i < run->ntries; i++) {
 		free(run->tries[i].cmd);
 		free(run->tries[i].tail);
@@ -365,6 +415,7 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 {
 	struct scopes_verdict v;
 
+	int tmppath = scopes_promise_index("tmppath", 7);
 	memset(k, 0, sizeof(*k));
 	scopes_query(c->arch, c->nr, c->args, &v);
 	k->cls = v.cls;
@@ -395,6 +446,12 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 				continue;
 			}
 			if (checked && !pathscoped_ok(a->set, c->object))
+				continue;
+			/* a file the user named is not a temporary file, though
+			 * it lies in /tmp: the answer must not depend on where
+			 * the program was run */
+			if (checked && tmppath >= 0 && (a->set & (1ULL << tmppath)) &&
+			    from_command_line(run, c->object))
 				continue;
 		}
 		if ((f & COVER_ALT_ARGDEP) && !(c->phase == TR_LOADER && (f & COVER_ALT_INCIDENTAL))) {
@@ -793,6 +850,38 @@ static void choose(struct trace_run *run)
 	}
 }
 
+/* tmppath allows only under /tmp: the same program given other files, or
+ * run with TMPDIR elsewhere, needs what allows those calls anywhere. */
+static void general(struct trace_run *run)
+{
+	int tp = scopes_promise_index("tmppath", 7);
+	if (tp < 0 || !(run->promises & (1ULL << tp)))
+		return;
+	scopes_set_t bit = 1ULL << tp;
+	struct cover_req *saved = xrealloc(NULL, (run->nclasses + 1) * sizeof(*saved));
+	for (size_t i = 0; i < run->nclasses; i++) {
+		struct tr_class *x = &run->classes[i];
+		saved[i] = x->req;
+		int w = 0;
+		for (int a = 0; a < x->req.n; a++)
+			if (!(x->req.alt[a] & bit)) {
+				x->req.alt[w] = x->req.alt[a];
+				x->req.flags[w++] = x->req.flags[a];
+			}
+		/* the table's other ways to do it, which classify dropped as
+		 * heavier: every candidate without tmppath */
+		for (int a = 0; a < x->cand.n && w < COVER_MAX_ALTS; a++)
+			if (!(x->cand.alt[a] & bit) && !(x->cand.flags[a] & COVER_ALT_INCIDENTAL) &&
+			    w == 0)
+				x->req.alt[w] = x->cand.alt[a], x->req.flags[w++] = x->cand.flags[a];
+		x->req.n = w;
+	}
+	run->general = cover_classes(run, pred_program, NULL, 0);
+	for (size_t i = 0; i < run->nclasses; i++)
+		run->classes[i].req = saved[i];
+	free(saved);
+}
+
 void trace_finish(struct trace_run *run)
 {
 	covers(run);
@@ -831,6 +920,7 @@ void trace_finish(struct trace_run *run)
 		pl->needed_beyond = cover_classes(run, pred_missing, &m, pl->set);
 		pl->suggested = cover_classes(run, pred_segment_from, &seg, 0);
 	}
+	general(run);
 	choose(run);
 	if (run->timeline)
 		timeline(run);

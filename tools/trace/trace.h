@@ -162,6 +162,12 @@ struct trace_run {
 	scopes_set_t promises;     /* after main starts, whole process tree */
 	scopes_set_t startup;      /* only the first image's start-up, beyond promises */
 	scopes_set_t execpromises; /* what the exec'd images needed */
+	/* paths named on the command line (absolute, resolved as far as they
+	 * exist): a file there is the user's, not a temporary file */
+	char **argpaths;
+	size_t nargpaths;
+	scopes_set_t general;      /* promises, tmppath replaced by what would
+				    * allow the same calls anywhere (0: no tmppath) */
 	/* the log backend's guesses (classes with guess set) */
 	int guesses;               /* such classes decide part of the answer */
 	scopes_set_t least, least_startup, least_exec; /* if every guess took its

@@ -90,9 +90,14 @@ static int op_dpath(void)
 	return mknod(arg, S_IFIFO | 0600, 0) != 0 ? fail("mknod") : 0;
 }
 
+/* A temporary file of the program's own choosing (mkstemp under /tmp), or
+ * the file the command line names. */
 static int op_tmppath(void)
 {
-	int fd = open(arg, O_RDWR | O_CREAT | O_EXCL, 0600);
+	char own[] = "/tmp/trace-subject-XXXXXX";
+	int fd = arg ? open(arg, O_RDWR | O_CREAT | O_EXCL, 0600) : mkstemp(own);
+	if (!arg)
+		arg = own;
 	if (fd < 0)
 		return fail("open");
 	ssize_t n = write(fd, "t\n", 2);
