@@ -66,7 +66,21 @@ def call(lib, fn, *args, promises, **kw):
 def test_call_allowed_returns_value(lib):
     r = call(lib, "square", 12, promises="stdio")
     assert r.ok, r.describe()
-    assert r.value == 144 and r.violation is None and r.signal is None
+    assert r.value == 144 and not r.violation and r.signal is None
+    # a clean run's violation is falsy, == None, and every field is None
+    assert r.violation == None and r.violation.syscall is None  # noqa: E711
+    assert r.violation is scopes_pytest.NO_VIOLATION and repr(r.violation) == "<no violation>"
+
+
+@pytest.mark.parametrize("kw, what", [
+    ({"promises": "stdio rpth"}, "promises 'stdio rpth'"),
+    ({"promises": "stdio", "execpromises": "stdoi"}, "execpromises 'stdoi'"),
+])
+def test_call_bad_promises_raise(lib, kw, what):
+    with pytest.raises(scopes_pytest.BadPromises) as e:
+        scopes_pytest.scopes_call(lib / "libt.so", "square", 3, **kw)
+    assert str(e.value).startswith(what + ': "')
+    assert "did you mean" in str(e.value)
 
 
 def test_call_violation_parsed(lib):
@@ -121,6 +135,11 @@ def test_open_expects_stat(scopes_call):
     assert result.violation.syscall == "stat"
 
 
+def test_clean_run_expects_a_violation(scopes_call):
+    result = scopes_call(LIB, "open_it", DATA, promises="stdio rpath", restype=ctypes.c_int)
+    assert result.violation.syscall == "openat"
+
+
 @__import__("pytest").mark.scopes_promises("stdio", "stdio rpath")
 def test_sets(scopes_call, scopes_promises):
     result = scopes_call(LIB, "open_it", DATA, promises=scopes_promises, restype=ctypes.c_int)
@@ -143,12 +162,14 @@ def test_application_test_fails_readably(lib, tmp_path):
     p = run_pytest([str(tmp_path)], tmp_path)
     out = p.stdout
     assert p.returncode == 1, out + p.stderr
-    assert "2 failed, 2 passed" in out, out
+    assert "3 failed, 2 passed" in out, out
+    # a clean run's violation fields are None: an assertion, not AttributeError
+    assert "assert None == 'openat'" in out and "AttributeError" not in out, out
     # assert result.ok: the RunResult's repr names the call and the promise
     assert "where False = <RunResult " in out and ".ok" in out, out
     # every failed test that ran something under promises gets the whole report
     section = "scopes: runs under promises that did not end cleanly"
-    assert out.count(section) == 2, out
+    assert out.count(section) == 2, out  # not for the clean run
     assert f'open_it {lib / "data"} under pledge("stdio"): killed by SIGSYS' in out, out
     # assert result.violation.syscall == "stat": the whole report follows
     assert "AssertionError: assert 'openat' == 'stat'" in out or "assert 'openat' == 'stat'" in out, out
@@ -195,3 +216,11 @@ def test_minimal_from_trace(tmp_path):
     f.write_text("x\n")
     m = scopes_pytest.scopes_minimal(["cat", str(f)])
     assert m.promises == {"stdio", "rpath"}, m.data
+
+
+def test_run_bad_promises_raise(tmp_path):
+    tool_or_skip("scopes-run", "SCOPES_RUN", "tools/run/scopes-run")
+    with pytest.raises(scopes_pytest.BadPromises,
+                       match="promises 'stdio rpth': \"rpth\" is not a promise; did you mean "
+                             "\"rpath\"?"):
+        scopes_pytest.scopes_run(["true"], "stdio rpth")

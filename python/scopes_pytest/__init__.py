@@ -10,7 +10,9 @@ whose tool is missing skips the test, saying what is missing. Fixtures:
       run a command under promises with scopes-run --report; returns a
       RunResult: .ok, .returncode, .signal, .stdout, .stderr, and
       .violation (the first sigsys report, parsed: .syscall, .call, .args,
-      .promise / .promises_needed, .held, .frames, .message).
+      .promise / .promises_needed, .held, .frames, .message; on a run
+      without one, NO_VIOLATION: false, == None, every field None).
+      A promise string the library would refuse raises BadPromises.
   scopes_call(library, function, *args, promises, restype=..., argtypes=...)
       call a C function of a shared library in a forked child pledged to
       promises; a RunResult with .value.
@@ -34,11 +36,13 @@ import pytest
 
 from .report import Frame, Violation  # noqa: F401  (public names)
 from . import run as _run
-from .run import (Minimal, RunResult, ScopesToolMissing, scopes_assert_minimal,  # noqa: F401
-                  scopes_call, scopes_minimal, scopes_run)
+from .run import (NO_VIOLATION, BadPromises, Minimal, RunResult,  # noqa: F401
+                  ScopesToolMissing, scopes_assert_minimal, scopes_call, scopes_minimal,
+                  scopes_run)
 
-__all__ = ["Frame", "Violation", "RunResult", "Minimal", "ScopesToolMissing", "scopes_run",
-           "scopes_call", "scopes_minimal", "scopes_assert_minimal"]
+__all__ = ["Frame", "Violation", "RunResult", "Minimal", "ScopesToolMissing", "BadPromises",
+           "NO_VIOLATION", "scopes_run", "scopes_call", "scopes_minimal",
+           "scopes_assert_minimal"]
 
 
 def pytest_configure(config):

@@ -33,6 +33,53 @@ from . import report as _report
 RECENT: list = []
 
 
+class _NoViolation:
+    """RunResult.violation of a run that had none."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+    def __bool__(self):
+        return False
+
+    def __eq__(self, other):
+        return other is None or other is self
+
+    def __hash__(self):
+        return hash(None)
+
+    def __repr__(self):
+        return "<no violation>"
+
+    def allowed_by(self, promises):
+        return False
+
+
+NO_VIOLATION = _NoViolation()
+
+
+class BadPromises(ValueError):
+    """A promise string scopes_pledge() would refuse: the message says which
+    word and the closest promise (scopes_promises_explain)."""
+
+
+def check_promises(promises: Optional[str], what: str = "promises") -> None:
+    """Raise BadPromises for a string the library would refuse with EINVAL,
+    so that a typo in a test is an error there, not a run that exits 125."""
+    if promises is None:
+        return
+    import scopes
+    try:
+        why = scopes.explain(promises)
+    except _find.NotFound as e:
+        raise ScopesToolMissing(str(e)) from None
+    if why is not None:
+        raise BadPromises(f"{what} {promises!r}: {why}")
+
+
 class ScopesToolMissing(_find.NotFound):
     """A tool or library of seccomp-scopes is not built or installed.
     The plugin's fixtures turn it into a skip that says what is missing."""
@@ -88,9 +135,11 @@ class RunResult:
         return None
 
     @property
-    def violation(self) -> Optional[_report.Violation]:
-        """The first violation, or None."""
-        return self.violations[0] if self.violations else None
+    def violation(self):
+        """The first violation, or NO_VIOLATION: false, equal to None, every
+        field None, so that `assert r.violation.syscall == "openat"` on a
+        clean run fails as an assertion (showing the run), not AttributeError."""
+        return self.violations[0] if self.violations else NO_VIOLATION
 
     @property
     def ok(self) -> bool:
@@ -149,6 +198,7 @@ def scopes_run(argv: Sequence[str], promises: str, *, unveil: Sequence[str] = ()
     (--report) so a violation comes back parsed in result.violation.
     """
     tool = find_tool("scopes-run", "SCOPES_RUN", "tools/run/scopes-run")
+    check_promises(promises)
     cmd = [tool, "-p", promises]
     for u in unveil:
         cmd += ["-v", u]
@@ -210,6 +260,8 @@ def scopes_call(library, function: str, *args, promises: str,
     return value back; a violation comes back parsed in result.violation.
     The Python caller itself needs "stdio" between the pledge and the call.
     """
+    check_promises(promises)
+    check_promises(execpromises, "execpromises")
     lib = _cdll(str(library))
     fn = getattr(lib, function)
     fn.restype = restype
