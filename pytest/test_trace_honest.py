@@ -318,3 +318,56 @@ def test_tmppath_for_a_file_the_program_chose_shows_the_general_alternative():
         run = subprocess.run([str(built("tools/run/scopes-run")), "-p", promises, "--",
                               subject(), "tmppath"], capture_output=True, text=True)
         assert run.returncode == 0, (promises, run.stderr)
+
+
+# ------------------------------------------------------------- item 3
+
+def test_verify_refuses_to_run_a_program_that_changed_files(outside_tmp):
+    built("tools/run/scopes-run")
+    d = outside_tmp / "newdir"
+    t = trace("mkdir", d, extra=["--verify"])
+    v = t.report["verify"]
+    assert t.proc.returncode == 0 and d.is_dir(), t
+    assert v["ran"] is False and v["attempts"] == [], t
+    assert v["refused"] == (
+        f'the program changed files (mkdir("{d}", 0777)): running it again would find them '
+        f'changed or change them twice; run it on a copy of its files as scopes-run -p '
+        f'"{t.report["promises"]}" -- mkdir {d}'), v
+    # the control: a reading program is verified as before
+    f = outside_tmp / "f"
+    f.write_text("x\n")
+    t = trace("cat", f, extra=["--verify"])
+    assert t.report["verify"]["same"] is True and t.report["verify"]["refused"] is None, t
+
+
+def test_sed_in_place_is_applied_once(outside_tmp):
+    built("tools/run/scopes-run")
+    f = outside_tmp / "f"
+    f.write_text("a\n")
+    t = trace("sed", "-i", "s/a/aa/", f, extra=["--verify"])
+    assert f.read_text() == "aa\n", "the verify run applied the edit again"
+    assert t.report["verify"]["ran"] is False and "changed files" in t.report["verify"]["refused"]
+
+
+# ------------------------------------------------------------- item 2
+
+def test_unpledgeable_program_is_said_so_and_the_error_workaround_verified():
+    built("tools/run/scopes-run")
+    t = trace(subject(), "unpledgeable", extra=["--verify"])
+    r = t.report
+    assert r["pledgeable"] is False and [u["syscall"] for u in r["unpledgeable"]] == ["ptrace"]
+    att = r["verify"]["attempts"]
+    assert [(a["purpose"], a["promises"], a["same"]) for a in att] == [
+        ("found", r["promises"], False),
+        ("error_workaround", r["promises"] + " error", True)], t
+    assert att[0]["exit_status"] == 128 + signal.SIGSYS, t
+    assert r["verify"]["workaround"] == r["promises"] + " error", t
+    text = human(subject(), "unpledgeable").stderr
+    assert "no pledge can run this program as it runs here" in text
+    assert f'Workaround: add the error promise (they fail with ENOSYS instead), ' \
+           f'scopes_pledge("{r["promises"]} error", NULL)' in text
+
+
+def test_a_pledgeable_program_says_so():
+    t = trace("cat", "/etc/hostname")
+    assert t.report["pledgeable"] is True and t.report["unpledgeable"] == [], t

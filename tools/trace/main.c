@@ -325,6 +325,22 @@ static int has_unpledgeable(const struct trace_run *run)
 
 static void verify(struct trace_run *run, char *const *argv)
 {
+	if (run->changed) {
+		/* a second run would meet the files the first one changed
+		 * (mkdir: EEXIST) or change them again (sed -i, tar x): its
+		 * outcome would say nothing about the promises */
+		char set[1024];
+		char *args = quote_argv(argv, QUOTE_ABBREV_OVER);
+		run->verified = -2;
+		if (asprintf(&run->verify_refused, "the program changed files (%s): running it "
+			     "again would find them changed or change them twice; run it on a "
+			     "copy of its files as scopes-run -p \"%s\" -- %s", run->changed,
+			     trace_set_str(run->promises, set, sizeof(set)), args ? args : "...") < 0)
+			run->verify_refused = NULL;
+		free(args);
+		run->verify_tail = run->verify_refused;
+		return;
+	}
 	char *tool = find_scopes_run();
 	if (run->guesses && !run->no_safe) {
 		/* the log backend's least set first: if the program ends the

@@ -270,6 +270,15 @@ static void human_classes(const struct trace_run *run, FILE *out, const struct s
 	}
 }
 
+static int unpledgeable(const struct trace_run *run)
+{
+	for (size_t i = 0; i < run->nclasses; i++)
+		if (run->classes[i].cls == SCOPES_CLASS_NEVER ||
+		    run->classes[i].cls == SCOPES_CLASS_UNKNOWN)
+			return 1;
+	return 0;
+}
+
 static void human_ambiguous(const struct trace_run *run, FILE *out, const struct style *st)
 {
 	int any = 0, startup = 0;
@@ -431,6 +440,15 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 
 	human_ambiguous(run, out, st);
 	human_classes(run, out, st, SCOPES_CLASS_NEVER, "no promise allows (unpledgeable):");
+	if (unpledgeable(run)) {
+		char e[SET_STR];
+		fprintf(out, "  %sno pledge can run this program as it runs here%s: those calls "
+			"would kill it. Workaround: add the error promise (they fail with ENOSYS "
+			"instead), scopes_pledge(\"%s\", NULL), if the program copes; --verify "
+			"tries it.\n", st->red, st->off,
+			trace_set_str(run->promises | (1ULL << scopes_promise_index("error", 5)), e,
+				      sizeof(e)));
+	}
 	human_classes(run, out, st, SCOPES_CLASS_ENOSYS,
 		      "answered ENOSYS under every pledge (scopes-trace did the same):");
 
@@ -692,6 +710,7 @@ int report_json(const struct trace_run *run, FILE *out)
 	}
 	json_kstr(&j, "no_suggestion", no_suggestion(run));
 	json_kstr(&j, "answer", answer_name(run->answer_basis));
+	json_kbool(&j, "pledgeable", !unpledgeable(run));
 	json_key(&j, "general_promises");
 	if (run->general)
 		json_str(&j, trace_set_str(run->general, buf, sizeof(buf)));

@@ -165,6 +165,8 @@ void trace_run_free(struct trace_run *run)
 	for (int i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->steps);
+	free(run->changed);
+	free(run->verify_refused);
 	for (size_t i = 0; i < run->nargpaths; i++)
 		free(run->argpaths[i]);
 	free(run->argpaths);
@@ -634,6 +636,29 @@ int trace_pathscoped_possible(uint32_t arch, long nr)
 	return known[nr] == 2;
 }
 
+/* Does every way to allow the call change files (a second run would find
+ * them changed, or change them again)? /dev and /proc are no one's files. */
+static int changes_files(const struct cover_req *req, const char *object)
+{
+	static scopes_set_t writing;
+	if (!writing) {
+		static const char *const names[] = { "wpath", "cpath", "dpath", "fattr",
+						     "chown", "tmppath" };
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			int b = scopes_promise_index(names[i], strlen(names[i]));
+			if (b >= 0)
+				writing |= 1ULL << b;
+		}
+	}
+	if (req->n == 0 || (object && (strncmp(object, "/dev/", 5) == 0 ||
+				       strncmp(object, "/proc/", 6) == 0)))
+		return 0;
+	for (int i = 0; i < req->n; i++)
+		if (!(req->alt[i] & writing) || (req->flags[i] & COVER_ALT_FALLBACK))
+			return 0;
+	return 1;
+}
+
 enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 {
 	struct classified k;
@@ -645,6 +670,9 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 		run->images[c->image].calls++;
 	classify(run, c, &k);
 	struct tr_class *x = class_for(run, c, &k);
+	if (!run->changed && c->phase == TR_PROGRAM && k.cls == SCOPES_CLASS_PROMISE &&
+	    changes_files(&k.req, c->object))
+		run->changed = xstrdup(c->text ? c->text : x->name ? x->name : "?");
 	x->count++;
 	x->last_seq = run->seq;
 	const char *name = x->name;

@@ -203,6 +203,10 @@ struct trace_run {
 	} tries[4];
 	int ntries;
 	scopes_set_t workaround;   /* promises + error ran the same (unpledgeable calls) */
+	char *verify_refused;      /* why --verify did not run (owned) */
+	char *changed;             /* the first call that changed a file (every way
+				    * to allow it writes, creates, removes or
+				    * changes attributes): --verify refuses */
 };
 
 /* Room for element n in a growing array of elem-sized elements (capacity
