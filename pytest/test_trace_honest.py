@@ -371,3 +371,31 @@ def test_unpledgeable_program_is_said_so_and_the_error_workaround_verified():
 def test_a_pledgeable_program_says_so():
     t = trace("cat", "/etc/hostname")
     assert t.report["pledgeable"] is True and t.report["unpledgeable"] == [], t
+
+
+# ------------------------------------------------------------- the schema
+
+def test_reports_and_errors_match_the_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    built("tools/run/scopes-run")
+    schema = json.loads((pathlib.Path(__file__).parent.parent / "schemas" /
+                         "scopes-trace.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    v = jsonschema.Draft202012Validator(schema)
+    docs = [trace("cat", "/etc/hostname", extra=["--verify"]).report,
+            trace(subject(), "unpledgeable", extra=["--verify"]).report,
+            trace(subject(), "tmppath").report]
+    f = tmp_path / "not-a-program"
+    f.write_text("x\n")
+    f.chmod(0o755)
+    docs.append(trace(f).report)
+    out = tmp_path / "e.json"
+    subprocess.run([tracer(), "--json", "-o", str(out), "--", "no-such-command-here"])
+    docs.append(json.loads(out.read_text()))
+    for d in docs:
+        errors = [e.message for e in v.iter_errors(d)]
+        assert errors == [], (d.get("command"), errors)
+    # and the schema is not vacuous: a report without its answer fails it
+    broken = dict(docs[0])
+    del broken["answer"]
+    assert list(v.iter_errors(broken))
