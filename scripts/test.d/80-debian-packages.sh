@@ -9,11 +9,85 @@
 # where a C program built with the root's pkg-config file pledges, the
 # Python binding pledges a child, and the pytest plugin runs a C function
 # pledged -- found by the packages' own paths, with no SCOPES_* variable.
+# Then the packages installed for real, with dpkg -i, in a private mount
+# namespace whose /usr, /etc and /var are overlays (nothing reaches the
+# machine): from a directory outside the tree and with an empty environment,
+# a C program built with pkg-config and one with find_package(scopes), a
+# Python program and a pytest suite each use the installed project.
 #
 # SCOPES_DEB_SOURCE=head packages the last commit (git archive) instead of
 # the work tree's files. SCOPES_DEB_KEEP=1 keeps the work directory.
 # Ends with "debian-packages: P passed, F failed".
 set -euo pipefail
+self=$(readlink -f "$0")
+
+# Inside the private mount namespace (see the end): install, then use.
+# Writes "ok WHAT" / "FAILED WHAT" lines to $work/installed.results.
+installed_check() {
+	local work=$1 want=$2 d r
+	for d in usr etc var; do
+		mkdir -p "$work/ovl/$d.up" "$work/ovl/$d.work"
+		mount -t overlay overlay \
+			-o "lowerdir=/$d,upperdir=$work/ovl/$d.up,workdir=$work/ovl/$d.work" "/$d"
+	done
+	say() { echo "$*" >>"$work/installed.results"; }
+	if ! dpkg -i "$work"/*.deb >"$work/dpkg-i.log" 2>&1; then
+		say "FAILED dpkg -i of every package (log: $work/dpkg-i.log)"
+		return 0
+	fi
+	say "ok dpkg -i of every package"
+	local out="$work/outside"
+	mkdir -p "$out/cmake" "$out/app"
+	cp "$work/prog.c" "$out/"
+	printf '%s\n' 'cmake_minimum_required(VERSION 3.20)' 'project(outside C)' \
+		'find_package(scopes REQUIRED COMPONENTS sigsys)' \
+		'add_executable(prog ../prog.c)' \
+		'target_link_libraries(prog PRIVATE scopes::scopes)' >"$out/cmake/CMakeLists.txt"
+	cp "$work/installed_app.py" "$out/app/test_app.py"
+	local clean=(env -i PATH=/usr/bin:/bin HOME="$out" LANG=C.UTF-8)
+	cd "$out"
+	r=
+	if "${clean[@]}" sh -c 'cc prog.c -o prog-pc $(pkg-config --cflags --libs scopes)' &&
+		r=$("${clean[@]}" ./prog-pc) && [ "$r" = "$want EPERM" ]; then
+		say "ok pkg-config: cc prog.c \$(pkg-config --cflags --libs scopes) pledges ($r)"
+	else
+		say "FAILED the pkg-config build against the installed package: $r"
+	fi
+	r=
+	if "${clean[@]}" cmake -S cmake -B cmake/build >cmake.log 2>&1 &&
+		"${clean[@]}" cmake --build cmake/build >>cmake.log 2>&1 &&
+		r=$("${clean[@]}" cmake/build/prog) && [ "$r" = "$want EPERM" ]; then
+		say "ok find_package(scopes): the CMake build pledges ($r)"
+	else
+		say "FAILED the find_package(scopes) build: $r (log: $out/cmake.log)"
+	fi
+	r=
+	if r=$("${clean[@]}" python3 -c '
+import scopes
+assert scopes.__file__ == "/usr/lib/python3/dist-packages/scopes/__init__.py", scopes.__file__
+scopes.set_penalty("errno")
+scopes.pledge("stdio")
+try:
+    open("/etc/hostname")
+except PermissionError as e:
+    print(scopes.version(), "EPERM" if e.errno == 1 else e.errno)
+') && [ "$r" = "$want EPERM" ]; then
+		say "ok python3: import scopes pledges ($r)"
+	else
+		say "FAILED python3 import scopes: $r"
+	fi
+	if (cd app && "${clean[@]}" python3 -m pytest -q -p no:cacheprovider >../app.log 2>&1) &&
+		grep -q "^3 passed" app.log; then
+		say "ok python3 -m pytest: the installed plugin loads itself (scopes_run, scopes_call, scopes_minimal)"
+	else
+		say "FAILED the pytest suite on the installed plugin (log: $out/app.log)"
+	fi
+}
+if [ "${1:-}" = --installed-check ]; then
+	installed_check "$2" "$3"
+	exit 0
+fi
+
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 t0=$SECONDS
@@ -218,6 +292,43 @@ if (cd "$work/app" && "${pyenv[@]}" /usr/bin/python3 -m pytest -q -p no:cachepro
 else
 	cat "$work/app.log" >&2
 	fail "the packaged pytest plugin"
+fi
+
+echo "== installed with dpkg -i (a private mount namespace; overlays on /usr, /etc, /var)"
+cat >"$work/installed_app.py" <<'PY'
+import ctypes
+import ctypes.util
+
+
+def test_cat_needs_rpath(scopes_run, tmp_path):
+    f = tmp_path / "x"
+    f.write_text("x\n")
+    assert scopes_run(["cat", str(f)], promises="stdio rpath").stdout == "x\n"
+    r = scopes_run(["cat", str(f)], promises="stdio")
+    assert r.violation.syscall == "openat" and r.violation.promise == "rpath"
+
+
+def test_socket_needs_inet(scopes_call):
+    libc = ctypes.util.find_library("c")
+    r = scopes_call(libc, "socket", 2, 1, 0, promises="stdio", restype=ctypes.c_int)
+    assert r.violation.syscall == "socket" and r.violation.promise == "inet"
+
+
+def test_minimal_set(scopes_minimal, tmp_path):
+    f = tmp_path / "x"
+    f.write_text("x\n")
+    assert "stdio" in scopes_minimal(["cat", str(f)]).promises
+PY
+: >"$work/installed.results"
+if unshare --mount --propagation private bash "$self" --installed-check "$work" "${version%%-*}" \
+	>"$work/installed.log" 2>&1; then
+	while read -r word rest; do
+		if [ "$word" = ok ]; then pass "$rest"; else fail "$rest"; fi
+	done <"$work/installed.results"
+	[ -s "$work/installed.results" ] || fail "the installed check reported nothing"
+else
+	cat "$work/installed.log" >&2
+	fail "the private mount namespace could not be set up (unshare, overlayfs)"
 fi
 
 finish
