@@ -453,6 +453,22 @@ static void serve(int lfd, const struct mmprint *ref, size_t req_size, size_t re
 	}
 }
 
+/* Does /proc/self name us by the pid our namespace gives us? */
+static int proc_is_ours(void)
+{
+	char link[32];
+	long n = sc(SYS_readlinkat, AT_FDCWD, (long)"/proc/self", (long)link, sizeof(link) - 1, 0);
+	if (n <= 0)
+		return 0;
+	long pid = 0;
+	for (long i = 0; i < n; i++) {
+		if (link[i] < '0' || link[i] > '9')
+			return 0;
+		pid = pid * 10 + (link[i] - '0');
+	}
+	return pid == sc(SYS_getpid, 0, 0, 0, 0, 0);
+}
+
 static void sup_exit(int code)
 {
 	for (;;)
@@ -498,8 +514,10 @@ static void supervisor_main(int sock)
 		sc(SYS_close, null, 0, 0, 0, 0);
 	sc(SYS_chdir, (long)"/", 0, 0, 0, 0);
 
-	/* the pledger's layout: a fork's is the same */
-	if (read_print(0, &ref) == 0 &&
+	/* the pledger's layout: a fork's is the same; and /proc must be the
+	 * procfs of our pid namespace, which names tasks as notifications do
+	 * (a /proc of another namespace would show other tasks) */
+	if (proc_is_ours() && read_print(0, &ref) == 0 &&
 	    sc(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, (long)&sizes, 0, 0) == 0 &&
 	    sizes.seccomp_notif <= 512 && sizes.seccomp_notif_resp <= 128 &&
 	    sizes.seccomp_notif >= sizeof(struct seccomp_notif) &&

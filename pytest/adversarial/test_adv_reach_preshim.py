@@ -130,11 +130,21 @@ def test_exec_mprotect_to_exec(user):
 
 
 def test_exec_file_mapping_allowed(user):
-    """Expected behaviour: under "stdio exec" a file-backed PROT_READ|PROT_EXEC private mapping of
-    /bin/true (what a loader does) is allowed."""
-    rep = attack("raw", "@nr:mmap", 0, 4096, 5, 2, "@fd:/bin/true", 0, promises="stdio exec", user=user)
+    """Expected behaviour: under "stdio exec" with execpromises a file-backed
+    PROT_READ|PROT_EXEC private mapping of /bin/true (what a loader does) is allowed: the
+    exec'd image's loader runs under this filter."""
+    rep = attack("raw", "@nr:mmap", 0, 4096, 5, 2, "@fd:/bin/true", 0, promises="stdio exec",
+                 execpromises="stdio", user=user)
     assert_ok(rep)
     assert rep.value > 0, rep.describe()
+
+
+def test_exec_file_mapping_null_execpromises(user):
+    """Gain: the same mapping under "stdio exec" with NULL execpromises; expected: SIGSYS (the
+    exec supervisor serves the exec'd images' loaders; the image that pledged gets no loader
+    grant, issue 14)."""
+    assert_killed(attack("raw", "@nr:mmap", 0, 4096, 5, 2, "@fd:/bin/true", 0,
+                         promises="stdio exec", user=user))
 
 
 def test_exec_code_control(user):

@@ -55,6 +55,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -713,6 +714,13 @@ static int reaper(const struct setup *s, const char *scenario, char **args)
 		say("reaper err %s", errname(errno));
 		return 3;
 	}
+	/* a /proc of this pid namespace: the exec supervisor names tasks by
+	 * the pids its namespace gives them, and refuses a /proc that does not */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		say("reaper mount-proc err %s", errname(errno));
+		return 3;
+	}
 	int ctl = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
 	if (ctl < 0) {
 		say("reaper ns_last_pid err %s", errname(errno));
@@ -1013,7 +1021,7 @@ int main(int argc, char **argv)
 	if (reuse) {
 		/* a pid namespace where nothing else takes pids (and, when not
 		 * root, a user namespace that gives its init ns_last_pid) */
-		int flags = CLONE_NEWPID | (geteuid() != 0 ? CLONE_NEWUSER : 0);
+		int flags = CLONE_NEWPID | CLONE_NEWNS | (geteuid() != 0 ? CLONE_NEWUSER : 0);
 		if (unshare(flags) < 0) {
 			say("unshare err %s", errname(errno));
 			return 3;
