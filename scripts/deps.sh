@@ -19,3 +19,10 @@ apt-get install -y -q --no-install-recommends \
 apt-get install -y -q --no-install-recommends \
 	python3-venv python3-pip python3-setuptools python3-wheel python3-jsonschema \
 	debhelper dpkg-dev fakeroot lintian >/dev/null
+# scopes-trace's stage of real programs (pytest/test_trace_debian.py):
+# compressors, archivers, editors, interpreters, a web client, a database,
+# a libnuma-linked program (qemu-storage-daemon, in qemu-system-common) and strace for the
+# tracer's cost figures (tools/trace/README.md).
+apt-get install -y -q --no-install-recommends \
+	gzip bzip2 xz-utils zstd tar sed coreutils git sqlite3 curl perl file jq \
+	libxml2-utils make qemu-system-common passwd strace >/dev/null

@@ -375,8 +375,9 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 		fprintf(out, "%sUNVERIFIED%s: audit records carry no arguments, so %d kind%s of "
 			"call could need more than the least promise; this is the safe union of "
 			"what they could need (wider than needed). If their arguments were the "
-			"harmless ones: \"%s\". --verify tries both; --backend=notify sees the "
-			"arguments.\n\n", st->yellow, st->off, run->guesses,
+			"harmless ones: \"%s\". Arguments no promise allows (an ioctl's, say) "
+			"cannot be seen here at all. --verify tries both sets; --backend=notify "
+			"sees the arguments.\n\n", st->yellow, st->off, run->guesses,
 			run->guesses == 1 ? "" : "s", trace_set_str(run->least, least, sizeof(least)));
 	} else if (run->answer_basis == TR_ANSWER_VERIFIED) {
 		fprintf(out, "%sverified%s: the log backend saw no arguments; the program ran the "
