@@ -10,6 +10,8 @@
       every cell that answered differently on two kernels, with the reason
       (pytest/matrix/kernels.py explain()). Exits 1 if any cell differs
       without a reason the spec gives.
+  summary.py junit-one OUT.xml NAME EXIT SECONDS LOG
+      writes one JUnit case for a program run (the full run's filtercheck)
 """
 import json
 import os
@@ -82,8 +84,10 @@ def results(res):
     if done is None and not err:
         problems.append("the run did not finish (no done file: see console.log)")
     cases = {}
-    for fname, suite, key in (("ctest.xml", "ctest", "ctest"), ("matrix.xml", "matrix", "matrix"),
-                              ("extra.xml", "pytest", "extra")):
+    for fname, suite, key in (("ctest.xml", "ctest", "ctest"), ("filtercheck.xml", "ctest", "ctest"),
+                              ("matrix.xml", "matrix", "matrix"), ("extra.xml", "pytest", "extra")):
+        if fname == "filtercheck.xml" and not (res / fname).exists():
+            continue  # the quick run has none
         c = junit_cases(res / fname, suite)
         if c is None:
             if done is not None and done.get(key, "none") != "none":
@@ -102,6 +106,19 @@ def results(res):
     failed = sum(o == "failed" for o, _, _ in cases.values()) + len(problems)
     skipped = sum(o in ("skipped", "xfailed") for o, _, _ in cases.values())
     return passed, failed, skipped, problems, cases
+
+
+def junit_one(path, name, rc, secs, log):
+    """One JUnit case (a program's exit status and the tail of its log)."""
+    from xml.sax.saxutils import escape, quoteattr
+    tail = _read(log, "")[-4000:]
+    body = "" if rc == "0" else f"<failure message={quoteattr('exit ' + rc)}>{escape(tail)}</failure>"
+    status = "run" if rc == "0" else "fail"
+    pathlib.Path(path).write_text(
+        f'<?xml version="1.0"?>\n<testsuite name="{name}" tests="1">'
+        f'<testcase classname="ctest" name={quoteattr(name)} time="{secs}" status="{status}">'
+        f"{body}</testcase></testsuite>\n")
+    return 0
 
 
 def counts(res):
@@ -234,6 +251,8 @@ def main(argv):
         return counts(argv[2])
     if len(argv) >= 4 and argv[1] == "summary":
         return summary(argv[2], argv[3], argv[4:])
+    if len(argv) == 7 and argv[1] == "junit-one":
+        return junit_one(*argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 
