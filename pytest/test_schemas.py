@@ -32,8 +32,12 @@ def schema(name):
 
 
 def validate(name, doc):
-    errors = sorted(Validator(schema(name)).iter_errors(doc), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+    errors = list(Validator(schema(name)).iter_errors(doc))
+    # under anyOf/oneOf the reasons are in each error's context: show those
+    leaves = [c for e in errors for c in (e.context or [e])] or errors
+    leaves.sort(key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    assert not errors, f"{name}: " + "\n".join(
+        f"{list(e.absolute_path)}: {e.message[:300]}" for e in leaves[:10])
 
 
 def invalid(name, doc):
