@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -469,6 +470,50 @@ static int proc_is_ours(void)
 	return pid == sc(SYS_getpid, 0, 0, 0, 0, 0);
 }
 
+/* The supervisor's own filter, once it holds the listener: the calls it
+ * makes and no others (defence in depth: it runs outside the program's
+ * Landlock domain, with the privileges the program had before its pledge).
+ * Files are only opened read-only (/proc). */
+static int confine_self(void)
+{
+#define SUP_ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+		      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#if defined(__x86_64__)
+#define SUP_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SUP_ARCH AUDIT_ARCH_AARCH64
+#endif
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SUP_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+#ifdef __x86_64__
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1), /* x32 */
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		SUP_ALLOW(SYS_poll),
+#endif
+		SUP_ALLOW(SYS_ioctl), SUP_ALLOW(SYS_ppoll), SUP_ALLOW(SYS_read),
+		SUP_ALLOW(SYS_close), SUP_ALLOW(SYS_pidfd_open), SUP_ALLOW(SYS_pidfd_send_signal),
+		SUP_ALLOW(SYS_rt_tgsigqueueinfo), SUP_ALLOW(SYS_getpid), SUP_ALLOW(SYS_getuid),
+		SUP_ALLOW(SYS_exit_group), SUP_ALLOW(SYS_exit), SUP_ALLOW(SYS_restart_syscall),
+		SUP_ALLOW(SYS_rt_sigreturn),
+		/* openat(AT_FDCWD-or-any, path, O_RDONLY | O_CLOEXEC only) */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~(uint32_t)O_CLOEXEC, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+#undef SUP_ALLOW
+	struct sock_fprog fp = { .len = (unsigned short)(sizeof(prog) / sizeof(prog[0])),
+				 .filter = prog };
+	if (sc(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return sc(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&fp, 0, 0) < 0 ? -1 : 0;
+}
+
 static void sup_exit(int code)
 {
 	for (;;)
@@ -545,6 +590,9 @@ static void supervisor_main(int sock)
 	int lfd;
 	memcpy(&lfd, CMSG_DATA(c), sizeof(int));
 	sc(SYS_close, sock, 0, 0, 0, 0);
+	/* a supervisor that cannot confine itself still serves (it only
+	 * narrows): the calls it answers are the same */
+	confine_self();
 	serve(lfd, &ref, sizes.seccomp_notif, sizes.seccomp_notif_resp);
 	sup_exit(0);
 }

@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -369,3 +370,44 @@ def test_openbsd_sh_c(promises, penalty, user):
     """fork+execve /bin/sh -c '...' from a parent pledged without execpromises: ok, exit 0."""
     r = run("sh", SCRIPT, promises=promises, penalty=penalty, user=user)
     assert r.lines == ["pledge ok", "ok", "child exit 0", "status exit 0"], r.describe()
+
+
+# ---------------------------------------------------------------- 9. the supervisor confines itself
+
+CONFINED_SUBJECT = r"""
+import ctypes, sys, time
+lib = ctypes.CDLL(sys.argv[1])
+if lib.scopes_pledge(b"stdio proc exec", None) != 0:
+    sys.exit(3)
+print(lib.scopes_exec_supervisor(), flush=True)
+sys.stdin.read()
+"""
+
+
+def _status(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+
+
+def test_supervisor_confines_itself(user):
+    """Defence in depth: once it holds the listener, the supervisor runs under a filter of
+    its own (no_new_privs, one filter; it had none), while the pledger waits."""
+    argv = ["/usr/bin/python3", "-c", CONFINED_SUBJECT, str(built("libscopes/libscopes.so"))]
+    if user == "nobody":
+        argv = NOBODY + argv
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(p.stdout.readline())
+        assert pid > 0
+        st = {}
+        for _ in range(100):  # the filter comes right after the hand-off
+            st = _status(pid)
+            if st.get("Seccomp") == "2":
+                break
+            time.sleep(0.02)
+        assert (st["Name"], st["NoNewPrivs"], st["Seccomp"], st["Seccomp_filters"]) == \
+            ("scopes-execsup", "1", "2", "1"), st
+    finally:
+        p.stdin.close()
+        p.wait(timeout=30)
+    assert p.returncode == 0
