@@ -165,6 +165,10 @@ int supervise_compose(const struct sock_filter *prev, size_t np, const struct so
 
 static struct sock_filter sup_prog[BPF_MAXINSNS];
 static size_t sup_count;
+#define SUP_REQ_MAX 512
+#define SUP_RESP_MAX 128
+/* Set by the pledger before the fork: the supervisor's copies are the ones. */
+static struct seccomp_notif_sizes sup_sizes;
 
 static long sc(long nr, long a, long b, long c, long d, long e)
 {
@@ -223,6 +227,8 @@ static long read_small(const char *path, char *buf, size_t size)
 struct mmprint {
 	unsigned long v[PRINT_WORDS];
 };
+/* The pledger's, read before the fork (the supervisor's copy is the one). */
+static struct mmprint sup_ref;
 
 /* 0, or -1 when it cannot be read or the kernel hides it (a task we may not
  * read: it then counts as not exec'd). */
@@ -391,7 +397,7 @@ static int trap_caller(int lfd, uint64_t id, long tid, int nr)
 static void serve(int lfd, const struct mmprint *ref, size_t req_size, size_t resp_size)
 {
 	/* the kernel's sizes may outgrow ours: zeroed buffers of its size */
-	static unsigned char reqbuf[512], respbuf[128];
+	static unsigned char reqbuf[SUP_REQ_MAX], respbuf[SUP_RESP_MAX];
 
 	for (;;) {
 		struct pollfd p = { .fd = lfd, .events = POLLIN };
@@ -522,10 +528,6 @@ static void sup_exit(int code)
 
 static void supervisor_main(int sock)
 {
-	struct mmprint ref;
-	struct seccomp_notif_sizes sizes;
-	char ok = 'f';
-
 	sc(SYS_setsid, 0, 0, 0, 0, 0);
 	sc(SYS_prctl, PR_SET_NAME, (long)SUPERVISE_COMM, 0, 0, 0);
 	/* none of the program's handlers runs here; the terminal's and the
@@ -539,6 +541,9 @@ static void supervisor_main(int sock)
 			sa.handler = SIG_IGN;
 		sc(SYS_rt_sigaction, sig, (long)&sa, 0, 8, 0);
 	}
+	/* the pledger blocked every signal around the clone: a signal sent
+	 * before now is discarded (ignored) or acts by default, never runs a
+	 * handler of the program's here */
 	uint64_t none = 0;
 	sc(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8, 0);
 	/* no descriptor of the program's: a pipe's reader must see EOF when
@@ -558,21 +563,11 @@ static void supervisor_main(int sock)
 	if (null > 2)
 		sc(SYS_close, null, 0, 0, 0, 0);
 	sc(SYS_chdir, (long)"/", 0, 0, 0, 0);
-
-	/* the pledger's layout: a fork's is the same; and /proc must be the
-	 * procfs of our pid namespace, which names tasks as notifications do
-	 * (a /proc of another namespace would show other tasks) */
-	if (proc_is_ours() && read_print(0, &ref) == 0 &&
-	    sc(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, (long)&sizes, 0, 0) == 0 &&
-	    sizes.seccomp_notif <= 512 && sizes.seccomp_notif_resp <= 128 &&
-	    sizes.seccomp_notif >= sizeof(struct seccomp_notif) &&
-	    sizes.seccomp_notif_resp >= sizeof(struct seccomp_notif_resp))
-		ok = 'r';
-	char hello[1 + sizeof(int)] = { ok };
+	/* set apart: the pledge may return (and the program's signals come) */
+	char hello[1 + sizeof(int)] = { 'r' };
 	int me = (int)sc(SYS_getpid, 0, 0, 0, 0, 0);
 	memcpy(hello + 1, &me, sizeof(me));
-	if (sc(SYS_write, sock, (long)hello, sizeof(hello), 0, 0) != (long)sizeof(hello) ||
-	    ok != 'r')
+	if (sc(SYS_write, sock, (long)hello, sizeof(hello), 0, 0) != (long)sizeof(hello))
 		sup_exit(1);
 
 	char byte;
@@ -593,7 +588,7 @@ static void supervisor_main(int sock)
 	/* a supervisor that cannot confine itself still serves (it only
 	 * narrows): the calls it answers are the same */
 	confine_self();
-	serve(lfd, &ref, sizes.seccomp_notif, sizes.seccomp_notif_resp);
+	serve(lfd, &sup_ref, sup_sizes.seccomp_notif, sup_sizes.seccomp_notif_resp);
 	sup_exit(0);
 }
 
@@ -602,18 +597,33 @@ static void supervisor_main(int sock)
 int supervise_start(struct supervise_plan *sp, const struct sock_filter *real, size_t count)
 {
 	int sv[2];
+	struct seccomp_notif_sizes sizes;
 
 	sp->sock = -1;
 	if (count > BPF_MAXINSNS)
 		return -E2BIG;
+	/* What the supervisor needs, checked here so that nothing waits on it:
+	 * a /proc of our pid namespace, our layout readable (the reference:
+	 * a fork's is the same), and notifications of a size it knows. */
+	if (!proc_is_ours() || read_print(0, &sup_ref) != 0)
+		return -ENOSYS;
+	if (sc(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, (long)&sizes, 0, 0) < 0 ||
+	    sizes.seccomp_notif > SUP_REQ_MAX || sizes.seccomp_notif_resp > SUP_RESP_MAX ||
+	    sizes.seccomp_notif < sizeof(struct seccomp_notif) ||
+	    sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
+		return -ENOSYS;
+	sup_sizes = sizes;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -errno;
 	memcpy(sup_prog, real, count * sizeof(*real));
 	sup_count = count;
-	/* A raw clone with no exit signal: no SIGCHLD, and no waitpid(-1) of
-	 * the program's (without __WCLONE) ever sees it. Its only work is to
-	 * start the supervisor and exit, so that the supervisor is nobody's
-	 * child here. */
+	/* Raw clones with no exit signal: no SIGCHLD, and no waitpid(-1) of
+	 * the program's (without __WALL or __WCLONE) ever sees them. The first
+	 * only starts the supervisor and exits, so that the supervisor is
+	 * nobody's child here (init reaps it). Every signal is blocked across
+	 * the clones: none runs a handler of the program's in them. */
+	uint64_t all = ~0ULL, old = 0;
+	sc(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8, 0);
 	long mid = sc(SYS_clone, 0, 0, 0, 0, 0);
 	if (mid == 0) {
 		long g = sc(SYS_clone, 0, 0, 0, 0, 0);
@@ -623,25 +633,31 @@ int supervise_start(struct supervise_plan *sp, const struct sock_filter *real, s
 		}
 		sup_exit(g < 0 ? 1 : 0);
 	}
+	sc(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8, 0);
 	sys_close(sv[1]);
 	if (mid < 0) {
 		sys_close(sv[0]);
 		return (int)mid;
 	}
+	/* when the pledge returns the supervisor is in its own session, with
+	 * none of the program's descriptors or handlers: its "ready", with its
+	 * pid (for scopes_exec_supervisor()) */
+	char hello[1 + sizeof(int)] = { 0 };
+	long got;
+	do
+		got = sc(SYS_read, sv[0], (long)hello, sizeof(hello), 0, 0);
+	while (got == -EINTR);
 	int status;
 	while (sc(SYS_wait4, mid, (long)&status, __WCLONE, 0, 0) == -EINTR)
 		;
-	char hello[1 + sizeof(int)] = { 0 };
-	long n;
-	do
-		n = sc(SYS_read, sv[0], (long)hello, sizeof(hello), 0, 0);
-	while (n == -EINTR);
-	if (n != (long)sizeof(hello) || hello[0] != 'r') {
+	int pid;
+	memcpy(&pid, hello + 1, sizeof(pid));
+	if (got != (long)sizeof(hello) || hello[0] != 'r' || pid <= 0) {
 		sys_close(sv[0]);
-		return -ENOSYS;
+		return -EAGAIN; /* it died (init reaps it) */
 	}
 	sp->sock = sv[0];
-	memcpy(&sp->pid, hello + 1, sizeof(sp->pid));
+	sp->pid = (int)pid;
 	return 0;
 }
 
