@@ -74,6 +74,9 @@ struct proc {
 	struct auxv_info exec_auxv;
 	struct maps maps;
 	int maps_dirty;
+	int memfd;          /* /proc/PID/mem, kept open until the next exec
+			     * (an open mem file stays on the mm it was opened on) */
+	char *cwd;          /* cached; NULL after a chdir (read again when needed) */
 	/* a descriptor a FAIL-row call created (see trace.h "moot") */
 	int moot_state;     /* 0 none, 1 to check at moot_tid's next call, 2 armed */
 	long moot_tid;
@@ -132,6 +135,7 @@ static struct proc *proc_new(struct nstate *ns, long pid, const struct proc *fro
 	p->segment = from ? from->segment : 0;
 	p->pending_pledge = -1;
 	p->maps_dirty = 1;
+	p->memfd = -1;
 	if (from) { /* a forked child is past its loader, which stays mapped */
 		p->ilo = from->ilo;
 		p->ihi = from->ihi;
@@ -165,8 +169,93 @@ static void proc_forget(struct nstate *ns, struct proc *p)
 		if (ns->threads[i].p == p)
 			ns->threads[i].p = NULL; /* tombstone: tid stays known-dead */
 	proc_maps_free(&p->maps);
+	if (p->memfd >= 0)
+		close(p->memfd);
+	free(p->cwd);
 	free(p->exec_path);
 	free(p);
+}
+
+/* ------------------------------------------------- per-process caches
+ *
+ * Reading a call's path cost about 11 system calls of ours per traced call
+ * (open, read and close /proc/PID/mem; a readlink per path component to
+ * resolve it). Kept: the mem file per process until its next exec, its
+ * working directory until a chdir, and each directory's resolution until a
+ * call of the tree changes the namespace (create, remove, rename, link). */
+
+static ssize_t proc_mem(struct proc *p, long tid, uint64_t addr, void *buf, size_t n)
+{
+	if (p && p->memfd < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%ld/mem", p->pid);
+		p->memfd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (p && p->memfd >= 0) {
+		ssize_t r = pread(p->memfd, buf, n, (off_t)addr);
+		if (r > 0)
+			return r;
+	}
+	return proc_mem_read(tid, addr, buf, n); /* a leader gone: the thread's own */
+}
+
+static const char *proc_cwd(struct proc *p, long tid)
+{
+	char buf[PATH_MAX];
+	if (!p->cwd && proc_link(tid, "cwd", buf, sizeof(buf)) == 0)
+		p->cwd = strdup(buf);
+	return p->cwd;
+}
+
+#define DIRCACHE_SIZE 1024
+static struct dircache_ent {
+	char *dir, *real; /* real NULL: the directory does not exist (yet) */
+} dircache[DIRCACHE_SIZE];
+static unsigned long dircache_used; /* entries filled since the last flush */
+
+static void dircache_flush(void)
+{
+	if (!dircache_used)
+		return;
+	for (size_t i = 0; i < DIRCACHE_SIZE; i++) {
+		free(dircache[i].dir);
+		free(dircache[i].real);
+		dircache[i].dir = dircache[i].real = NULL;
+	}
+	dircache_used = 0;
+}
+
+/* The directory resolved as Landlock resolves it (symbolic links followed),
+ * cached; *exists 0 when it does not resolve. */
+static const char *dir_resolved(const char *dir, int *exists)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *c = dir; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	struct dircache_ent *e = &dircache[h % DIRCACHE_SIZE];
+	if (!e->dir || strcmp(e->dir, dir) != 0) {
+		free(e->dir);
+		free(e->real);
+		e->dir = strdup(dir);
+		e->real = realpath(dir, NULL);
+		dircache_used++;
+	}
+	*exists = e->real != NULL;
+	return e->real ? e->real : dir;
+}
+
+/* Does this call change what paths resolve to? Then the cached directory
+ * resolutions may be stale after it runs. */
+static int changes_namespace(const char *name)
+{
+	static const char *const names[] = { "mkdir", "mkdirat", "rmdir", "rename", "renameat",
+					     "renameat2", "unlink", "unlinkat", "symlink",
+					     "symlinkat", "link", "linkat", "mount", "umount2",
+					     "chroot", "pivot_root", "mknod", "mknodat", NULL };
+	for (int i = 0; name && names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static void tmap_put(struct nstate *ns, long tid, struct proc *p);
@@ -280,6 +369,10 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 	if (proc_link(p->pid, "exe", exe, sizeof(exe)) != 0)
 		strcpy(exe, "?");
 	p->maps_dirty = 1;
+	if (p->memfd >= 0) { /* the new image has a new mm */
+		close(p->memfd);
+		p->memfd = -1;
+	}
 	p->loader = 0;
 	p->ilo = p->ihi = 0;
 	if (proc_auxv(p->pid, &av) == 0 && av.base && maps_fresh(p) == 0) {
@@ -312,6 +405,7 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 /* Strings the decoder asks for, read from the traced thread's memory once
  * per call (the decoder and the path lookup ask for the same ones). */
 struct memreader {
+	struct proc *p;
 	long tid;
 	int n;
 	struct {
@@ -338,7 +432,7 @@ static size_t mem_read(void *ctx, uint64_t addr, char *dst, size_t len)
 		size_t chunk = 4096 - (size_t)((addr + got) & 4095);
 		if (chunk > len - got)
 			chunk = len - got;
-		ssize_t r = proc_mem_read(mr->tid, addr + got, dst + got, chunk);
+		ssize_t r = proc_mem(mr->p, mr->tid, addr + got, dst + got, chunk);
 		if (r <= 0)
 			break;
 		got += (size_t)r;
@@ -371,8 +465,8 @@ static int dirfd_arg(const char *name)
  * relative to, or (no path) the file its first argument, a descriptor,
  * names; symbolic links resolved when the file exists, as Landlock
  * resolves them. */
-static void object_path(long tid, const char *name, const uint64_t *args, const char *path,
-			char *out, size_t size)
+static void object_path(struct proc *p, long tid, const char *name, const uint64_t *args,
+			const char *path, char *out, size_t size)
 {
 	char base[PATH_MAX], joined[PATH_MAX * 2], what[32];
 	int dfd_idx = dirfd_arg(name);
@@ -384,20 +478,49 @@ static void object_path(long tid, const char *name, const uint64_t *args, const 
 		snprintf(joined, sizeof(joined), "%s", path);
 	} else if (path) {
 		int dfd = dfd_idx >= 0 ? (int)args[dfd_idx] : AT_FDCWD;
-		if (dfd == AT_FDCWD)
-			snprintf(what, sizeof(what), "cwd");
-		else
+		const char *dir = NULL;
+		if (dfd == AT_FDCWD) {
+			dir = proc_cwd(p, tid);
+		} else {
 			snprintf(what, sizeof(what), "fd/%d", dfd);
-		if (proc_link(tid, what, base, sizeof(base)) != 0)
+			if (proc_link(tid, what, base, sizeof(base)) == 0)
+				dir = base;
+		}
+		if (!dir)
 			return;
-		snprintf(joined, sizeof(joined), "%s/%s", base, path);
+		snprintf(joined, sizeof(joined), "%s/%s", dir, path);
 	} else {
+		/* a descriptor's link is already the kernel's resolved path */
 		snprintf(what, sizeof(what), "fd/%d", (int)args[0]);
-		if (proc_link(tid, what, joined, sizeof(joined)) != 0 || joined[0] != '/')
-			return;
+		if (proc_link(tid, what, out, size) != 0 || out[0] != '/')
+			out[0] = '\0';
+		return;
 	}
-	char *r = realpath(joined, NULL);
-	const char *src = r ? r : joined;
+	/* the directory from the cache; the last component itself only if it
+	 * is a symbolic link (one readlink says so) */
+	char *slash = strrchr(joined, '/');
+	const char *last = slash + 1;
+	char resolved[PATH_MAX * 2 + 2];
+	const char *src = NULL;
+	char *r = NULL;
+	if (*last && strcmp(last, ".") != 0 && strcmp(last, "..") != 0) {
+		*slash = '\0';
+		int exists;
+		const char *dir = dir_resolved(joined[0] ? joined : "/", &exists);
+		*slash = '/';
+		if (exists) {
+			char link[8];
+			snprintf(resolved, sizeof(resolved), "%s/%s", strcmp(dir, "/") ? dir : "", last);
+			/* not a link, or not there (yet): as named; a link: in full */
+			if (readlink(resolved, link, sizeof(link)) < 0 &&
+			    (errno == EINVAL || errno == ENOENT || errno == ENOTDIR))
+				src = resolved;
+		}
+	}
+	if (!src) {
+		r = realpath(joined, NULL);
+		src = r ? r : joined;
+	}
 	size_t l = strlen(src);
 	if (l < size) /* a longer path is no Landlock path we compare with */
 		memcpy(out, src, l + 1);
@@ -677,11 +800,20 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		c.phase = TR_PROGRAM;
 
 	const char *name = scopes_syscall_name(c.arch, nr);
-	struct memreader mr = { .tid = tid };
+	struct memreader mr = { .p = p, .tid = tid };
 	struct decode_reader rd = { mem_read, &mr };
 	char text[768], path[PATH_READ_MAX], object[PATH_MAX];
-	decode_syscall_read(c.arch, nr, args, &rd, text, sizeof(text));
-	size_t plen = decode_path_read(c.arch, nr, args, &rd, path, sizeof(path));
+	if (moot_applies(p, args) && nr != ns->nr_close) {
+		c.moot = p->moot_under;
+		c.moot_why = p->moot_why;
+	}
+	/* the path matters where Landlock decides by it; elsewhere only for
+	 * the examples, and not once a class has them all */
+	int by_path = scopes_landlock_checks_path(c.arch, nr);
+	int need_memory = by_path || nr == ns->nr_execve || nr == ns->nr_execveat ||
+			  !trace_examples_full(run, &c);
+	decode_syscall_read(c.arch, nr, args, need_memory ? &rd : NULL, text, sizeof(text));
+	size_t plen = need_memory ? decode_path_read(c.arch, nr, args, &rd, path, sizeof(path)) : 0;
 	int valid = !mr.n || id_valid(ns, req->id);
 	if (!valid) {
 		/* the task moved on (died, or a signal restarted the call): what
@@ -692,14 +824,10 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	if (valid)
 		name_exec_mapping(ns, p, tid, nr, args, text, sizeof(text));
 	c.text = text;
-	if (valid && trace_pathscoped_possible(c.arch, nr)) {
-		object_path(tid, name, args, plen ? path : NULL, object, sizeof(object));
+	if (valid && by_path && trace_pathscoped_possible(c.arch, nr)) {
+		object_path(p, tid, name, args, plen ? path : NULL, object, sizeof(object));
 		if (object[0])
 			c.object = object;
-	}
-	if (moot_applies(p, args) && nr != ns->nr_close) {
-		c.moot = p->moot_under;
-		c.moot_why = p->moot_why;
 	}
 	if (run->timeline) {
 		c.where = locate(p, c.ip);
@@ -715,6 +843,12 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	}
 
 	/* what this call changes for the calls after it */
+	if (changes_namespace(name))
+		dircache_flush();
+	else if (name && (strcmp(name, "chdir") == 0 || strcmp(name, "fchdir") == 0)) {
+		free(p->cwd);
+		p->cwd = NULL;
+	}
 	if (nr == ns->nr_write && ns->opt->trace_fd >= 0 && (int)args[0] == ns->opt->trace_fd)
 		handshake(ns, p, req);
 	else if (((nr == ns->nr_seccomp && args[0] == SECCOMP_SET_MODE_FILTER) ||

@@ -620,6 +620,22 @@ static struct tr_class *class_for(struct trace_run *run, const struct tr_call *c
 	return x;
 }
 
+int trace_examples_full(struct trace_run *run, const struct tr_call *c)
+{
+	if (run->timeline || !run->hash_size)
+		return 0;
+	struct classified k;
+	classify(run, c, &k);
+	size_t h = (size_t)class_hash(c, &k) % run->hash_size;
+	while (run->hash[h]) {
+		const struct tr_class *x = &run->classes[run->hash[h] - 1];
+		if (class_equal(x, c, &k))
+			return x->nexamples >= TR_EXAMPLES;
+		h = (h + 1) % run->hash_size;
+	}
+	return 0;
+}
+
 int trace_pathscoped_possible(uint32_t arch, long nr)
 {
 	static signed char known[1024]; /* 0 unknown, 1 no, 2 yes (native arch) */

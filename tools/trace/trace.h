@@ -247,6 +247,11 @@ void trace_incomplete(struct trace_run *run, const char *code, const char *fmt, 
  * so. */
 int trace_check_privileged(struct trace_run *run, const char *exe);
 
+/* Would this call (its path not needed to classify it) land in a class
+ * whose examples are complete? Then the tracer need not read its strings
+ * from the program's memory (never with --timeline, which shows the last). */
+int trace_examples_full(struct trace_run *run, const struct tr_call *c);
+
 /* Could a path-scoped promise allow syscall nr (so the tracer should find
  * the path it acts on)? Cached per number. */
 int trace_pathscoped_possible(uint32_t arch, long nr);
