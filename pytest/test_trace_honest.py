@@ -399,3 +399,24 @@ def test_reports_and_errors_match_the_schema(tmp_path):
     broken = dict(docs[0])
     del broken["answer"]
     assert list(v.iter_errors(broken))
+
+
+# ------------------------------------------------------------- item 8 (caches)
+
+@scopes_probes.needs("landlock")
+@pytest.mark.parametrize("how", ["chdir", "symlink"])
+def test_cached_paths_follow_the_program(how, outside_tmp):
+    """The working directory is cached until a chdir, directory resolutions
+    until the namespace changes: a file created in /tmp through a new cwd or
+    a symbolic link is still seen as under /tmp (tmppath), and nothing else."""
+    os.symlink("/tmp", outside_tmp / "totmp")
+    script = {
+        "chdir": 'read x </etc/hostname; cd /tmp && : > "trace-c-$$" && rm -f "trace-c-$$"',
+        "symlink": ': > "totmp/trace-l-$$"; rm -f "totmp/trace-l-$$"',
+    }[how]
+    proc = subprocess.run([tracer(), "--json", "--", "/bin/sh", "-c", script],
+                          cwd=outside_tmp, capture_output=True, text=True)
+    r = json.loads(proc.stderr)
+    ev = [ex for e in r["evidence"].get("tmppath", []) for ex in e["examples"]]
+    assert "tmppath" in r["promises"].split() and ev, r["promises"]
+    assert not {"wpath", "cpath"} & set(r["promises"].split()), r["promises"]
