@@ -59,7 +59,13 @@ run() {
 		mount -t tmpfs tmpfs /run
 		python3 "$3/ntp-server.py" 40 >"$2/server.log" 2>&1 &
 		server=$!
-		sleep 0.5
+		# bound before ntpd starts, or ntpd (which listens on the same
+		# address) takes port 123 first and asks itself: under load
+		# python3 can take longer than any fixed sleep
+		for i in $(seq 100); do
+			[ -n "$(ss -Hnlu src 127.0.0.1:123)" ] && break
+			sleep 0.1
+		done
 		"$1/src/ntpd" -d -f "$2/good.conf" >"$2/ntpd.log" 2>&1 &
 		ntpd=$!
 		valid=no
