@@ -420,3 +420,92 @@ def test_cached_paths_follow_the_program(how, outside_tmp):
     ev = [ex for e in r["evidence"].get("tmppath", []) for ex in e["examples"]]
     assert "tmppath" in r["promises"].split() and ev, r["promises"]
     assert not {"wpath", "cpath"} & set(r["promises"].split()), r["promises"]
+
+
+# ------------------------------------------------------------- --merge
+
+def merged(*reports, extra=()):
+    proc = subprocess.run([tracer(), "--merge", "--json", *extra, *map(str, reports)],
+                          capture_output=True, text=True)
+    return proc, json.loads(proc.stderr[proc.stderr.index("{"):])
+
+
+def saved(tmp_path, name, *argv, backend="notify"):
+    out = tmp_path / f"{name}.json"
+    subprocess.run([tracer(), "-b", backend, "--json", "-o", str(out), "--", *map(str, argv)],
+                   capture_output=True, stdin=subprocess.DEVNULL)
+    return out
+
+
+def test_merge_gives_one_answer_for_several_runs(tmp_path):
+    built("tools/run/scopes-run")
+    a = saved(tmp_path, "a", "cat", "/etc/hostname")
+    b = saved(tmp_path, "b", subject(), "proc")
+    proc, r = merged(a, b)
+    assert proc.returncode == 0, proc.stderr
+    assert r["promises"] == "stdio rpath proc" and r["answer"] == "exact", r["promises"]
+    assert r["complete"] is True and r["backend"] == "notify"
+    assert [(x["file"], x["command"]) for x in r["runs"]] == [
+        (str(a), "cat /etc/hostname"), (str(b), f"{subject()} proc")]
+    ev = {p: [e["syscall"] for e in r["evidence"][p]] for p in r["evidence"]}
+    assert "clone" in ev["proc"] and "openat" in ev["rpath"], ev
+    # the one answer runs both programs
+    for argv in (["cat", "/etc/hostname"], [subject(), "proc"]):
+        run = subprocess.run([str(built("tools/run/scopes-run")), "-p", r["promises"], "--", *argv],
+                             capture_output=True)
+        assert run.returncode == 0, (argv, run.stderr)
+    text = subprocess.run([tracer(), "--merge", str(a), str(b)], capture_output=True,
+                          text=True).stderr.splitlines()
+    assert text[:3] == ["scopes-trace --merge: 2 runs, one answer",
+                        f"  {a}: cat /etc/hostname \u2014 exited 0 (notify)",
+                        f"  {b}: {subject()} proc \u2014 exited 0 (notify)"], text[:4]
+    assert '    scopes_pledge("stdio rpath proc", NULL);' in text
+
+
+def test_merge_keeps_what_made_a_run_incomplete(tmp_path):
+    a = saved(tmp_path, "a", "cat", "/etc/hostname")
+    b = saved(tmp_path, "b", subject(), "kill", "15")
+    _, r = merged(a, b)
+    assert r["complete"] is False, r
+    assert [(i["reason"], i["message"]) for i in r["incomplete"]] == [
+        ("killed_by_signal", f"{b}: the program was killed by SIGTERM: what it would have done "
+                             "afterwards was not seen")]
+
+
+@pytest.mark.skipif(not ROOT, reason="the lossless log backend needs root")
+def test_merge_of_both_backends_keeps_the_log_guesses_flagged(tmp_path, audit_lock):
+    a = saved(tmp_path, "a", "cat", "/etc/hostname")
+    b = saved(tmp_path, "b", subject(), "unix", backend="log")
+    _, r = merged(a, b)
+    assert r["backend"] == "notify+log" and r["answer"] == "safe_union", r
+    assert {"stdio", "rpath", "unix"} <= set(r["promises"].split()), r["promises"]
+    assert set(r["least_promises"].split()) <= set(r["promises"].split())
+
+
+@pytest.mark.parametrize("bad", ["not-json", "failed-run", "missing"])
+def test_merge_refuses_what_is_not_a_report(tmp_path, bad):
+    good = saved(tmp_path, "a", "cat", "/etc/hostname")
+    f = tmp_path / "bad.json"
+    if bad == "not-json":
+        f.write_text("hello\n")
+    elif bad == "failed-run":
+        subprocess.run([tracer(), "--json", "-o", str(f), "--", "no-such-command-here"])
+    proc, r = merged(good, f)
+    assert proc.returncode == 125 and r["error"]["kind"] == "merge", r
+    assert r["error"]["message"] == {
+        "not-json": f"{f}: not JSON (at byte 0)",
+        "failed-run": f"{f}: a run that failed (not_found: no-such-command-here: command not found)",
+        "missing": f"{f}: No such file or directory"}[bad]
+
+
+def test_merged_report_matches_the_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((pathlib.Path(__file__).parent.parent / "schemas" /
+                         "scopes-trace.schema.json").read_text())
+    a = saved(tmp_path, "a", "cat", "/etc/hostname")
+    b = saved(tmp_path, "b", subject(), "tmppath")
+    _, r = merged(a, b)
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(r)]
+    assert errors == [] and r["runs"], errors
+    _, e = merged(a, tmp_path / "nothing.json")
+    assert [x.message for x in jsonschema.Draft202012Validator(schema).iter_errors(e)] == []

@@ -24,6 +24,7 @@
 #include "backend.h"
 #include "elfinfo.h"
 #include "json.h"
+#include "jsonread.h"
 #include "quote.h"
 #include "report.h"
 #include "srcline.h"
@@ -31,11 +32,12 @@
 extern char **environ;
 
 enum { OPT_JSON = 256, OPT_TIMELINE, OPT_VERIFY, OPT_LOG_SOURCE, OPT_NO_HANDSHAKE, OPT_COLOR,
-       OPT_VERSION };
+       OPT_VERSION, OPT_MERGE };
 
 static void usage(FILE *out)
 {
 	fputs("usage: scopes-trace [OPTION]... -- PROGRAM [ARG]...\n"
+	      "       scopes-trace --merge [--json] [-o FILE] REPORT.json...\n"
 	      "Run PROGRAM, observe every system call it and its children make, and say\n"
 	      "which promises it needs: the smallest set, why each promise is in it, what\n"
 	      "no promise can allow, and whether the answer is complete.\n"
@@ -55,6 +57,8 @@ static void usage(FILE *out)
 	      "      --timeline  show what is needed from each point of the run to its end\n"
 	      "      --verify    run PROGRAM again under scopes-run with the promises found\n"
 	      "                  (enforced) and say whether it ends the same way\n"
+	      "      --merge     the arguments are JSON reports of earlier runs (--json):\n"
+	      "                  one answer for all of them (one run shows one path)\n"
 	      "      --no-handshake  do not ask libscopes for its pledge points\n"
 	      "                  (SCOPES_PENALTY=log, SCOPES_TRACE_FD)\n"
 	      "      --color=auto|always|never  colours in the human report (auto: on a\n"
@@ -370,6 +374,203 @@ static void verify(struct trace_run *run, char *const *argv)
 	free(tool);
 }
 
+/* ------------------------------------------------------------- --merge */
+
+/* Strings read back from reports that classes point to (their reason,
+ * rule, note): kept until the end. */
+static char **pool;
+static size_t npool, cpool;
+
+static const char *keep(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d || array_reserve(&pool, &cpool, npool, sizeof(*pool)) != 0) {
+		free(d);
+		return NULL;
+	}
+	return pool[npool++] = d;
+}
+
+static void pool_free(void)
+{
+	for (size_t i = 0; i < npool; i++)
+		free(pool[i]);
+	free(pool);
+}
+
+static void req_read(const struct jv *v, struct cover_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!v)
+		return;
+	r->req_flags = (unsigned)jv_int(v, "flags", 0);
+	const struct jv *alts = jv_get(v, "alt");
+	for (size_t k = 0; alts && alts->type == JV_ARR && k < alts->n && r->n < COVER_MAX_ALTS; k++) {
+		scopes_set_t set = 0;
+		if (scopes_promises_parse(jv_str(&alts->items[k], "set", ""), &set) != 0)
+			continue;
+		r->alt[r->n] = set;
+		r->flags[r->n++] = (unsigned)jv_int(&alts->items[k], "flags", 0);
+	}
+}
+
+static enum tr_phase phase_read(const char *s)
+{
+	return strcmp(s, "startup") == 0 ? TR_STARTUP : strcmp(s, "loader") == 0 ? TR_LOADER
+										  : TR_PROGRAM;
+}
+
+static const char *const incomplete_codes[] = {
+	"interrupted", "killed_by_signal", "privileged_program", "own_seccomp_filter",
+	"own_seccomp_listener", "no_calls", "not_executed", "calls_missing",
+};
+
+/* One report into run. Returns 0, or -1 with why. */
+static int merge_one(struct trace_run *run, const char *file, const struct jv *r, char *why,
+		     size_t size)
+{
+	const struct jv *classes = jv_get(r, "classes"), *images = jv_get(r, "images");
+	if (jv_get(r, "error") && !classes) {
+		const struct jv *e = jv_get(r, "error");
+		snprintf(why, size, "%s: a run that failed (%s: %s)", file, jv_str(e, "kind", "?"),
+			 jv_str(e, "message", "?"));
+		return -1;
+	}
+	if (!classes || classes->type != JV_ARR || !images || images->type != JV_ARR) {
+		snprintf(why, size, "%s: not a scopes-trace report with its classes (written by "
+			 "scopes-trace %s or later with --json?)", file, SCOPES_VERSION_STRING);
+		return -1;
+	}
+	int off = (int)run->nimages;
+	for (size_t i = 0; i < images->n; i++) {
+		const struct jv *im = &images->items[i];
+		long long parent = jv_int(im, "parent", -1);
+		int k = trace_image_add(run, jv_str(im, "path", "?"), jv_str(im, "exe", NULL),
+					jv_str(im, "interpreter", NULL),
+					parent >= 0 ? (int)parent + off : -1, (long)jv_int(im, "pid", 0));
+		if (k >= 0)
+			run->images[k].calls = (unsigned long)jv_int(im, "calls", 0);
+	}
+	for (size_t i = 0; i < classes->n; i++) {
+		const struct jv *c = &classes->items[i];
+		if (array_reserve(&run->classes, &run->cclasses, run->nclasses,
+				  sizeof(*run->classes)) != 0)
+			return -1;
+		struct tr_class *x = &run->classes[run->nclasses++];
+		memset(x, 0, sizeof(*x));
+		x->arch = (uint32_t)jv_int(c, "arch", scopes_native_arch());
+		x->nr = (long)jv_int(c, "nr", -1);
+		x->name = scopes_syscall_name(x->arch, x->nr);
+		if (!x->name)
+			x->name = keep(jv_str(c, "syscall", "?"));
+		long long img = jv_int(c, "image", -1);
+		x->image = img >= 0 ? (int)img + off : -1;
+		x->phase = phase_read(jv_str(c, "phase", "program"));
+		x->cls = (enum scopes_class)jv_int(c, "class", SCOPES_CLASS_PROMISE);
+		x->reason = keep(jv_str(c, "reason", NULL));
+		x->note = keep(jv_str(c, "rule", NULL));
+		x->count = (unsigned long)jv_int(c, "count", 1);
+		x->guess = jv_bool(c, "guess", 0);
+		x->argdep = jv_bool(c, "argdep", 0);
+		x->pathdep = jv_bool(c, "pathdep", 0);
+		const char *fails = jv_str(c, "fails_harmlessly", NULL);
+		x->fails = fails != NULL;
+		x->fail_note = fails && fails[0] ? keep(fails) : NULL;
+		req_read(jv_get(c, "req"), &x->req);
+		req_read(jv_get(c, "cand"), &x->cand);
+		req_read(jv_get(c, "safe"), &x->safe_req);
+		x->least_req = x->req;
+		x->chosen = -1;
+		const struct jv *ex = jv_get(c, "examples");
+		for (size_t e = 0; ex && ex->type == JV_ARR && e < ex->n && x->nexamples < TR_EXAMPLES; e++)
+			if (ex->items[e].type == JV_STR)
+				x->examples[x->nexamples++] = strdup(ex->items[e].str);
+	}
+	/* what made each run incomplete stays said, with its file */
+	const struct jv *inc = jv_get(r, "incomplete");
+	for (size_t i = 0; inc && inc->type == JV_ARR && i < inc->n; i++) {
+		const char *code = jv_str(&inc->items[i], "reason", "calls_missing"), *known = NULL;
+		for (size_t k = 0; k < sizeof(incomplete_codes) / sizeof(*incomplete_codes); k++)
+			if (strcmp(code, incomplete_codes[k]) == 0)
+				known = incomplete_codes[k];
+		trace_incomplete(run, known ? known : "calls_missing", "%s: %s", file,
+				 jv_str(&inc->items[i], "message", "?"));
+	}
+	const struct jv *stats = jv_get(r, "stats");
+	run->calls += (unsigned long)jv_int(stats, "calls", 0);
+	run->processes += (unsigned long)jv_int(stats, "processes", 0);
+	run->threads += (unsigned long)jv_int(stats, "threads", 0);
+	run->started = 1;
+
+	if (array_reserve(&run->sources, &run->csources, run->nsources,
+			  sizeof(*run->sources)) != 0)
+		return -1;
+	struct tr_source *src = &run->sources[run->nsources++];
+	const struct jv *cmd = jv_get(r, "command");
+	char *const *argv = NULL;
+	char **tmp = NULL;
+	if (cmd && cmd->type == JV_ARR) {
+		tmp = calloc(cmd->n + 1, sizeof(*tmp));
+		for (size_t i = 0; tmp && i < cmd->n; i++)
+			tmp[i] = cmd->items[i].type == JV_STR ? cmd->items[i].str : "?";
+		argv = tmp;
+	}
+	src->file = strdup(file);
+	src->command = quote_argv(argv, QUOTE_ABBREV_OVER);
+	src->backend = strdup(jv_str(r, "backend", "?"));
+	src->exit_status = (int)jv_int(r, "exit_status", 0);
+	src->complete = jv_bool(r, "complete", 0);
+	free(tmp);
+	return 0;
+}
+
+static int merge(struct trace_run *run, char *const *files, char *why, size_t size)
+{
+	run->backend = NULL;
+	for (int f = 0; files[f]; f++) {
+		FILE *in = fopen(files[f], "re");
+		if (!in) {
+			snprintf(why, size, "%s: %s", files[f], strerror(errno));
+			return -1;
+		}
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+		char buf[65536];
+		size_t n;
+		while (mem && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, n, mem);
+		fclose(in);
+		if (mem)
+			fclose(mem);
+		size_t at = 0;
+		struct jv *r = text ? jv_parse(text, len, &at) : NULL;
+		free(text);
+		if (!r) {
+			snprintf(why, size, "%s: not JSON (at byte %zu)", files[f], at);
+			return -1;
+		}
+		int rc = merge_one(run, files[f], r, why, size);
+		jv_free(r);
+		if (rc != 0)
+			return -1;
+	}
+	/* one backend, or both */
+	for (size_t i = 0; i < run->nsources; i++) {
+		const char *b = strcmp(run->sources[i].backend, "log") == 0 ? "log" : "notify";
+		if (!run->backend)
+			run->backend = b;
+		else if (strcmp(run->backend, b) != 0)
+			run->backend = "notify+log";
+	}
+	run->exec_images = 0;
+	for (size_t i = 0; i < run->nimages; i++)
+		run->exec_images |= run->images[i].parent >= 0;
+	return 0;
+}
+
 /* What makes a run's answer untrustworthy whatever the backend saw. */
 static void completeness(struct trace_run *run)
 {
@@ -409,6 +610,45 @@ static void completeness(struct trace_run *run)
 	}
 }
 
+static int want_colour(int colour, FILE *out)
+{
+	return colour == 1 || (colour == 0 && isatty(fileno(out)) && !getenv("NO_COLOR") &&
+			       !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
+}
+
+/* scopes-trace --merge A.json B.json ...: several runs, one answer (one
+ * run shows one path through a program). */
+static int merge_main(char *const *files, FILE *out, int json, int colour,
+		      const struct failsink *fs)
+{
+	struct trace_run run;
+	char why[1024];
+	trace_run_init(&run, files);
+	run.landlock = landlock_abi() > 0;
+	if (merge(&run, files, why, sizeof(why)) != 0) {
+		trace_run_free(&run);
+		pool_free();
+		if (out != stderr)
+			fclose(out);
+		struct failsink f = *fs;
+		f.argv = files;
+		return fail(&f, 125, "merge", 0, "%s", why);
+	}
+	trace_finish(&run);
+	if (json) {
+		if (report_json(&run, out) != 0)
+			fprintf(stderr, "scopes-trace: could not write the JSON report\n");
+	} else {
+		report_human(&run, out, want_colour(colour, out));
+	}
+	if (out != stderr)
+		fclose(out);
+	trace_run_free(&run);
+	pool_free();
+	elf_cache_clear();
+	return 0;
+}
+
 /* --------------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -425,12 +665,14 @@ int main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "merge", no_argument, NULL, OPT_MERGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const backends[] = { "auto", "notify", "log" };
 	static const char *const sources[] = { "auto", "daemon", "multicast", "kmsg" };
 	static const char *const colours[] = { "auto", "always", "never" };
 	int backend = 0, json = 0, timeline = 0, do_verify = 0, handshake = 1, colour = 0, c;
+	int merging = 0;
 	enum log_source source = LOG_SOURCE_AUTO;
 	const char *output = NULL;
 	char usage_err[512] = "";
@@ -470,6 +712,9 @@ int main(int argc, char **argv)
 		case OPT_NO_HANDSHAKE:
 			handshake = 0;
 			break;
+		case OPT_MERGE:
+			merging = 1;
+			break;
 		case OPT_COLOR:
 			colour = parse_choice(optarg, colours, 3);
 			if (colour < 0 && !usage_err[0])
@@ -501,8 +746,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
 		return 125;
 	}
+	if (merging && (do_verify || timeline) && !usage_err[0])
+		snprintf(usage_err, sizeof(usage_err), "--merge reads reports: no --verify or "
+			 "--timeline (they need the program)");
+	if (usage_err[0]) {
+		fail(&fs, 125, "usage", 0, "%s", usage_err);
+		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
+		return 125;
+	}
 	if (optind >= argc) {
-		fail(&fs, 125, "usage", 0, "no program given");
+		fail(&fs, 125, "usage", 0, merging ? "--merge: no report given" : "no program given");
 		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
 		return 125;
 	}
@@ -518,6 +771,8 @@ int main(int argc, char **argv)
 			return fail(&fs, 125, "output", 0, "%s: %s", output, strerror(e));
 		}
 	}
+	if (merging)
+		return merge_main(prog_argv, out, json, colour, &fs);
 	char *path = resolve(prog_argv[0]);
 	if (!path) {
 		if (out != stderr)

@@ -332,10 +332,25 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 	/* quoted as a shell reads it; a huge argument abbreviated here (the
 	 * verify line, when there is one, has it whole) */
 	char *cmd = quote_argv(run->argv, QUOTE_ABBREV_OVER);
-	fprintf(out, "scopes-trace: %s", cmd ? cmd : "?");
+	if (run->nsources) {
+		fprintf(out, "scopes-trace --merge: %zu runs, one answer\n", run->nsources);
+		for (size_t i = 0; i < run->nsources; i++) {
+			const struct tr_source *src = &run->sources[i];
+			struct trace_run tmp = { .exit_status = src->exit_status,
+						 .exit_signal = src->exit_status > 128
+									? src->exit_status - 128
+									: 0 };
+			exit_desc(&tmp, ex, sizeof(ex));
+			fprintf(out, "  %s: %s \xe2\x80\x94 %s (%s%s)\n", src->file,
+				src->command ? src->command : "?", ex, src->backend,
+				src->complete ? "" : ", INCOMPLETE");
+		}
+	} else {
+		fprintf(out, "scopes-trace: %s", cmd ? cmd : "?");
+		exit_desc(run, ex, sizeof(ex));
+		fprintf(out, " \xe2\x80\x94 %s\n", ex);
+	}
 	free(cmd);
-	exit_desc(run, ex, sizeof(ex));
-	fprintf(out, " \xe2\x80\x94 %s\n", ex);
 	fprintf(out, "%sbackend %s%s%s: %lu calls, %lu process%s, %zu image%s%s; ", st->dim,
 		run->backend ? run->backend : "?", run->source ? ", " : "",
 		run->source ? run->source : "", run->calls, run->processes,
@@ -540,6 +555,25 @@ static void json_alts(struct json *j, const char *key, const struct cover_req *r
 	json_arr_end(j);
 }
 
+/* A requirement as the cover sees it: alternatives with their flags. */
+static void json_req(struct json *j, const char *key, const struct cover_req *r)
+{
+	char b[SET_STR];
+	json_key(j, key);
+	json_obj_begin(j);
+	json_kuint(j, "flags", r->req_flags);
+	json_key(j, "alt");
+	json_arr_begin(j);
+	for (int k = 0; k < r->n; k++) {
+		json_obj_begin(j);
+		json_kstr(j, "set", trace_set_str(r->alt[k], b, sizeof(b)));
+		json_kuint(j, "flags", r->flags[k]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
 static void json_examples(struct json *j, const char *const *ex, int n)
 {
 	json_key(j, "examples");
@@ -659,6 +693,20 @@ int report_json(const struct trace_run *run, FILE *out)
 	json_arr_end(&j);
 	json_kstr(&j, "backend", run->backend);
 	json_kstr(&j, "source", run->source);
+	if (run->nsources) {
+		json_key(&j, "runs");
+		json_arr_begin(&j);
+		for (size_t i = 0; i < run->nsources; i++) {
+			json_obj_begin(&j);
+			json_kstr(&j, "file", run->sources[i].file);
+			json_kstr(&j, "command", run->sources[i].command);
+			json_kstr(&j, "backend", run->sources[i].backend);
+			json_kint(&j, "exit_status", run->sources[i].exit_status);
+			json_kbool(&j, "complete", run->sources[i].complete);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+	}
 	json_kbool(&j, "complete", run->complete);
 	json_key(&j, "incomplete");
 	json_arr_begin(&j);
@@ -825,6 +873,35 @@ int report_json(const struct trace_run *run, FILE *out)
 			json_null(&j);
 		json_obj_end(&j);
 	}
+
+	/* every class with what the cover needs: --merge reads them back */
+	json_key(&j, "classes");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < run->nclasses; i++) {
+		const struct tr_class *x = &run->classes[i];
+		char nm[48];
+		json_obj_begin(&j);
+		json_kstr(&j, "syscall", class_name(x, nm, sizeof(nm)));
+		json_kint(&j, "nr", x->nr);
+		json_kuint(&j, "arch", x->arch);
+		json_kstr(&j, "phase", phase_name(x->phase));
+		json_kint(&j, "image", x->image);
+		json_kint(&j, "segment", x->segment);
+		json_kint(&j, "class", x->cls);
+		json_kstr(&j, "reason", x->reason);
+		json_kstr(&j, "rule", x->note);
+		json_kuint(&j, "count", x->count);
+		json_kbool(&j, "guess", x->guess);
+		json_kbool(&j, "argdep", x->argdep);
+		json_kbool(&j, "pathdep", x->pathdep);
+		json_kstr(&j, "fails_harmlessly", x->fails ? (x->fail_note ? x->fail_note : "") : NULL);
+		json_req(&j, "req", x->guess ? &x->least_req : &x->req);
+		json_req(&j, "cand", &x->cand);
+		json_req(&j, "safe", &x->safe_req);
+		json_examples(&j, (const char *const *)x->examples, x->nexamples);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
 
 	json_key(&j, "stats");
 	json_obj_begin(&j);

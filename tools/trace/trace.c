@@ -166,6 +166,12 @@ void trace_run_free(struct trace_run *run)
 		free(run->notes[i]);
 	free(run->steps);
 	free(run->changed);
+	for (size_t i = 0; i < run->nsources; i++) {
+		free(run->sources[i].file);
+		free(run->sources[i].command);
+		free(run->sources[i].backend);
+	}
+	free(run->sources);
 	free(run->verify_refused);
 	for (size_t i = 0; i < run->nargpaths; i++)
 		free(run->argpaths[i]);

@@ -168,6 +168,12 @@ struct trace_run {
 	size_t nargpaths;
 	scopes_set_t general;      /* promises, tmppath replaced by what would
 				    * allow the same calls anywhere (0: no tmppath) */
+	/* --merge: the reports merged, one per run */
+	struct tr_source {
+		char *file, *command, *backend;
+		int exit_status, complete;
+	} *sources;
+	size_t nsources, csources;
 	/* the log backend's guesses (classes with guess set) */
 	int guesses;               /* such classes decide part of the answer */
 	scopes_set_t least, least_startup, least_exec; /* if every guess took its

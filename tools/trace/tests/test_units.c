@@ -13,6 +13,7 @@
 #include "cover.h"
 #include "harness.h"
 #include "json.h"
+#include "jsonread.h"
 #include "quote.h"
 
 /* ------------------------------------------------------------ audit */
@@ -315,11 +316,62 @@ static void test_quote(void)
 	free(q);
 }
 
+/* ---------------------------------------------------------- jsonread */
+
+static void test_jsonread(void)
+{
+	static const char doc[] = " {\"a\": [1, -2.5e1, true, false, null], \"s\": \"x\\u00e9\\ud83d\\ude00\\n\","
+				  " \"o\": {\"k\": 123456789012}} ";
+	size_t err = 99;
+	struct jv *v = jv_parse(doc, strlen(doc), &err);
+	CHECK(v && v->type == JV_OBJ && v->n == 3, "parsed");
+	const struct jv *a = jv_get(v, "a");
+	CHECK(a && a->type == JV_ARR && a->n == 5 && a->items[0].i == 1 &&
+		      a->items[1].num == -25.0 && a->items[2].b == 1 && a->items[3].type == JV_BOOL &&
+		      a->items[4].type == JV_NULL,
+	      "array");
+	CHECK(strcmp(jv_str(v, "s", ""), "x\xc3\xa9\xf0\x9f\x98\x80\n") == 0, "escapes: %s",
+	      jv_str(v, "s", ""));
+	CHECK(jv_int(jv_get(v, "o"), "k", 0) == 123456789012LL, "integer");
+	CHECK(jv_str(v, "missing", "d")[0] == 'd' && jv_bool(v, "s", 7) == 7, "defaults");
+	jv_free(v);
+
+	/* what the writer writes, the reader reads back */
+	struct json j;
+	json_init(&j, 1);
+	json_obj_begin(&j);
+	json_kstr(&j, "bytes", "caf\xe9 \x01\"");
+	json_obj_end(&j);
+	size_t len;
+	const char *text = json_text(&j, &len);
+	v = jv_parse(text, len, NULL);
+	CHECK(v && strcmp(jv_str(v, "bytes", ""), "caf\xc3\xa9 \x01\"") == 0, "round trip: %s",
+	      v ? jv_str(v, "bytes", "") : "NULL");
+	jv_free(v);
+	json_free(&j);
+
+	static const char *const bad[] = {
+		"", "{", "[1,]", "{\"a\" 1}", "01", "\"\\x\"", "[1] x", "tru", "\"a\nb\"", "-",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = jv_parse(bad[i], strlen(bad[i]), NULL);
+		CHECK(!v, "accepted bad JSON %s", bad[i]);
+		jv_free(v);
+	}
+	char deep[200];
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	v = jv_parse(deep, 200, NULL);
+	CHECK(!v, "nesting beyond 64 accepted");
+	jv_free(v);
+}
+
 int main(void)
 {
 	test_audit();
 	test_json();
 	test_cover();
 	test_quote();
+	test_jsonread();
 	return harness_finish("test_trace_units");
 }
