@@ -170,10 +170,10 @@ static size_t sup_count;
 /* Set by the pledger before the fork: the supervisor's copies are the ones. */
 static struct seccomp_notif_sizes sup_sizes;
 
+/* Every kernel call goes through system.c's */
 static long sc(long nr, long a, long b, long c, long d, long e)
 {
-	long rc = syscall(nr, a, b, c, d, e, 0);
-	return rc < 0 ? -errno : rc;
+	return sys_raw(nr, a, b, c, d, e);
 }
 
 static char *put_uint(char *p, unsigned long v)
@@ -523,7 +523,7 @@ static int confine_self(void)
 static void sup_exit(int code)
 {
 	for (;;)
-		syscall(SYS_exit_group, code);
+		sc(SYS_exit_group, code, 0, 0, 0, 0);
 }
 
 static void supervisor_main(int sock)
@@ -613,8 +613,9 @@ int supervise_start(struct supervise_plan *sp, const struct sock_filter *real, s
 	    sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
 		return -ENOSYS;
 	sup_sizes = sizes;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-		return -errno;
+	long rc = sc(SYS_socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, (long)sv, 0);
+	if (rc < 0)
+		return (int)rc;
 	memcpy(sup_prog, real, count * sizeof(*real));
 	sup_count = count;
 	/* Raw clones with no exit signal: no SIGCHLD, and no waitpid(-1) of
@@ -664,15 +665,13 @@ int supervise_start(struct supervise_plan *sp, const struct sock_filter *real, s
 int supervise_load(const struct sock_filter *insns, size_t count)
 {
 	struct sock_fprog prog = { .len = (unsigned short)count, .filter = (struct sock_filter *)insns };
-	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
-				  SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			  &prog);
-	if (rc >= 0)
-		return (int)rc;
-	if (errno == ENOMEM)
+	long rc = sc(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
+			     SECCOMP_FILTER_FLAG_NEW_LISTENER,
+		     (long)&prog, 0, 0);
+	if (rc == -ENOMEM)
 		return -E2BIG;
-	return -errno;
+	return (int)rc;
 }
 
 int supervise_handoff(struct supervise_plan *sp, int listener)

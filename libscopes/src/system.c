@@ -75,6 +75,11 @@ static long raw6(long nr, long a, long b, long c, long d, long e, long f)
 }
 #endif
 
+long sys_raw(long nr, long a, long b, long c, long d, long e)
+{
+	return raw6(nr, a, b, c, d, e, 0);
+}
+
 #define RAW_ARG(x) ((long)(x))
 #define raw1(nr, a) raw6(nr, RAW_ARG(a), 0, 0, 0, 0, 0)
 #define raw2(nr, a, b) raw6(nr, RAW_ARG(a), RAW_ARG(b), 0, 0, 0, 0)

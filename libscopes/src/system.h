@@ -39,6 +39,11 @@ int sys_io_uring_present(void) SCOPES_HIDDEN;
 long sys_getpid(void) SCOPES_HIDDEN;
 long sys_gettid(void) SCOPES_HIDDEN;
 
+/* Any system call, without libc (no errno, no first-use page fault):
+ * the result or -errno. The exec supervisor's (supervise.c) calls, made
+ * in a raw clone of a process that may have other threads. */
+long sys_raw(long nr, long a, long b, long c, long d, long e) SCOPES_HIDDEN;
+
 /* ---- threads.c's needs: raw calls, safe in a signal handler */
 struct sys_dirent64 {
 	uint64_t d_ino;
