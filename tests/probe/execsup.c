@@ -337,6 +337,45 @@ static void run_signals(int n)
  *   race pre-exec SIGSYS ...      how each pre-exec violation ended
  *   race pid-reuse N              B got the pid of one of the last 64 A's
  */
+/* A of the race scenarios: an exec'd helper ("race-a") that makes a call
+ * the pledge does not grant and writes its outcome code on the pipe p.
+ * Returns its pid, or -1 (said). */
+static pid_t race_a_start(int p[2])
+{
+	char fdarg[16];
+	if (pipe2(p, 0) < 0) {
+		say("pipe err %s", errname(errno));
+		return -1;
+	}
+	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
+	pid_t a = fork();
+	if (a < 0) {
+		say("fork err %s", errname(errno));
+		return -1;
+	}
+	if (a == 0) {
+		char *ops[] = { (char *)"race-a", fdarg, NULL };
+		close(p[0]);
+		exec_helper(ops);
+	}
+	return a;
+}
+
+/* A's answer (one byte: its exit-status code), then A dies, its pid free
+ * again; EOF when A died before answering. 1 if the call worked in A. */
+static int race_a_finish(pid_t a, int p[2])
+{
+	char c = 0;
+	ssize_t r;
+	close(p[1]);
+	while ((r = read(p[0], &c, 1)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	kill(a, SIGKILL);
+	wait_child(a);
+	return r == 1 && c == 10;
+}
+
 static void run_race(int n)
 {
 	int a_ok = 0, a_other = 0, b_sigsys = 0, b_eperm = 0, b_enosys = 0, b_ok = 0,
@@ -345,22 +384,9 @@ static void run_race(int n)
 
 	for (int i = 0; i < n; i++) {
 		int p[2];
-		char fdarg[16];
-		if (pipe2(p, 0) < 0) {
-			say("pipe err %s", errname(errno));
+		pid_t a = race_a_start(p);
+		if (a < 0)
 			return;
-		}
-		snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
-		pid_t a = fork();
-		if (a < 0) {
-			say("fork err %s", errname(errno));
-			return;
-		}
-		if (a == 0) {
-			char *ops[] = { (char *)"race-a", fdarg, NULL };
-			close(p[0]);
-			exec_helper(ops);
-		}
 		/* B: a pre-exec fork made while A is exec'ing */
 		pid_t b = fork();
 		if (b < 0) {
@@ -373,20 +399,10 @@ static void run_race(int n)
 				_exit(10);
 			_exit(errno == EPERM ? 11 : errno == ENOSYS ? 12 : 13);
 		}
-		close(p[1]);
 		for (int j = 0; j < nlast; j++)
 			if (last_a[j] == b)
 				reused++;
-		/* A's answer (one byte: its exit-status code), then A dies, its
-		 * pid free again; EOF when A died before answering */
-		char c = 0;
-		ssize_t r;
-		while ((r = read(p[0], &c, 1)) < 0 && errno == EINTR)
-			;
-		close(p[0]);
-		kill(a, SIGKILL);
-		wait_child(a);
-		if (r == 1 && c == 10)
+		if (race_a_finish(a, p))
 			a_ok++;
 		else
 			a_other++;
@@ -444,31 +460,10 @@ static void run_reuse(int k)
 
 	for (int i = 0; i < k; i++) {
 		int p[2];
-		char fdarg[16];
-		if (pipe2(p, 0) < 0) {
-			say("pipe err %s", errname(errno));
+		pid_t a = race_a_start(p);
+		if (a < 0)
 			return;
-		}
-		snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
-		pid_t a = fork();
-		if (a < 0) {
-			say("fork err %s", errname(errno));
-			return;
-		}
-		if (a == 0) {
-			char *ops[] = { (char *)"race-a", fdarg, NULL };
-			close(p[0]);
-			exec_helper(ops);
-		}
-		close(p[1]);
-		char c = 0;
-		ssize_t r;
-		while ((r = read(p[0], &c, 1)) < 0 && errno == EINTR)
-			;
-		close(p[0]);
-		kill(a, SIGKILL);
-		wait_child(a);
-		if (r == 1 && c == 10)
+		if (race_a_finish(a, p))
 			a_ok++;
 		else
 			a_other++;
