@@ -322,15 +322,17 @@ def test_tmppath_for_a_file_the_program_chose_shows_the_general_alternative():
 
 # ------------------------------------------------------------- item 3
 
-def test_verify_refuses_to_run_a_program_that_changed_files(outside_tmp):
+def test_verify_refuses_when_changed_files_lie_outside_the_copy(outside_tmp):
     built("tools/run/scopes-run")
     d = outside_tmp / "newdir"
     t = trace("mkdir", d, extra=["--verify"])
     v = t.report["verify"]
     assert t.proc.returncode == 0 and d.is_dir(), t
     assert v["ran"] is False and v["attempts"] == [], t
+    # the file lies outside the working directory, which is all it copies
     assert v["refused"] == (
-        f'the program changed files (mkdir("{d}", 0777)): running it again would find them '
+        f'the program changed files (mkdir("{d}", 0777)) and it changed {d}, outside the '
+        f'working directory {os.getcwd()}: running it again would find them '
         f'changed or change them twice; run it on a copy of its files as scopes-run -p '
         f'"{t.report["promises"]}" -- mkdir {d}'), v
     # the control: a reading program is verified as before
@@ -347,6 +349,50 @@ def test_sed_in_place_is_applied_once(outside_tmp):
     t = trace("sed", "-i", "s/a/aa/", f, extra=["--verify"])
     assert f.read_text() == "aa\n", "the verify run applied the edit again"
     assert t.report["verify"]["ran"] is False and "changed files" in t.report["verify"]["refused"]
+
+
+@pytest.mark.parametrize("case", ["mkdir", "sed", "tar"])
+def test_verify_runs_in_a_private_copy_of_the_working_directory(case, outside_tmp):
+    """mkdir d twice would fail (EEXIST), sed -i twice would edit twice: each
+    verify run gets a copy of the working directory as it was before the
+    first run, and the user's files see the program once."""
+    built("tools/run/scopes-run")
+    (outside_tmp / "f").write_text("a\n")
+    marker = "m-" + outside_tmp.name  # tells this test's copies from others'
+    (outside_tmp / marker).write_text("")
+    if case == "tar":
+        subprocess.run(["tar", "cf", "in.tar", "f"], cwd=outside_tmp, check=True)
+        (outside_tmp / "f").unlink()
+    argv = {"mkdir": ["mkdir", "d"], "sed": ["sed", "-i", "s/a/aa/", "f"],
+            "tar": ["tar", "xf", str(outside_tmp / "in.tar")]}[case]
+    out = outside_tmp.parent / (outside_tmp.name + ".json")
+    before = {p.stat().st_ino for p in pathlib.Path("/var/tmp").glob("scopes-trace-verify.*")}
+    try:
+        proc = subprocess.run([tracer(), "--verify", "--json", "-o", str(out), "--", *argv],
+                              cwd=outside_tmp, capture_output=True, text=True)
+        r = json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)
+    assert proc.returncode == 0, proc.stderr
+    v = r["verify"]
+    assert v["refused"] is None and v["ran"] is True and v["same"] is True, v
+    assert [a["purpose"] for a in v["attempts"]] == ["found"], v
+    assert any(n.startswith("verify: the program changed files (") and
+               n.endswith(f"ran in a private copy of the working directory {outside_tmp} as "
+                          "it was before the first run") for n in r["notes"]), r["notes"]
+    # the user's files: changed once, by the traced run only
+    if case == "mkdir":
+        assert (outside_tmp / "d").is_dir()
+    elif case == "sed":
+        assert (outside_tmp / "f").read_text() == "aa\n"
+    else:
+        assert (outside_tmp / "f").read_text() == "a\n"
+    assert sorted(p.name for p in outside_tmp.iterdir()) == sorted({
+        "mkdir": ["d", "f"], "sed": ["f"], "tar": ["f", "in.tar"]}[case] + [marker])
+    # the copies are gone (the tests run in parallel: only ours counted)
+    mine = [p for p in pathlib.Path("/var/tmp").glob("scopes-trace-verify.*")
+            if (p / "orig" / marker).exists() and p.stat().st_ino not in before]
+    assert not mine, mine
 
 
 # ------------------------------------------------------------- item 2

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -217,10 +218,154 @@ static char *find_scopes_run(void)
 	return resolve("scopes-run");
 }
 
+/* --------------------------------------------- --verify's private copy
+ *
+ * A second run of a program that changed files meets what the first run
+ * did (mkdir d: EEXIST) or does it again (sed -i, tar x). With --verify the
+ * working directory, if small, is copied before the first run; each verify
+ * run gets its own copy of that and runs there, with the arguments naming
+ * files under the working directory pointed at the copy. */
+
+#define SNAPSHOT_MAX_FILES 5000
+#define SNAPSHOT_MAX_BYTES (256ull << 20)
+
+static unsigned long snap_files;
+static unsigned long long snap_bytes;
+
+static int snap_count(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)p;
+	(void)flag;
+	(void)f;
+	snap_files++;
+	if (S_ISREG(st->st_mode))
+		snap_bytes += (unsigned long long)st->st_size;
+	return snap_files > SNAPSHOT_MAX_FILES || snap_bytes > SNAPSHOT_MAX_BYTES ? 1 : 0;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(p);
+	else
+		unlink(p);
+	return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+	if (dir)
+		nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* cp -a SRC/. DST: 0 or -1. */
+static int copy_tree(const char *src, const char *dst)
+{
+	char from[PATH_MAX + 3];
+	snprintf(from, sizeof(from), "%s/.", src);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execl("/bin/cp", "cp", "-a", "--reflink=auto", from, dst, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0
+		       ? 0
+		       : -1;
+}
+
+struct snapshot {
+	char cwd[PATH_MAX]; /* the working directory, resolved */
+	char *dir;          /* its copy before the first run (dir/orig), or NULL */
+	char why[PATH_MAX + 128]; /* why there is no copy */
+};
+
+static void snapshot_take(struct snapshot *sn)
+{
+	if (!getcwd(sn->cwd, sizeof(sn->cwd))) {
+		snprintf(sn->why, sizeof(sn->why), "the working directory: %s", strerror(errno));
+		return;
+	}
+	snap_files = 0;
+	snap_bytes = 0;
+	if (nftw(sn->cwd, snap_count, 32, FTW_PHYS | FTW_MOUNT) != 0) {
+		snprintf(sn->why, sizeof(sn->why), "the working directory %s is too large to copy "
+			 "(over %d files or %llu MiB)", sn->cwd, SNAPSHOT_MAX_FILES,
+			 SNAPSHOT_MAX_BYTES >> 20);
+		return;
+	}
+	char tmpl[] = "/var/tmp/scopes-trace-verify.XXXXXX";
+	char *d = mkdtemp(tmpl);
+	if (!d || scopes_path_beneath(d, sn->cwd)) {
+		snprintf(sn->why, sizeof(sn->why), "there is no place for a copy outside %s",
+			 sn->cwd);
+		if (d)
+			rmdir(d);
+		return;
+	}
+	char orig[PATH_MAX + 8];
+	snprintf(orig, sizeof(orig), "%s/orig", d);
+	if (mkdir(orig, 0700) != 0 || copy_tree(sn->cwd, orig) != 0) {
+		snprintf(sn->why, sizeof(sn->why), "%s could not be copied", sn->cwd);
+		rm_tree(d);
+		return;
+	}
+	sn->dir = strdup(d);
+}
+
+/* Can the verify runs happen in the copy? Every file the run changed lies
+ * in the working directory, or was a temporary file gone again. */
+static int snapshot_covers(const struct snapshot *sn, const struct trace_run *run, char *why,
+			   size_t size)
+{
+	if (!sn->dir) {
+		snprintf(why, size, "%s", sn->why[0] ? sn->why : "the working directory was not copied");
+		return 0;
+	}
+	if (run->changed_unknown) {
+		snprintf(why, size, "the %s backend cannot say which files it changed",
+			 run->backend ? run->backend : "?");
+		return 0;
+	}
+	const char *tmpdir = getenv("TMPDIR");
+	for (size_t i = 0; i < run->nchanged; i++) {
+		const char *p = run->changed_paths[i];
+		struct stat st;
+		if (scopes_path_beneath(p, sn->cwd))
+			continue;
+		if ((scopes_path_beneath(p, "/tmp") || scopes_path_beneath(p, "/var/tmp") ||
+		     (tmpdir && tmpdir[0] == '/' && scopes_path_beneath(p, tmpdir))) &&
+		    lstat(p, &st) != 0)
+			continue; /* a temporary file, gone again */
+		snprintf(why, size, "it changed %s, outside the working directory %s", p, sn->cwd);
+		return 0;
+	}
+	return 1;
+}
+
+static struct snapshot snap;
+
 /* One run of the program under scopes-run -p SET, enforced. Fills t. */
 static void verify_once(struct trace_run *run, const char *tool, char *const *argv,
 			scopes_set_t promises, struct tr_verify *t)
 {
+	/* in a fresh copy of the working directory as it was, if the run
+	 * changed files there */
+	char work[PATH_MAX + 8] = "";
+	if (run->verify_dir) {
+		snprintf(work, sizeof(work), "%s/run%d", snap.dir, run->ntries);
+		char orig[PATH_MAX + 8];
+		snprintf(orig, sizeof(orig), "%s/orig", snap.dir);
+		if (mkdir(work, 0700) != 0 || copy_tree(orig, work) != 0) {
+			t->tail = strdup("could not copy the working directory for the run");
+			return;
+		}
+	}
 	char set[1024];
 	trace_set_str(promises, set, sizeof(set));
 	t->set = promises;
@@ -260,8 +405,21 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 		av[1] = "-p";
 		av[2] = set;
 		av[3] = "--";
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			av[4 + i] = argv[i];
+			/* a file under the working directory: its copy */
+			if (work[0] && i > 0 && argv[i][0] == '/' &&
+			    scopes_path_beneath(argv[i], snap.cwd)) {
+				size_t cl = strlen(snap.cwd);
+				char *moved = malloc(strlen(work) + strlen(argv[i]) + 2);
+				if (moved) {
+					sprintf(moved, "%s%s", work, argv[i] + (cl > 1 ? cl : 0));
+					av[4 + i] = moved;
+				}
+			}
+		}
+		if (work[0] && chdir(work) != 0)
+			_exit(125);
 		execv(tool, av);
 		_exit(126);
 	}
@@ -297,6 +455,8 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 	t->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 	t->same = t->status == run->exit_status;
 	t->tail = strdup(tail);
+	if (work[0])
+		rm_tree(work);
 }
 
 static struct tr_verify *verify_try(struct trace_run *run, const char *tool, char *const *argv,
@@ -329,16 +489,22 @@ static int has_unpledgeable(const struct trace_run *run)
 
 static void verify(struct trace_run *run, char *const *argv)
 {
-	if (run->changed) {
+	char why[PATH_MAX * 2 + 512];
+	if (run->changed && snapshot_covers(&snap, run, why, sizeof(why))) {
+		run->verify_dir = snap.cwd;
+		trace_note(run, 0, "verify: the program changed files (%s), so each verify run "
+			   "ran in a private copy of the working directory %s as it was before "
+			   "the first run", run->changed, snap.cwd);
+	} else if (run->changed) {
 		/* a second run would meet the files the first one changed
 		 * (mkdir: EEXIST) or change them again (sed -i, tar x): its
 		 * outcome would say nothing about the promises */
 		char set[1024];
 		char *args = quote_argv(argv, QUOTE_ABBREV_OVER);
 		run->verified = -2;
-		if (asprintf(&run->verify_refused, "the program changed files (%s): running it "
-			     "again would find them changed or change them twice; run it on a "
-			     "copy of its files as scopes-run -p \"%s\" -- %s", run->changed,
+		if (asprintf(&run->verify_refused, "the program changed files (%s) and %s: running "
+			     "it again would find them changed or change them twice; run it on a "
+			     "copy of its files as scopes-run -p \"%s\" -- %s", run->changed, why,
 			     trace_set_str(run->promises, set, sizeof(set)), args ? args : "...") < 0)
 			run->verify_refused = NULL;
 		free(args);
@@ -813,6 +979,8 @@ int main(int argc, char **argv)
 	/* the program's children must not outlive our view of them silently */
 	signal(SIGPIPE, SIG_IGN);
 
+	if (do_verify)
+		snapshot_take(&snap);
 	/* auto: notify wherever it can run (exact answers); the log backend
 	 * only where it cannot, and the report says why */
 	int rc;
@@ -859,6 +1027,10 @@ int main(int argc, char **argv)
 	if (out != stderr)
 		fclose(out);
 	int status = run.exit_status;
+	if (snap.dir) {
+		rm_tree(snap.dir);
+		free(snap.dir);
+	}
 	trace_run_free(&run);
 	elf_cache_clear();
 	srcline_done();

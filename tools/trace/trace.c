@@ -166,6 +166,9 @@ void trace_run_free(struct trace_run *run)
 		free(run->notes[i]);
 	free(run->steps);
 	free(run->changed);
+	for (size_t i = 0; i < run->nchanged; i++)
+		free(run->changed_paths[i]);
+	free(run->changed_paths);
 	for (size_t i = 0; i < run->nsources; i++) {
 		free(run->sources[i].file);
 		free(run->sources[i].command);
@@ -692,9 +695,25 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 		run->images[c->image].calls++;
 	classify(run, c, &k);
 	struct tr_class *x = class_for(run, c, &k);
-	if (!run->changed && c->phase == TR_PROGRAM && k.cls == SCOPES_CLASS_PROMISE &&
-	    changes_files(&k.req, c->object))
-		run->changed = xstrdup(c->text ? c->text : x->name ? x->name : "?");
+	if (c->phase == TR_PROGRAM && k.cls == SCOPES_CLASS_PROMISE && changes_files(&k.req, c->object)) {
+		if (!run->changed)
+			run->changed = xstrdup(c->text ? c->text : x->name ? x->name : "?");
+		int known = 0;
+		for (size_t i = 0; c->object && i < run->nchanged && !known; i++)
+			known = strcmp(run->changed_paths[i], c->object) == 0;
+		/* no path: an audit record (unknown), or a call on a descriptor
+		 * (its file was opened by a path seen then, or given to the
+		 * program already open) */
+		if (!c->object) {
+			if (!c->args)
+				run->changed_unknown = 1;
+		} else if (!known && run->nchanged < 4096) {
+			GROW(run->changed_paths, run->nchanged, run->cchanged);
+			run->changed_paths[run->nchanged++] = xstrdup(c->object);
+		} else if (!known) {
+			run->changed_unknown = 1;
+		}
+	}
 	x->count++;
 	x->last_seq = run->seq;
 	const char *name = x->name;

@@ -210,6 +210,11 @@ struct trace_run {
 	int ntries;
 	scopes_set_t workaround;   /* promises + error ran the same (unpledgeable calls) */
 	char *verify_refused;      /* why --verify did not run (owned) */
+	char **changed_paths;      /* the files such calls acted on (resolved) */
+	size_t nchanged, cchanged;
+	int changed_unknown;       /* some such call's file is not known (log) */
+	const char *verify_dir;    /* --verify ran in this private copy of the
+				    * working directory, or NULL */
 	char *changed;             /* the first call that changed a file (every way
 				    * to allow it writes, creates, removes or
 				    * changes attributes): --verify refuses */
