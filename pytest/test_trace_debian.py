@@ -351,3 +351,19 @@ def test_verify_leaves_the_users_files_as_one_run_does(name, server):
             assert got == want
     finally:
         case.cleanup()
+
+
+@pytest.mark.skipif(not ROOT, reason="the lossless log backend needs root")
+def test_log_backend_knows_calls_every_pledge_fails_harmlessly(server, audit_lock):
+    """sed -i sets extended attributes (fsetxattr), which fattr answers with
+    an error whatever the arguments: without arguments the log backend must
+    still not call sed unpledgeable, and its answer runs."""
+    case = Case("sed-in-place", server)
+    try:
+        control = case.run()
+        _, r = traced(case, "log")
+        assert r["pledgeable"] is True and r["unpledgeable"] == [], r["unpledgeable"]
+        assert "fattr" in r["promises"].split(), r["promises"]
+        check(case, r, control, enforced(case, r["promises"]), r["promises"])
+    finally:
+        case.cleanup()

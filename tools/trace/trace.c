@@ -505,7 +505,8 @@ static void classify(const struct trace_run *run, const struct tr_call *c, struc
 				req_add(&k->safe, k->req.alt[i], k->req.flags[i]);
 	}
 	scopes_set_t under = 0;
-	const struct scopes_row *fail = c->args ? scopes_fail_row(c->arch, c->nr, c->args) : NULL;
+	/* arguments unknown (audit): the rows that answer every call so */
+	const struct scopes_row *fail = scopes_fail_row(c->arch, c->nr, c->args);
 	if (fail) {
 		under = fail->any;
 		k->fails = 1;
