@@ -108,8 +108,7 @@ def test_json_failure_without_a_writable_output_goes_to_stderr(tmp_path):
     proc = subprocess.run([tracer(), "--json", "-o", str(tmp_path / "no" / "such" / "dir"),
                            "--", "true"], capture_output=True, text=True)
     assert proc.returncode == 125
-    doc = proc.stderr[proc.stderr.index("{"):]
-    r = json.loads(doc)
+    r = json.loads(proc.stderr)  # one JSON document, nothing else
     assert r["error"]["kind"] == "output" and r["error"]["message"].endswith(
         "No such file or directory"), r
 
@@ -277,6 +276,18 @@ def test_log_verify_falls_back_to_the_safe_union(audit_lock):
     run = subprocess.run([str(built("tools/run/scopes-run")), "-p", r["promises"], "--",
                           "/bin/sh", "-c", "ls / | wc -l"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_json_usage_error_on_stderr_is_one_document():
+    proc = subprocess.run([tracer(), "--json", "--bogus", "--", "true"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 125
+    assert json.loads(proc.stderr)["error"] == {"kind": "usage",
+                                                "message": "unknown option '--bogus'"}
+    # without --json: the message and the hint, for people
+    proc = subprocess.run([tracer(), "--bogus", "--", "true"], capture_output=True, text=True)
+    assert proc.stderr == ("scopes-trace: unknown option '--bogus'\n"
+                           "Try 'scopes-trace --help' for more information.\n")
 
 
 def test_auto_prefers_notify():
@@ -473,7 +484,7 @@ def test_cached_paths_follow_the_program(how, outside_tmp):
 def merged(*reports, extra=()):
     proc = subprocess.run([tracer(), "--merge", "--json", *extra, *map(str, reports)],
                           capture_output=True, text=True)
-    return proc, json.loads(proc.stderr[proc.stderr.index("{"):])
+    return proc, json.loads(proc.stderr)
 
 
 def saved(tmp_path, name, *argv, backend="notify"):

@@ -109,11 +109,13 @@ static int fail(const struct failsink *fs, int status, const char *kind, int pri
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!printed)
+	FILE *out = fs->json && fs->output ? fopen(fs->output, "we") : NULL;
+	/* the JSON object alone where it goes to standard error: a script
+	 * reads one document there */
+	if (!printed && (!fs->json || out))
 		fprintf(stderr, "scopes-trace: %s\n", msg);
 	if (!fs->json)
 		return status;
-	FILE *out = fs->output ? fopen(fs->output, "we") : NULL;
 	struct json j;
 	json_init(&j, 1);
 	json_obj_begin(&j);
@@ -907,22 +909,19 @@ int main(int argc, char **argv)
 	}
 	struct failsink fs = { .json = json, .output = output,
 			       .argv = optind < argc ? argv + optind : NULL };
-	if (usage_err[0]) {
-		fail(&fs, 125, "usage", 0, "%s", usage_err);
-		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
-		return 125;
-	}
 	if (merging && (do_verify || timeline) && !usage_err[0])
 		snprintf(usage_err, sizeof(usage_err), "--merge reads reports: no --verify or "
 			 "--timeline (they need the program)");
 	if (usage_err[0]) {
 		fail(&fs, 125, "usage", 0, "%s", usage_err);
-		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
+		if (!json)
+			fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
 		return 125;
 	}
 	if (optind >= argc) {
 		fail(&fs, 125, "usage", 0, merging ? "--merge: no report given" : "no program given");
-		fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
+		if (!json)
+			fprintf(stderr, "Try 'scopes-trace --help' for more information.\n");
 		return 125;
 	}
 	char *const *prog_argv = argv + optind;
