@@ -28,7 +28,8 @@ extern "C" {
 typedef uint64_t scopes_set_t;
 
 /* Resolve syscall names for every supported arch. Idempotent, thread-safe.
- * Returns 0, or -1 with errno ENOMEM. Not async-signal-safe. */
+ * Returns 0, or -1 with errno E2BIG (a table larger than the library was
+ * built for: a build defect). Not async-signal-safe. */
 int scopes_table_init(void);
 
 /* Number of promises; their names are stable and in spec order. */
