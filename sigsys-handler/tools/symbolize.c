@@ -12,7 +12,7 @@
  * /usr/lib/debug/.build-id/). Functions inlined at that address are listed
  * on lines of their own after it, innermost first:
  *   #1 0x55d0c2a1b2c4 in parse_header+0x34 (/usr/bin/demo+0x12c4) at demo.c:88
- *       read_header inlined into read_chunk at demo.c:120
+ *       parse_header inlined into read_chunk at demo.c:120
  * The offset after the module is an ELF virtual address; frames after #0
  * are return addresses, so the line looked up is the one of offset - 1
  * (the call instruction).
