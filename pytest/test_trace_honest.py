@@ -346,6 +346,11 @@ def test_verify_refuses_when_changed_files_lie_outside_the_copy(outside_tmp):
         f'working directory {os.getcwd()}: running it again would find them '
         f'changed or change them twice; run it on a copy of its files as scopes-run -p '
         f'"{t.report["promises"]}" -- mkdir {d}'), v
+    text = subprocess.run([tracer(), "--verify", "--", "mkdir", outside_tmp / "other"],
+                          capture_output=True, text=True).stderr
+    assert (f'\nverify: not run: the program changed files (mkdir("{outside_tmp}/other", 0777)) '
+            f'and it changed {outside_tmp}/other, outside the working directory') in text, text
+    assert "same outcome" not in text and "DIFFERENT" not in text
     # the control: a reading program is verified as before
     f = outside_tmp / "f"
     f.write_text("x\n")
