@@ -29,7 +29,7 @@ cache=${OBSD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-scopes/openbsd-src}
 limit=${OBSD_TIME_LIMIT:-1800}
 start=$SECONDS
 programs=("$@")
-[ ${#programs[@]} -gt 0 ] || programs=(signify inetd inetd-debug ntpd)
+[ ${#programs[@]} -gt 0 ] || programs=(signify inetd inetd-debug ntpd bgpd bgplgd)
 
 export SCOPES_INC="$top/libscopes/include"
 export SCOPES_LIB="$build/libscopes"
@@ -298,7 +298,8 @@ reached_sites() {
 		# the main program's name is argv[0], which setproctitle() rewrites
 		case "$mod" in *.so*) ;; *) [ -n "$bin" ] || bin="$pd/pledged/${BINS[0]}" ;; esac
 		if [ -n "$bin" ] && [ -e "$bin" ]; then
-			echo "$(addr2line -e "$bin" "$off" | sed "s#^$pd/pledged/##; s# (discriminator.*##") $what $rc $rest"
+			# (a build copied from another program's names its files)
+			echo "$(addr2line -e "$bin" "$off" | sed "s#^$out/[^/]*/pledged/##; s# (discriminator.*##") $what $rc $rest"
 		else
 			echo "$at $what $rc $rest"
 		fi
