@@ -31,6 +31,7 @@
 #include <limits.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -950,6 +951,44 @@ static void report_spawn_error(const struct tr_options *opt, int stage, int err)
 		tr_error("cannot prepare the child: %s", strerror(err));
 }
 
+/* ------------------------------------------------------ the fast path
+ *
+ * While the program runs, the loop blocks in SECCOMP_IOCTL_NOTIF_RECV
+ * itself instead of polling first: one system call of ours less per traced
+ * call. What else the loop waits for (the program's end, the handshake
+ * pipe) a watcher thread polls; it interrupts the receive with a signal,
+ * again until the loop has seen it (a signal just before the receive
+ * began would otherwise be lost). */
+
+struct watcher {
+	pthread_t main, thread;
+	int pidfd, trace_rd;
+	volatile sig_atomic_t stop, pending, reaped;
+};
+
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
+static void *watch_main(void *arg)
+{
+	struct watcher *w = arg;
+	while (!w->stop) {
+		struct pollfd fds[2] = { { w->reaped ? -1 : w->pidfd, POLLIN, 0 },
+					 { w->trace_rd, POLLIN, 0 } };
+		if (w->pending || poll(fds, 2, 50) <= 0) {
+			if (w->pending) {
+				pthread_kill(w->main, SIGURG);
+				usleep(2000);
+			}
+			continue;
+		}
+		w->pending = 1;
+	}
+	return NULL;
+}
+
 int notify_run(struct trace_run *run, const struct tr_options *opt)
 {
 	struct nstate ns = { .run = run, .opt = opt, .listener = -1 };
@@ -1037,7 +1076,22 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	run->threads = 1;
 
 	int reaped = 0;
+	struct watcher w = { .main = pthread_self(), .pidfd = pidfd, .trace_rd = opt->trace_rd };
+	struct sigaction wake = { .sa_handler = on_wake }, old_urg; /* no SA_RESTART */
+	int fast = pidfd >= 0 && sigaction(SIGURG, &wake, &old_urg) == 0 &&
+		   pthread_create(&w.thread, NULL, watch_main, &w) == 0;
 	for (;;) {
+		if (fast && !reaped && !w.pending && !spawn_interrupted()) {
+			memset(req, 0, rsz);
+			if (ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0) {
+				handle(&ns, req, resp);
+				ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+				continue;
+			}
+			if (errno != EINTR)
+				continue; /* ENOENT: the task died meanwhile */
+		}
+		w.pending = 0; /* what woke us, the poll below sees */
 		if (!reaped)
 			spawn_forward(ns.child);
 		if (reaped && spawn_interrupted()) {
@@ -1064,6 +1118,7 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 					  : (fds[1].revents & POLLIN))) {
 			spawn_reap(run, ns.child);
 			reaped = 1;
+			w.reaped = 1;
 			if (!ns.started) {
 				int stage = 0, err = spawn_result(ns.errpipe, &stage);
 				if (err) {
@@ -1092,6 +1147,11 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 			reaped = 1;
 			break;
 		}
+	}
+	if (fast) {
+		w.stop = 1;
+		pthread_join(w.thread, NULL);
+		sigaction(SIGURG, &old_urg, NULL);
 	}
 	if (!ns.started && !run->exec_errno) {
 		int stage = 0, err = spawn_result(ns.errpipe, &stage);
