@@ -348,7 +348,9 @@ def test_verify_leaves_the_users_files_as_one_run_does(name, server):
         got, want = tree_state(d), tree_state(control_dir)
         assert sorted(got) == sorted(want), (sorted(got), sorted(want))
         if name not in ("tar-create", "sqlite3"):
-            assert got == want
+            # in.tar, the input, was made for each directory: its times differ
+            assert {k: v for k, v in got.items() if k != "in.tar"} == \
+                {k: v for k, v in want.items() if k != "in.tar"}
     finally:
         case.cleanup()
 

@@ -92,6 +92,12 @@ void spawn_forward(pid_t child);
  * the program left running once the program itself has ended, and the run
  * was cut short: not complete.) */
 int spawn_interrupted(void);
+/* Has such a signal arrived and not yet been passed on? */
+int spawn_signal_pending(void);
+/* In a helper thread: leave those signals to the thread that waits for the
+ * program (a process-directed signal goes to any thread not blocking it,
+ * and only the waiting one passes it on). */
+void spawn_block_signals(void);
 
 /* Say why the tracer itself failed: printed to standard error now, and kept
  * for the JSON error object (tr_last_error, NULL if none). */

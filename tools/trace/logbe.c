@@ -342,6 +342,7 @@ static void read_kmsg(struct lstate *ls, char *buf, size_t size)
 static void *reader_main(void *arg)
 {
 	struct lstate *ls = arg;
+	spawn_block_signals();
 	size_t size = 1 << 16;
 	char *buf = malloc(size);
 	if (!buf)
@@ -923,7 +924,9 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 		struct pollfd pf[3] = { { pidfd, POLLIN, 0 }, { opt->trace_rd, POLLIN, 0 },
 					{ errpipe, exec_known ? 0 : POLLIN, 0 } };
 		spawn_forward(child);
-		int r = poll(pf, 3, pidfd < 0 ? 50 : -1);
+		/* bounded: a signal arriving between the forward and the
+		 * poll is passed on at the next turn */
+		int r = poll(pf, 3, pidfd < 0 ? 50 : 200);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pf[1].revents & (POLLIN | POLLHUP))

@@ -974,7 +974,12 @@ static void on_wake(int sig)
 static void *watch_main(void *arg)
 {
 	struct watcher *w = arg;
+	spawn_block_signals();
 	while (!w->stop) {
+		/* a signal for the program that came just before the receive
+		 * began: the loop must wake up to pass it on */
+		if (spawn_signal_pending())
+			w->pending = 1;
 		struct pollfd fds[2] = { { w->reaped ? -1 : w->pidfd, POLLIN, 0 },
 					 { w->trace_rd, POLLIN, 0 } };
 		if (w->pending || poll(fds, 2, 50) <= 0) {

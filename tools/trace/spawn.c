@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,6 +59,22 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 int spawn_interrupted(void)
 {
 	return interrupted ? last_signal : 0;
+}
+
+int spawn_signal_pending(void)
+{
+	return pending_signal != 0;
+}
+
+void spawn_block_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
 void spawn_signals(void)
