@@ -56,3 +56,12 @@ def test_options_complete():
     assert "--report" in complete("scopes-run", "--r")
     assert complete("scopes-trace", "--time") == ["--timeline"]
     assert sorted(complete("scopes-trace", "-b", "")) == ["auto", "log", "notify"]
+
+
+def test_trace_merge_completes_reports(tmp_path, monkeypatch):
+    """--merge is offered, and after it the JSON reports of earlier runs are."""
+    assert complete("scopes-trace", "--mer") == ["--merge"]
+    (tmp_path / "run1.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert complete("scopes-trace", "--merge", "") == ["run1.json"]

@@ -50,10 +50,12 @@ enum scopes_promise_id {
  * holds it with one pinned execve, so that the target's code that runs before
  * the shim (IFUNC resolvers) gets no exec (Revision 2). */
 #define SCOPES_LOADER_ONLY (1ULL << 62)
-/* Internal, never parsed: exec without its loader grants (the incidental
- * rows). A pledge whose exec'd images the exec supervisor lets run
- * (supervise.h) is built with it: the supervisor answers the new image's
- * loader, and the image that pledged gets none of the loader's reads. */
+/* Internal, never parsed: exec without its loader's reads (the incidental
+ * rows but the executable file mapping). A pledge whose exec'd images the
+ * exec supervisor lets run (supervise.h) is built with it: the supervisor
+ * answers the new image's loader, and the image that pledged opens no file
+ * through exec. It keeps mapping an open library executable: glibc loads
+ * NSS modules into it (inetd's child: initgroups() maps libnss_systemd). */
 #define SCOPES_NO_INCIDENTAL (1ULL << 61)
 
 #endif

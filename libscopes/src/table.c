@@ -289,7 +289,8 @@ SCOPES_EXPORT const struct scopes_row *scopes_row_get(size_t i)
 
 int table_row_granted(const struct scopes_row *row, scopes_set_t held, int landlock)
 {
-	if ((held & SCOPES_NO_INCIDENTAL) && (row->flags & SCOPES_ALT_INCIDENTAL))
+	if ((held & SCOPES_NO_INCIDENTAL) && (row->flags & SCOPES_ALT_INCIDENTAL) &&
+	    strcmp(row->syscall, "mmap") != 0)
 		return 0;
 	if ((held & SCOPES_LOADER_ONLY) && (row->flags & SCOPES_ALT_INCIDENTAL))
 		held |= SCOPES_P(EXEC);

@@ -129,22 +129,33 @@ def test_exec_mprotect_to_exec(user):
     assert_killed(attack("raw", "@nr:mprotect", "@map", 4096, 5, promises="stdio exec", user=user))
 
 
-def test_exec_file_mapping_allowed(user):
-    """Expected behaviour: under "stdio exec" with execpromises a file-backed
-    PROT_READ|PROT_EXEC private mapping of /bin/true (what a loader does) is allowed: the
-    exec'd image's loader runs under this filter."""
+@pytest.mark.parametrize("execpromises", ["stdio", None], ids=["execpromises", "null"])
+def test_exec_file_mapping_allowed(user, execpromises):
+    """Expected behaviour: under "stdio exec" a file-backed PROT_READ|PROT_EXEC private mapping
+    of /bin/true (what a loader does) is allowed, with execpromises (the exec'd image's loader
+    runs under this filter) and under the exec supervisor (glibc maps NSS modules into the
+    image that pledged)."""
     rep = attack("raw", "@nr:mmap", 0, 4096, 5, 2, "@fd:/bin/true", 0, promises="stdio exec",
-                 execpromises="stdio", user=user)
+                 execpromises=execpromises, user=user)
     assert_ok(rep)
     assert rep.value > 0, rep.describe()
 
 
-def test_exec_file_mapping_null_execpromises(user):
-    """Gain: the same mapping under "stdio exec" with NULL execpromises; expected: SIGSYS (the
-    exec supervisor serves the exec'd images' loaders; the image that pledged gets no loader
-    grant, issue 14)."""
-    assert_killed(attack("raw", "@nr:mmap", 0, 4096, 5, 2, "@fd:/bin/true", 0,
+def test_exec_loader_reads_null_execpromises(user):
+    """Gain: under "stdio exec" with NULL execpromises, read a file through exec's loader grant
+    (an O_RDONLY open of /etc/hostname); expected: SIGSYS. The exec supervisor serves the
+    exec'd images' loaders; the image that pledged opens nothing through exec (issue 14)."""
+    assert_killed(attack("raw", "@nr:openat", -100, "@str:/etc/hostname", 0, 0,
                          promises="stdio exec", user=user))
+
+
+def test_exec_loader_reads_with_execpromises(user):
+    """Control: with execpromises the loader runs under this filter, so the same open works
+    (the documented residual: read-only opens where reads are not Landlock-restricted)."""
+    rep = attack("raw", "@nr:openat", -100, "@str:/etc/hostname", 0, 0, promises="stdio exec",
+                 execpromises="stdio", user=user)
+    assert_ok(rep)
+    assert rep.value >= 0, rep.describe()
 
 
 def test_exec_code_control(user):

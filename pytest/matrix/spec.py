@@ -481,12 +481,28 @@ def _landlock_abi() -> int:
     return p.value if p.present else 0
 
 
-def expect(promises: str, op: Op, landlock: bool, paths: Optional[dict] = None) -> Expect:
+# exec's loader reads (docs/promises.md, "exec and execpromises"): the
+# opens, stat and access the loader of an exec'd image makes. Under the exec
+# supervisor (exec and stdio held, NULL execpromises, not log mode) only
+# exec'd images get them; the image that pledged keeps the executable file
+# mapping alone.
+LOADER_READ_CALLS = {"openat", "open", "newfstatat", "stat", "faccessat", "faccessat2", "access",
+                     "readlink", "readlinkat"}
+
+
+def supervised(held, penalty: Optional[str] = None) -> bool:
+    """Is a pledge of `held` (NULL execpromises) made with the exec supervisor?"""
+    return {"exec", "stdio"} <= held and penalty != "log"
+
+
+def expect(promises: str, op: Op, landlock: bool, paths: Optional[dict] = None,
+           penalty: Optional[str] = None) -> Expect:
     """What docs/promises.md says happens when `op` runs under `promises`.
 
     landlock: whether the library enforces path-scoped promises with Landlock
     (without it they grant nothing: fail closed). paths: the placeholder
     values, to place the operation's path inside or outside a promise's places.
+    penalty: the cell's (log mode starts no exec supervisor).
     """
     held = parse(promises)
     if op.foreign:
@@ -497,6 +513,8 @@ def expect(promises: str, op: Op, landlock: bool, paths: Optional[dict] = None) 
         return Expect(Verdict.ALLOW, reason=op.why)
     if not op.never:
         for alt in op.alternatives():
+            if alt == {"exec"} and op.syscall in LOADER_READ_CALLS and supervised(held, penalty):
+                continue  # the supervisor serves exec'd loaders; the pledger reads nothing
             if alt <= held:
                 if op.kernel_refusal and op.kernel_refusal[0] not in held:
                     import scopes_probes
@@ -584,8 +602,8 @@ KEY_CELLS = {
             ["ioctl-tiocsti", "ioctl-tioclinux", "ioctl-tiocexcl", "open-r"]),
     "proc": (["fork", "kill-child", "kill-parent", "setpgid", "getpriority"],
              ["clone-newuser", "unshare", "exec", "setuid"]),
-    "exec": (["exec", "execveat", "open-r", "mmap-exec-file"],
-             ["fork", "open-w", "setuid", "mmap-exec", "mprotect-exec"]),
+    "exec": (["exec", "execveat", "mmap-exec-file"],
+             ["fork", "open-w", "setuid", "mmap-exec", "mprotect-exec", "open-r"]),
     "prot_exec": (["mmap-exec", "mprotect-exec", "mmap-exec-file"],
                   ["exec", "fork", "open-r"]),
     "settime": (["settimeofday", "clock-settime", "adjtimex", "clock-adjtime"],

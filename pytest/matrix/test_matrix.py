@@ -155,7 +155,7 @@ def check_cell(request, promises, op, penalty, scratch, landlock, audit=None, wr
         scopes_probes.require("log")
     obs, argv, paths = harness.run(op, run_set, run_pen, scratch, wrap)
     ctl = control(op, scratch, wrap)
-    exp = spec.expect(promises, op, landlock, paths)
+    exp = spec.expect(promises, op, landlock, paths, penalty=run_pen)
     want = expected_outcome(exp, penalty, ctl, "error" in run_set.split())
     ok = obs == want
     logged = None
