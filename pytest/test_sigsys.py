@@ -375,7 +375,7 @@ PROBE_CASES = [
     (["socket", "2", "0x80001", "6"], "stdio",
      E('socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) needs promise "inet" (or "dns")')),
     (["socket", "16", "3", "0"], "stdio",
-     E('socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) needs promise "route"')),
+     E('socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) needs promise "inet" (or "route")')),
     (["socket", "17", "3", "0"], "stdio", E("socket(AF_PACKET, SOCK_RAW, 0)") + NO_PROMISE),
     (["mmap-exec"], "stdio",
      E('mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) needs '

@@ -681,14 +681,18 @@ const struct scopes_row scopes_rows[] = {
 	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_STREAM, 0),
 	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_DGRAM, 0),
 	SOCKET_ROW(P(UNIX), AF_UNIX, SOCK_SEQPACKET, 0),
-	SOCKET_ROW(P(ROUTE), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+	/* inet too: glibc's getifaddrs() reads the interfaces and addresses
+	 * over NETLINK_ROUTE, and OpenBSD allows getifaddrs() under inet (bgpd's
+	 * session engine calls it); a change needs CAP_NET_ADMIN, which every
+	 * pledge without wroute drops */
+	SOCKET_ROW(P(ROUTE) | P(INET), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
 	/* getaddrinfo's AI_ADDRCONFIG asks the kernel for the local addresses
 	 * over NETLINK_ROUTE, and assumes both families when it cannot: dns
-	 * gets no netlink socket (as root it could reconfigure the network) */
-	FAILC(P(DNS), P(ROUTE), 13 /* EACCES */, "socket",
+	 * alone gets no netlink socket */
+	FAILC(P(DNS), P(ROUTE) | P(INET), 13 /* EACCES */, "socket",
 	      "dns gets no netlink socket; glibc's AI_ADDRCONFIG probe falls back",
 	      EQ(0, AF_NETLINK)),
-	SOCKET_ROW(P(ROUTE), AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE),
+	SOCKET_ROW(P(ROUTE) | P(INET), AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE),
 	/* glibc asks nscd first (AF_UNIX connect) and falls back to the files
 	 * when that fails: answer EACCES rather than kill for it */
 	FAILC(P(GETPW) | P(DNS), P(UNIX), 13 /* EACCES */, "socket",

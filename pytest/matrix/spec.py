@@ -283,16 +283,16 @@ OPS = [
        "unix: AF_UNIX DGRAM", fail=("getpw dns", "unix", "EACCES")),
     Op("socket-unix-seqpacket", ("socket", "1", "5"), "socket", "unix", "sockets",
        "unix: AF_UNIX SEQPACKET", fail=("getpw dns", "unix", "EACCES")),
-    Op("socket-netlink-route", ("socket", "16", "3", "0"), "socket", "route", "sockets",
-       "route: AF_NETLINK NETLINK_ROUTE; Revision 2: dns gets no netlink socket, answered "
-       "with an errno so glibc's AI_ADDRCONFIG probe falls back",
-       fail=("dns", "route", "EACCES")),
-    Op("socket-netlink-route-dgram", ("socket", "16", "2", "0"), "socket", "route", "sockets",
-       "route: AF_NETLINK NETLINK_ROUTE; Revision 2: dns answers socket(AF_NETLINK) with an "
-       "errno", fail=("dns", "route", "EACCES")),
+    Op("socket-netlink-route", ("socket", "16", "3", "0"), "socket", "route | inet", "sockets",
+       "route, inet: AF_NETLINK NETLINK_ROUTE (inet: getifaddrs, as OpenBSD's inet allows); "
+       "Revision 2: dns gets no netlink socket, answered with an errno so glibc's "
+       "AI_ADDRCONFIG probe falls back", fail=("dns", "route inet", "EACCES")),
+    Op("socket-netlink-route-dgram", ("socket", "16", "2", "0"), "socket", "route | inet",
+       "sockets", "route, inet: AF_NETLINK NETLINK_ROUTE; Revision 2: dns answers "
+       "socket(AF_NETLINK) with an errno", fail=("dns", "route inet", "EACCES")),
     Op("socket-netlink-audit", ("socket", "16", "3", "9"), "socket", "", "sockets",
        "route: NETLINK_ROUTE only; Revision 2: dns answers socket(AF_NETLINK) with an errno",
-       never=True, fail=("dns", "route", "EACCES")),
+       never=True, fail=("dns", "route inet", "EACCES")),
     Op("connect", ("connect",), "connect", "inet | unix | dns", "sockets", tcp_connect=True,
        why=
        "inet/unix/dns: connect (the socket's domain was checked when it was made)"),

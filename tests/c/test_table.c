@@ -172,8 +172,9 @@ static const struct query_case query_cases[] = {
 	  "personality flags such as READ_IMPLIES_EXEC weaken memory protections", 0 },
 	{ "socket", A(2 /* AF_INET */, 1 /* STREAM */, 0), SCOPES_CLASS_PROMISE, "inet", 0 },
 	{ "socket", A(1 /* AF_UNIX */, 1, 0), SCOPES_CLASS_PROMISE, "unix", 0 },
-	/* Revision 2: dns gets no netlink socket (it could reconfigure the network) */
-	{ "socket", A(16 /* AF_NETLINK */, 3 /* RAW */, 0), SCOPES_CLASS_PROMISE, "route", 0 },
+	/* a NETLINK_ROUTE socket: inet (getifaddrs, as OpenBSD's inet) or route,
+	 * the lower promise index first; dns alone gets none (Revision 2) */
+	{ "socket", A(16 /* AF_NETLINK */, 3 /* RAW */, 0), SCOPES_CLASS_PROMISE, "inet", 0 },
 	{ "socket", A(17 /* AF_PACKET */, 3, 0), SCOPES_CLASS_PROMISE, NULL, 0 },
 	{ "fcntl", A(0, 4 /* F_SETFL */), SCOPES_CLASS_PROMISE, "stdio", 0 },
 	{ "fcntl", A(0, 6 /* F_SETLK */), SCOPES_CLASS_PROMISE, "flock", 0 },
