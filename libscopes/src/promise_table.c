@@ -235,8 +235,17 @@ const struct scopes_promise_info scopes_promise_table[SCOPES_P_COUNT] = {
 	/* path-scoped promises: seccomp allows the verb, Landlock the place */           \
 	GRANTF(P(DNS) | P(GETPW) | P(PS) | P(VMINFO), F_PS, sys,                            \
 	       BITS(f, O_ACCMODE | OCR | O_TRUNC, O_RDONLY)),                             \
-	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, OCR, 0)),                                     \
-	GRANTF(P(TMPPATH), F_PS, sys, BITS(m, NO_SUID_MODE, 0)),                            \
+	/* never O_RDONLY|O_TRUNC: a read open that truncates, which Landlock     \
+	 * checks only from ABI 3 (its truncate right; Debian 12's 6.1 has 2);   \
+	 * a write open's truncation needs the write right, checked from ABI 1 */ \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, OCR | O_TRUNC, 0)),                           \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, OCR | O_TRUNC | O_WRONLY, O_TRUNC | O_WRONLY)), \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, OCR | O_TRUNC | O_RDWR, O_TRUNC | O_RDWR)),   \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, O_TRUNC, 0), BITS(m, NO_SUID_MODE, 0)),       \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, O_TRUNC | O_WRONLY, O_TRUNC | O_WRONLY),      \
+	       BITS(m, NO_SUID_MODE, 0)),                                                  \
+	GRANTF(P(TMPPATH), F_PS, sys, BITS(f, O_TRUNC | O_RDWR, O_TRUNC | O_RDWR),          \
+	       BITS(m, NO_SUID_MODE, 0)),                                                  \
 	GRANTF(P(TTY), F_PS, sys, BITS(f, OCR | O_TRUNC, 0)),                               \
 	/* the dynamic loader of an exec'd image reads its libraries */                  \
 	GRANTF(P(EXEC), F_INC, sys, BITS(f, O_ACCMODE | OCR | O_TRUNC, O_RDONLY)),          \

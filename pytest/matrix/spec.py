@@ -181,7 +181,8 @@ OPS = [
     Op("open-rw", ("open-rw", FILE), "openat", "rpath wpath", "files",
        "wpath: O_RDWR needs rpath too (OpenBSD)", verb="write", path=FILE),
     Op("open-rdtrunc", ("open-rdtrunc", FILE), "openat", "rpath wpath", "files",
-       "rpath: none of O_TRUNC; wpath: truncate", verb="truncate", path=FILE),
+       "rpath: none of O_TRUNC; wpath: truncate; tmppath: never O_RDONLY|O_TRUNC (Landlock "
+       "checks a read open's truncation only from ABI 3)", path=FILE),
     Op("create", ("create", "{new}"), "openat", "wpath cpath", "files",
        "cpath: O_WRONLY|O_CREAT needs wpath cpath", verb="create", path="{new}"),
     Op("create-tmp", ("create", "{tnew}"), "openat", "wpath cpath", "files",
