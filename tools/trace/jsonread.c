@@ -123,7 +123,7 @@ static char *string(struct rd *r)
 		} else if (cp >= 0xdc00 && cp < 0xe000) {
 			cp = 0xfffd;
 		}
-		/* 6 source bytes (\uXXXX) give at most 3; a pair 12 gives 4 */
+		/* 6 source bytes (\u and four hex digits) give at most 3; a pair 12 gives 4 */
 		w += utf8(cp, out + w);
 	}
 	free(out);
