@@ -401,7 +401,7 @@ static void serve(int lfd, const struct mmprint *ref, size_t req_size, size_t re
 
 	for (;;) {
 		struct pollfd p = { .fd = lfd, .events = POLLIN };
-		long n = sc(SYS_poll, (long)&p, 1, -1, 0, 0);
+		long n = sc(SYS_ppoll, (long)&p, 1, 0, 0, 8);
 		if (n == -EINTR)
 			continue;
 		if (n < 0)
