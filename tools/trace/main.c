@@ -340,10 +340,13 @@ static int snapshot_covers(const struct snapshot *sn, const struct trace_run *ru
 		struct stat st;
 		if (scopes_path_beneath(p, sn->cwd))
 			continue;
+		/* a temporary file, gone again: unless the run renamed or linked
+		 * files, when it may live on under another name (sed -i's file
+		 * renamed over the one it edits) */
 		if ((scopes_path_beneath(p, "/tmp") || scopes_path_beneath(p, "/var/tmp") ||
 		     (tmpdir && tmpdir[0] == '/' && scopes_path_beneath(p, tmpdir))) &&
-		    lstat(p, &st) != 0)
-			continue; /* a temporary file, gone again */
+		    lstat(p, &st) != 0 && !run->moved_files)
+			continue;
 		snprintf(why, size, "it changed %s, outside the working directory %s", p, sn->cwd);
 		return 0;
 	}

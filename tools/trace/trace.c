@@ -699,6 +699,9 @@ enum scopes_class trace_call(struct trace_run *run, const struct tr_call *c)
 	if (c->phase == TR_PROGRAM && k.cls == SCOPES_CLASS_PROMISE && changes_files(&k.req, c->object)) {
 		if (!run->changed)
 			run->changed = xstrdup(c->text ? c->text : x->name ? x->name : "?");
+		const char *sc = scopes_syscall_name(c->arch, c->nr);
+		if (sc && (strncmp(sc, "rename", 6) == 0 || strncmp(sc, "link", 4) == 0))
+			run->moved_files = 1;
 		int known = 0;
 		for (size_t i = 0; c->object && i < run->nchanged && !known; i++)
 			known = strcmp(run->changed_paths[i], c->object) == 0;

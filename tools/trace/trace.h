@@ -213,6 +213,8 @@ struct trace_run {
 	char **changed_paths;      /* the files such calls acted on (resolved) */
 	size_t nchanged, cchanged;
 	int changed_unknown;       /* some such call's file is not known (log) */
+	int moved_files;           /* a rename or link: a file gone again may live on
+				    * under another name (sed -i's temporary file) */
 	const char *verify_dir;    /* --verify ran in this private copy of the
 				    * working directory, or NULL */
 	char *changed;             /* the first call that changed a file (every way
