@@ -40,31 +40,32 @@ def _explicit(env_var: str) -> Optional[str]:
     return os.environ.get(env_var) or None
 
 
-def library(soname: str, env_var: str, build_rel: str) -> str:
-    """A path (or a bare SONAME for the loader to search) of a shared library."""
+def _located(name: str, env_var: str, build_rel: str, installed: str):
+    """name as the environment, a build tree or this package's install names
+    it (installed: "LIBDIR" or "BINDIR"), or None."""
     found = _explicit(env_var)
     if found:
         return found
     b = build_dir()
     if b is not None and (b / build_rel).exists():
         return str(b / build_rel)
-    d = _installed_dir("LIBDIR")
-    if d is not None and (d / soname).exists():
-        return str(d / soname)
-    return soname  # the loader's own search: ld.so.cache, LD_LIBRARY_PATH
+    d = _installed_dir(installed)
+    if d is not None and (d / name).exists():
+        return str(d / name)
+    return None
+
+
+def library(soname: str, env_var: str, build_rel: str) -> str:
+    """A path (or a bare SONAME for the loader to search) of a shared library."""
+    # else the loader's own search: ld.so.cache, LD_LIBRARY_PATH
+    return _located(soname, env_var, build_rel, "LIBDIR") or soname
 
 
 def tool(name: str, env_var: str, build_rel: str) -> str:
     """The path of a program of seccomp-scopes, or NotFound saying where it looked."""
-    found = _explicit(env_var)
+    found = _located(name, env_var, build_rel, "BINDIR")
     if found:
         return found
-    b = build_dir()
-    if b is not None and (b / build_rel).exists():
-        return str(b / build_rel)
-    d = _installed_dir("BINDIR")
-    if d is not None and (d / name).exists():
-        return str(d / name)
     found = shutil.which(name)
     if found:
         return found
