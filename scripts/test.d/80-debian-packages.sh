@@ -178,7 +178,10 @@ check_contents seccomp-scopes-tools "$arch" /usr/bin/scopes-run /usr/bin/scopes-
 check_contents python3-scopes all $P/scopes/__init__.py $P/scopes/_install.py \
 	$P/scopes_pytest/__init__.py "$P/seccomp_scopes-$version.dist-info/entry_points.txt"
 # a library package with nothing but its library: no header, no tool
-if dpkg-deb -c "$(deb libscopes0)" | grep -q '/usr/include\|/usr/bin'; then
+# (the listings are captured first: under pipefail, grep -q leaving early
+# gives the writer SIGPIPE and a match would count as a failure)
+listing=$(dpkg-deb -c "$(deb libscopes0)")
+if grep -q '/usr/include\|/usr/bin' <<<"$listing"; then
 	fail "libscopes0 ships headers or programs"
 else
 	pass "libscopes0 ships only the library and its shim"
@@ -240,14 +243,15 @@ if cc -Wall -Werror "$work/prog.c" -o "$work/prog" $flags &&
 else
 	fail "the C program against the packaged library: ${out:-did not build}"
 fi
-if LD_LIBRARY_PATH="$root$L" ldd "$work/prog" | grep -q "libscopes.so.0 => $root$L/libscopes.so.0"; then
+deps=$(LD_LIBRARY_PATH="$root$L" ldd "$work/prog" || true)
+if grep -q "libscopes.so.0 => $root$L/libscopes.so.0" <<<"$deps"; then
 	pass "it runs on the packaged libscopes.so.0"
 else
 	fail "it did not load the packaged libscopes.so.0"
 fi
 
 if out=$("$root/usr/bin/scopes-run" --version) && [ -n "$out" ] &&
-	"$root/usr/bin/scopes-run" --list | grep -q '^stdio '; then
+	list=$("$root/usr/bin/scopes-run" --list) && grep -q '^stdio ' <<<"$list"; then
 	pass "scopes-run --version, --list ($out)"
 else
 	fail "the packaged scopes-run"
