@@ -68,7 +68,7 @@ class Trace:
 
 
 def trace(*argv, backend="notify", extra=(), stdin=subprocess.DEVNULL, wrap=(), timeout=120,
-          env=None):
+          env=None, cwd=None):
     with tempfile.NamedTemporaryFile(prefix="trace-", suffix=".json", delete=False) as f:
         out = f.name
     os.chmod(out, 0o666)
@@ -81,7 +81,7 @@ def trace(*argv, backend="notify", extra=(), stdin=subprocess.DEVNULL, wrap=(), 
         e.update(env)
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", stdin=stdin,
-                              timeout=timeout, env=e)
+                              timeout=timeout, env=e, cwd=cwd)
         text = pathlib.Path(out).read_text()
     finally:
         os.unlink(out)

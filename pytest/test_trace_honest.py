@@ -333,36 +333,40 @@ def test_tmppath_for_a_file_the_program_chose_shows_the_general_alternative():
 
 # ------------------------------------------------------------- item 3
 
-def test_verify_refuses_when_changed_files_lie_outside_the_copy(outside_tmp):
+def test_verify_refuses_when_changed_files_lie_outside_the_copy(outside_tmp, tmp_path):
     built("tools/run/scopes-run")
+    # a small working directory of its own (--verify copies it): the one
+    # pytest runs in may hold the build directory, and outside_tmp with it
+    work = tmp_path / "work"
+    work.mkdir()
     d = outside_tmp / "newdir"
-    t = trace("mkdir", d, extra=["--verify"])
+    t = trace("mkdir", d, extra=["--verify"], cwd=work)
     v = t.report["verify"]
     assert t.proc.returncode == 0 and d.is_dir(), t
     assert v["ran"] is False and v["attempts"] == [], t
     # the file lies outside the working directory, which is all it copies
     assert v["refused"] == (
         f'the program changed files (mkdir("{d}", 0777)) and it changed {d}, outside the '
-        f'working directory {os.getcwd()}: running it again would find them '
+        f'working directory {work}: running it again would find them '
         f'changed or change them twice; run it on a copy of its files as scopes-run -p '
         f'"{t.report["promises"]}" -- mkdir {d}'), v
     text = subprocess.run([tracer(), "--verify", "--", "mkdir", outside_tmp / "other"],
-                          capture_output=True, text=True).stderr
+                          capture_output=True, text=True, cwd=work).stderr
     assert (f'\nverify: not run: the program changed files (mkdir("{outside_tmp}/other", 0777)) '
             f'and it changed {outside_tmp}/other, outside the working directory') in text, text
     assert "same outcome" not in text and "DIFFERENT" not in text
     # the control: a reading program is verified as before
     f = outside_tmp / "f"
     f.write_text("x\n")
-    t = trace("cat", f, extra=["--verify"])
+    t = trace("cat", f, extra=["--verify"], cwd=work)
     assert t.report["verify"]["same"] is True and t.report["verify"]["refused"] is None, t
 
 
-def test_sed_in_place_is_applied_once(outside_tmp):
+def test_sed_in_place_is_applied_once(outside_tmp, tmp_path):
     built("tools/run/scopes-run")
     f = outside_tmp / "f"
     f.write_text("a\n")
-    t = trace("sed", "-i", "s/a/aa/", f, extra=["--verify"])
+    t = trace("sed", "-i", "s/a/aa/", f, extra=["--verify"], cwd=tmp_path)
     assert f.read_text() == "aa\n", "the verify run applied the edit again"
     assert t.report["verify"]["ran"] is False and "changed files" in t.report["verify"]["refused"]
 
