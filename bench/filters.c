@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The setups a worker measures under, the alternative filters they are
- * compared with, and the kernel's constant-action cache as an emulation.
+ * compared with, and what the kernel's constant-action cache makes of them.
  *
  * The alternatives are built with libseccomp as their users build them:
  *  - one rule: default allow, one unconditional rule — the cheapest filter
@@ -28,6 +28,7 @@
 #include <scopes/table.h>
 
 #include "bench.h"
+#include "bpf_interp.h"
 
 #define NARROWING "stacked pledges, narrowing to \"" BENCH_PROMISES "\""
 
@@ -381,55 +382,9 @@ long filters_pledge_insns(const char *promises)
 	return (long)len;
 }
 
-/*
- * The kernel decides at attach time, for each syscall number of the native
- * arch, whether the filter returns ALLOW without looking at anything but the
- * number and the arch; those calls then skip the filter (Linux 5.11+,
- * seccomp_cache_prepare). This follows the same rules: loads of nr and arch
- * are known, any other load is "depends on arguments", and only ALU AND and
- * the constant jumps are understood.
- */
+/* The kernel's constant-action cache, emulated once for this tool and for
+ * the differential check (tests/filtercheck/bpf_interp.c). */
 int filters_const_allow(const struct sock_filter *prog, size_t len, uint32_t arch, int nr)
 {
-	uint32_t acc = 0;
-
-	for (size_t pc = 0; pc < len; pc++) {
-		const struct sock_filter *in = &prog[pc];
-		int taken;
-
-		switch (in->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			if (in->k == offsetof(struct seccomp_data, nr))
-				acc = (uint32_t)nr;
-			else if (in->k == offsetof(struct seccomp_data, arch))
-				acc = arch;
-			else
-				return 0;
-			continue;
-		case BPF_RET | BPF_K:
-			return in->k == SECCOMP_RET_ALLOW;
-		case BPF_ALU | BPF_AND | BPF_K:
-			acc &= in->k;
-			continue;
-		case BPF_JMP | BPF_JA:
-			pc += in->k;
-			continue;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			taken = acc == in->k;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			taken = acc >= in->k;
-			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			taken = acc > in->k;
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			taken = (acc & in->k) != 0;
-			break;
-		default:
-			return 0;
-		}
-		pc += taken ? in->jt : in->jf;
-	}
-	return 0;
+	return bpfi_const_allow(prog, len, nr, arch);
 }

@@ -38,7 +38,9 @@ int bpfi_check(const struct sock_filter *prog, size_t len, char *why, size_t why
  * The kernel's seccomp_is_const_allow(): emulate the program knowing only the
  * syscall number and the arch. Returns 1 when it reaches RET ALLOW through
  * instructions that read nothing else (the call is then served from the
- * per-filter bitmap cache and never runs the filter), 0 otherwise.
+ * per-filter bitmap cache and never runs the filter, Linux 5.11+), 0
+ * otherwise. The one emulation of that cache: scopes-bench compiles this
+ * file in for its "cached" figures (bench/filters.c).
  */
 int bpfi_const_allow(const struct sock_filter *prog, size_t len, int nr, uint32_t arch);
 
