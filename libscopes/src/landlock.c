@@ -50,6 +50,10 @@
 #define LL_PROGRAMS_MAX 32
 #define LL_ABI_NET 4    /* TCP bind/connect rules */
 #define LL_ABI_SCOPE 6  /* scoping of abstract AF_UNIX sockets and signals */
+#define LL_ABI_AUDIT 7  /* denials logged through audit, restrict_self's log flags */
+/* landlock_restrict_self() flags (ABI 7): log the denials of images exec'd
+ * after the restriction too (by default only the restricting image's) */
+#define LL_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)
 /* <linux/landlock.h> of later kernels than Debian 12's headers */
 #define LL_NET_BIND_TCP (1ULL << 0)
 #define LL_NET_CONNECT_TCP (1ULL << 1)
@@ -110,6 +114,14 @@ static struct {
 	.held = SCOPES_SET_ALL,
 };
 _Static_assert(offsetof(__typeof__(ll), u) <= 128, "the small fields of ll fit one block");
+
+/*
+ * landlock_restrict_self() flags for every layer this process makes from now
+ * on (landlock_log_new_exec). Written before any pledge, read by
+ * landlock_restrict_thread in every thread (async-signal-safe): a plain
+ * variable, set once by the single-threaded scopes-run child.
+ */
+static unsigned ll_restrict_flags;
 
 /* ------------------------------------------------------------ the ABI */
 
@@ -548,10 +560,28 @@ int landlock_restrict_thread(const struct landlock_plan *plan)
 	int rc = 0;
 
 	if (plan->unveil_fd >= 0)
-		rc = sys_landlock_restrict_self(plan->unveil_fd, 0);
+		rc = sys_landlock_restrict_self(plan->unveil_fd, ll_restrict_flags);
 	if (rc == 0 && plan->ruleset_fd >= 0)
-		rc = sys_landlock_restrict_self(plan->ruleset_fd, 0);
+		rc = sys_landlock_restrict_self(plan->ruleset_fd, ll_restrict_flags);
 	return rc;
+}
+
+/*
+ * Plain scopes_pledge() callers get no flag: the kernel's default already
+ * logs (where audit is enabled) the denials of the image that pledged, which
+ * is the program whose pledge it is; what it execs later is another program,
+ * which pledges for itself (the shim does, for execpromises) and is logged
+ * through that layer. scopes-run is the exception: the pledge is made by its
+ * child for the program it is about to exec, the one being diagnosed.
+ * Only where the kernel knows the flag (ABI 7): older kernels refuse unknown
+ * flags with EINVAL, and a pledge must never fail or weaken for a log flag.
+ */
+int landlock_log_new_exec(void)
+{
+	if (landlock_abi() < LL_ABI_AUDIT)
+		return 0;
+	ll_restrict_flags |= LL_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	return 1;
 }
 
 void landlock_committed(struct landlock_plan *plan, int guard_loaded)

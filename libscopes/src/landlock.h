@@ -69,4 +69,14 @@ int landlock_flush_unveils(void) SCOPES_HIDDEN;
  */
 int landlock_allow_program(const char *path) SCOPES_HIDDEN;
 
+/*
+ * For scopes-run: every Landlock layer made from now on logs (through audit,
+ * where it is enabled) the denials of the images exec'd after it, not only
+ * of the image that made it: the program scopes-run starts is the one whose
+ * denials --report shows. Only on kernels whose Landlock has audit logging
+ * (ABI 7); elsewhere nothing changes. Call before the pledge, single-threaded.
+ * Returns 1 when the flag is in force, 0 when the kernel cannot log denials.
+ */
+int landlock_log_new_exec(void) SCOPES_HIDDEN;
+
 #endif

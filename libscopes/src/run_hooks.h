@@ -17,4 +17,9 @@
  */
 int api_pledge_loader_only(const char *promises, const char *execpromises) SCOPES_HIDDEN;
 
+/*
+ * From landlock.h, for --report: landlock_log_new_exec() (the pledge's layers
+ * log the denials of the program exec'd after them, ABI 7) and landlock_abi().
+ */
+
 #endif

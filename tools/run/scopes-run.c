@@ -49,6 +49,8 @@
 #include <scopes.h>
 #include <scopes/table.h>
 
+#include "audit_client.h"
+#include "denials.h"
 #include "run_hooks.h"
 
 #define EXIT_USAGE 125   /* scopes-run's own error: options, promises, setup */
@@ -65,6 +67,7 @@ struct options {
 	enum scopes_penalty penalty;
 	int penalty_given;
 	int report;
+	int denials_fd;    /* --denials-fd: scopes-trace --verify reads them, or -1 */
 	int nunveil;
 	const char *unveil_path[MAX_UNVEILS];
 	char unveil_perms[MAX_UNVEILS][8];
@@ -96,7 +99,8 @@ static void usage(FILE *f)
 		   "exactly PROMISES (see scopes-promises(7)).\n"
 		   "  -p PROMISES        the promises, e.g. \"stdio rpath\"\n"
 		   "  -v PATH[:PERMS]    unveil PATH with PERMS from rwxc (default r); repeatable\n"
-		   "  --report           a violation prints which call needed which promise\n"
+		   "  --report           a violation prints which call needed which promise, and\n"
+		   "                     each Landlock denial which promise would allow it\n"
 		   "  --penalty=PENALTY  kill (default), trap, errno or log\n"
 		   "  --list             list the promises with one line each, and exit\n"
 		   "Exit status: PROGRAM's, 128+N if it died by signal N; 125 for a bad\n"
@@ -164,9 +168,10 @@ static void add_unveil(struct options *o, const char *arg)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_REPORT = 256, OPT_PENALTY, OPT_HELP, OPT_VERSION, OPT_LIST };
+	enum { OPT_REPORT = 256, OPT_PENALTY, OPT_HELP, OPT_VERSION, OPT_LIST, OPT_DENIALS_FD };
 	static const struct option longopts[] = {
 		{ "report", no_argument, NULL, OPT_REPORT },
+		{ "denials-fd", required_argument, NULL, OPT_DENIALS_FD },
 		{ "penalty", required_argument, NULL, OPT_PENALTY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -176,6 +181,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->denials_fd = -1;
 	while ((c = getopt_long(argc, argv, "+p:v:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -187,6 +193,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_REPORT:
 			o->report = 1;
 			break;
+		case OPT_DENIALS_FD: {
+			char *end;
+			long fd = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || fd < 3 || fd > 1023 || fcntl((int)fd, F_GETFD) < 0)
+				die(EXIT_USAGE, "--denials-fd=%s: not an open descriptor above 2", optarg);
+			o->denials_fd = (int)fd;
+			break;
+		}
 		case OPT_PENALTY: {
 			int pen = scopes_penalty_parse(optarg);
 			if (pen < 0)
@@ -668,8 +682,16 @@ static void exec_pinned(const struct options *o, const struct target *t)
 
 static void run_child(const struct options *o, const struct target *t)
 {
+	/* the parent's audit changes are the parent's to undo */
+	audit_restore_forget();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
+	/* the layers log the denials of the program about to be exec'd (by
+	 * default only those of this image, which makes none): where audit
+	 * is enabled they are the system's record of what the program was
+	 * refused, and --report reads them. Kernels before Landlock ABI 7
+	 * would refuse the flag: nothing is asked of them. */
+	landlock_log_new_exec();
 	/* a high descriptor: the static exec rule names it */
 	int fd = fcntl(error_fd, F_DUPFD_CLOEXEC, 900);
 	if (fd >= 0) {
@@ -727,6 +749,17 @@ int main(int argc, char **argv)
 	if (o.report && t.kind == KIND_DYNAMIC)
 		die(EXIT_USAGE, "--report: this build has no libscopes-sigsys (libunwind missing)");
 #endif
+	struct denial_watch *watch = NULL;
+	if (o.report || o.denials_fd >= 0) {
+		/* before the program starts: its first denial must be seen */
+		char why[512];
+		watch = denials_open(landlock_abi(), why, sizeof(why));
+		if (!watch && o.report)
+			fprintf(stderr, "%s: --report: Landlock denials cannot be seen: %s\n",
+				prog_name, why);
+		if (!watch && o.denials_fd >= 0)
+			dprintf(o.denials_fd, "unseen\t%s\n", why);
+	}
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		die(EXIT_USAGE, "pipe: %s", strerror(errno));
 	fflush(NULL);
@@ -754,10 +787,30 @@ int main(int argc, char **argv)
 		n = read(pipefd[0], &ce, sizeof(ce));
 	while (n < 0 && errno == EINTR);
 	int status;
-	while (waitpid(child_pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			die(EXIT_USAGE, "waitpid: %s", strerror(errno));
+	if (watch) {
+		denials_set_root(watch, child_pid);
+		for (;;) {
+			pid_t r = waitpid(child_pid, &status, WNOHANG);
+			if (r == child_pid)
+				break;
+			if (r < 0 && errno != EINTR)
+				die(EXIT_USAGE, "waitpid: %s", strerror(errno));
+			denials_poll(watch, 100);
+		}
+		denials_finish(watch);
+	} else {
+		while (waitpid(child_pid, &status, 0) < 0) {
+			if (errno != EINTR)
+				die(EXIT_USAGE, "waitpid: %s", strerror(errno));
+		}
 	}
+	if (watch && n != (ssize_t)sizeof(ce)) {
+		if (o.report)
+			denials_print(watch, stderr, "scopes-run: ", o.set);
+		if (o.denials_fd >= 0)
+			denials_write_lines(watch, o.denials_fd, o.set);
+	}
+	denials_close(watch);
 	if (n == (ssize_t)sizeof(ce)) {
 		ce.what[sizeof(ce.what) - 1] = '\0';
 		fprintf(stderr, "%s: %s: %s\n", prog_name, ce.what, strerror(ce.err));

@@ -121,6 +121,30 @@ int audit_decode_value(const char *val, size_t len, char *out, size_t out_size)
 	return (int)w;
 }
 
+int audit_field(const char *text, size_t len, const char *key, char *out, size_t out_size)
+{
+	size_t kl = strlen(key);
+
+	if (out_size)
+		out[0] = '\0';
+	for (size_t i = 0; kl && i + kl < len; i++) {
+		if ((i > 0 && text[i - 1] != ' ') || memcmp(text + i, key, kl) != 0 ||
+		    text[i + kl] != '=')
+			continue;
+		const char *v = text + i + kl + 1;
+		size_t rest = len - (i + kl + 1), vl = 0;
+		if (rest && v[0] == '"') {
+			const char *q = memchr(v + 1, '"', rest - 1);
+			vl = q ? (size_t)(q - v) + 1 : rest;
+		} else {
+			while (vl < rest && v[vl] != ' ' && v[vl] != '\n' && v[vl] != '\0')
+				vl++;
+		}
+		return audit_decode_value(v, vl, out, out_size);
+	}
+	return -1;
+}
+
 /* A seccomp record's code is the action alone: the kernel logs
  * ret & SECCOMP_RET_ACTION_FULL, so the low 16 bits are zero and the action
  * is one it defines. A value cut short by the kernel log's line limit

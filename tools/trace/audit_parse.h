@@ -102,4 +102,14 @@ enum audit_line_kind audit_parse_line(const char *line, size_t len, unsigned typ
  */
 int audit_decode_value(const char *val, size_t len, char *out, size_t out_size);
 
+/*
+ * The value of field key in a record's text (what follows "audit(...): "
+ * or the whole line): the first " key=" (or key= at the start), its value
+ * up to the next space or, quoted, to its closing quote, decoded as
+ * audit_decode_value does. Returns its length, or -1 when the field is
+ * absent. Pure; for the records of other types than seccomp's (Landlock's
+ * 1423/1424, SYSCALL's 1300).
+ */
+int audit_field(const char *text, size_t len, const char *key, char *out, size_t out_size);
+
 #endif

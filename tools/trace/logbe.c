@@ -60,13 +60,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit_client.h"
 #include "audit_parse.h"
 #include "backend.h"
 #include "elfinfo.h"
 #include "procfs.h"
 
 #define AUDIT_SID_UNSET_VALUE 4294967295u
-#define RCVBUF_BYTES (64 << 20)
 
 struct lrec {
 	uint64_t serial;
@@ -105,108 +105,6 @@ struct lstate {
 	size_t ntree;
 	unsigned long unattributed;
 };
-
-/* -------------------------------------------------- daemon registration */
-
-static int g_ctl_fd = -1;
-static volatile sig_atomic_t g_registered;
-static struct {
-	struct nlmsghdr nh;
-	struct audit_status st;
-} g_unregister;
-
-/* Withdraw the registration: async-signal-safe (one sendto of a message
- * built in advance). */
-static void unregister_now(void)
-{
-	if (!g_registered || g_ctl_fd < 0)
-		return;
-	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
-	sendto(g_ctl_fd, &g_unregister, g_unregister.nh.nlmsg_len, 0, (struct sockaddr *)&to,
-	       sizeof(to));
-	g_registered = 0;
-}
-
-static void fatal_signal(int sig)
-{
-	unregister_now();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void on_exit_unregister(void)
-{
-	unregister_now();
-}
-
-static int nl_socket(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Send one request and wait for its answer: the reply of type want (copied
- * into out) and/or the ack. Returns 0 or -errno. Only on a socket nothing
- * else reads. */
-static int nl_request(int fd, uint16_t type, const void *data, size_t len, uint16_t want,
-		      void *out, size_t out_len)
-{
-	struct {
-		struct nlmsghdr nh;
-		char data[256];
-	} req;
-	if (len > sizeof(req.data))
-		return -EINVAL;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
-	req.nh.nlmsg_type = type;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.nh.nlmsg_seq = 1;
-	memcpy(req.data, data, len);
-	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
-	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		return -errno;
-	int got_reply = !want, got_ack = 0;
-	char buf[8192];
-	while (!got_ack || !got_reply) {
-		struct pollfd pf = { fd, POLLIN, 0 };
-		if (poll(&pf, 1, 2000) <= 0)
-			return -ETIMEDOUT;
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(nh);
-				if (e->error)
-					return e->error;
-				got_ack = 1;
-			} else if (nh->nlmsg_type == want) {
-				size_t pl = nh->nlmsg_len - NLMSG_HDRLEN;
-				memset(out, 0, out_len);
-				memcpy(out, NLMSG_DATA(nh), pl < out_len ? pl : out_len);
-				got_reply = 1;
-			}
-		}
-	}
-	return 0;
-}
-
-static int audit_status_get(int fd, struct audit_status *st)
-{
-	return nl_request(fd, AUDIT_GET, NULL, 0, AUDIT_GET, st, sizeof(*st));
-}
 
 /* ----------------------------------------------------------- the reader */
 
@@ -377,84 +275,11 @@ static int actions_logged_has(const char *word)
 
 static int open_daemon(struct lstate *ls, char *why, size_t wsize)
 {
-	int fd = nl_socket();
-	if (fd < 0) {
-		snprintf(why, wsize, "NETLINK_AUDIT: %s", strerror(errno));
+	int fd = audit_open_daemon(ls->ctl_fd, 0, why, wsize);
+	if (fd < 0)
 		return -1;
-	}
-	int big = RCVBUF_BYTES;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) != 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	struct audit_status st = { .mask = AUDIT_STATUS_PID, .pid = (uint32_t)getpid() };
-	/* the unregister message, built now for the signal handlers */
-	memset(&g_unregister, 0, sizeof(g_unregister));
-	g_unregister.nh.nlmsg_len = (uint32_t)NLMSG_LENGTH(sizeof(struct audit_status));
-	g_unregister.nh.nlmsg_type = AUDIT_SET;
-	g_unregister.nh.nlmsg_flags = NLM_F_REQUEST;
-	g_unregister.st.mask = AUDIT_STATUS_PID;
-	g_unregister.st.pid = 0;
-	int rc = nl_request(fd, AUDIT_SET, &st, sizeof(st), 0, NULL, 0);
-	if (rc != 0) {
-		snprintf(why, wsize, "registering as the audit daemon: %s%s", strerror(-rc),
-			 rc == -EEXIST ? " (an audit daemon runs)" : "");
-		close(fd);
-		return -1;
-	}
-	g_ctl_fd = ls->ctl_fd;
-	g_registered = 1;
-	atexit(on_exit_unregister);
-	/* a crash must not leave the kernel sending records to a dead
-	 * daemon (it would notice at the next record, but say so now);
-	 * SIGTERM and the terminal's signals go through spawn_signals */
-	struct sigaction sa = { .sa_handler = fatal_signal, .sa_flags = SA_RESETHAND };
-	int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
 	ls->rec_fd = fd;
 	ls->daemon = 1;
-	return 0;
-}
-
-static int open_multicast(struct lstate *ls, char *why, size_t wsize)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (fd < 0) {
-		snprintf(why, wsize, "NETLINK_AUDIT: %s", strerror(errno));
-		return -1;
-	}
-	int big = RCVBUF_BYTES;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) != 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
-				  .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		snprintf(why, wsize, "the audit multicast group: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	ls->rec_fd = fd;
-	return 0;
-}
-
-static int open_kmsg(struct lstate *ls, char *why, size_t wsize)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		int restrict_ = 0;
-		FILE *f = fopen("/proc/sys/kernel/dmesg_restrict", "re");
-		if (f) {
-			if (fscanf(f, "%d", &restrict_) != 1)
-				restrict_ = 0;
-			fclose(f);
-		}
-		snprintf(why, wsize, "/dev/kmsg: %s%s", strerror(errno),
-			 restrict_ ? " (kernel.dmesg_restrict=1: reading the kernel log needs "
-				     "CAP_SYSLOG)"
-				   : "");
-		return -1;
-	}
-	lseek(fd, 0, SEEK_END); /* only what comes from now on */
-	ls->rec_fd = fd;
 	return 0;
 }
 
@@ -470,7 +295,7 @@ static int open_source(struct lstate *ls)
 {
 	char why[3][256] = { "", "", "" };
 	enum log_source want = ls->opt->log_source;
-	ls->ctl_fd = geteuid() == 0 ? nl_socket() : -1;
+	ls->ctl_fd = geteuid() == 0 ? audit_nl_socket() : -1;
 	if ((want == LOG_SOURCE_AUTO || want == LOG_SOURCE_DAEMON) && ls->ctl_fd >= 0) {
 		if (open_daemon(ls, why[0], sizeof(why[0])) == 0) {
 			ls->src = LOG_SOURCE_DAEMON;
@@ -480,13 +305,13 @@ static int open_source(struct lstate *ls)
 		snprintf(why[0], sizeof(why[0]), "registering as the audit daemon needs root");
 	}
 	if (want == LOG_SOURCE_AUTO || want == LOG_SOURCE_MULTICAST) {
-		if (open_multicast(ls, why[1], sizeof(why[1])) == 0) {
+		if ((ls->rec_fd = audit_open_multicast(why[1], sizeof(why[1]))) >= 0) {
 			ls->src = LOG_SOURCE_MULTICAST;
 			return 0;
 		}
 	}
 	if (want == LOG_SOURCE_AUTO || want == LOG_SOURCE_KMSG) {
-		if (open_kmsg(ls, why[2], sizeof(why[2])) == 0) {
+		if ((ls->rec_fd = audit_open_kmsg(why[2], sizeof(why[2]))) >= 0) {
 			ls->src = LOG_SOURCE_KMSG;
 			return 0;
 		}
@@ -974,7 +799,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 		pthread_join(ls->reader, NULL);
 		ls->reader_running = 0;
 	}
-	unregister_now();
+	audit_restore_now();
 	if (status_known)
 		status_known = audit_status_get(ls->ctl_fd, &after) == 0;
 
@@ -1014,7 +839,7 @@ out:
 		(void)w;
 		pthread_join(ls->reader, NULL);
 	}
-	unregister_now();
+	audit_restore_now();
 	if (ls->rec_fd >= 0)
 		close(ls->rec_fd);
 	if (ls->ctl_fd >= 0)
@@ -1023,7 +848,6 @@ out:
 		close(ls->wake[0]);
 		close(ls->wake[1]);
 	}
-	g_ctl_fd = -1;
 	free(ls->recs);
 	free(ls->serials);
 	free(ls);

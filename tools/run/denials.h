@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scopes-run --report: the Landlock denials of the program's process tree,
+ * read from audit (Landlock ABI 7, Linux 6.15+, logs them as records 1423
+ * AUDIT_LANDLOCK_ACCESS and 1424 AUDIT_LANDLOCK_DOMAIN while audit is
+ * enabled). A Landlock denial is no seccomp violation: the call fails with
+ * EACCES and the program goes on, so without this nothing would say it.
+ *
+ * Where they cannot be seen, the watch says why (unseen); where some may
+ * have been missed, it says that too (lost). Never silently.
+ */
+#ifndef SCOPES_RUN_DENIALS_H
+#define SCOPES_RUN_DENIALS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <scopes.h>
+
+struct denial_watch;
+
+/*
+ * Open the audit side, changing as little as it can: with audit enabled
+ * already, the read-only multicast group (CAP_AUDIT_READ); with audit
+ * disabled, enable it and register as the audit daemon (root), both undone
+ * by denials_close() and at exit or on a crash. Then a sentinel process
+ * makes one denial of its own, which must arrive: the control that the
+ * kernel logs denials here at all. abi: the kernel's Landlock ABI.
+ * Returns the watch, or NULL when the denials cannot be seen, with the
+ * reason in why (a sentence, for "Landlock denials cannot be seen: ...").
+ */
+struct denial_watch *denials_open(int abi, char *why, size_t wsize);
+
+/* The program's process (its tree is followed from it). */
+void denials_set_root(struct denial_watch *w, pid_t pid);
+
+/* Read what has arrived, waiting up to ms for something. */
+void denials_poll(struct denial_watch *w, int ms);
+
+/* After the program ended: read until everything it caused has arrived
+ * (a second sentinel), check for losses, restore the audit state. */
+void denials_finish(struct denial_watch *w);
+
+/* The report, one line per kind of denial, each starting with prefix;
+ * then a line saying what may be missing. held: the promises the program
+ * held. Returns the number of denials. */
+unsigned denials_print(const struct denial_watch *w, FILE *f, const char *prefix,
+		       scopes_set_t held);
+
+/* The same for scopes-trace --verify, one tab-separated line each:
+ * "denial\tPID\tEXE\tACCESS\tOBJECT\tSYSCALL\tCOUNT\tVERDICT\tALTERNATIVES"
+ * (alternatives: promise sets separated by '|'), then "lost\tREASON". */
+void denials_write_lines(const struct denial_watch *w, int fd, scopes_set_t held);
+
+void denials_close(struct denial_watch *w);
+
+#endif
