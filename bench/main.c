@@ -501,18 +501,22 @@ int main(int argc, char **argv)
 			run_paired("violation", violation, nviolation, r, viol_iters, p.batches,
 				   viol_iters / 10 ? viol_iters / 10 : 1);
 		if (selected("latency")) {
-			struct result res;
-			struct result raw;
-			/* the first pledge and its floor, alternating which goes first */
-			if (r % 2)
-				run_worker("rawattach", SETUP_NONE, 1, 1, &raw);
-			run_worker("pledge", SETUP_NONE, 1, 1, &res);
-			if (!(r % 2))
-				run_worker("rawattach", SETUP_NONE, 1, 1, &raw);
-			record("pledge", SETUP_NONE, &res);
-			record("rawattach", SETUP_NONE, &raw);
-			stats_add("pledge/none/over_raw",
-				  lookup(&res, "first_us_cpu") / lookup(&raw, "first_us_cpu"));
+			static const char *const first[3] = { "pledge", "rawattach",
+							      "floorattach" };
+			struct result res, one[3];
+			/* the first pledge and its two floors (the raw attach of its
+			 * program, and every kernel call it makes made directly),
+			 * fresh processes, the order rotated every round */
+			for (int k = 0; k < 3; k++)
+				run_worker(first[(r + k) % 3], SETUP_NONE, 1, 1, &one[(r + k) % 3]);
+			for (int k = 0; k < 3; k++)
+				record(first[k], SETUP_NONE, &one[k]);
+			double pl = lookup(&one[0], "first_us_cpu");
+			double raw = lookup(&one[1], "first_us_cpu");
+			double fl = lookup(&one[2], "first_us_cpu");
+			stats_add("pledge/none/over_raw", pl / raw);
+			stats_add("pledge/none/over_floor", pl / fl);
+			stats_add("floorattach/none/over_raw", fl / raw);
 			run_worker("compile", SETUP_NONE, 1, lat_batches, &res);
 			record("compile", SETUP_NONE, &res);
 			run_worker("apply", SETUP_NONE, 1, lat_batches, &res);

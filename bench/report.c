@@ -135,16 +135,24 @@ int report_targets(const struct bench_sizes *z, struct bench_target *t, int max)
 	       pl, 1000, pl <= 1000, note);
 	double orw = stats_median_of("pledge/none/over_raw");
 	snprintf(note, sizeof(note), "CPU time, fresh processes, paired by round; %.0f us against "
-		 "%.0f us", plc, stats_median_of("rawattach/none/first_us_cpu"));
+		 "%.0f us; containment floor %.0f us = x%.2f raw, pledge x%.2f floor", plc,
+		 stats_median_of("rawattach/none/first_us_cpu"),
+		 stats_median_of("floorattach/none/first_us_cpu"),
+		 stats_median_of("floorattach/none/over_raw"),
+		 stats_median_of("pledge/none/over_floor"));
 	target(t, &n, max, "first scopes_pledge over a raw seccomp() attach of its program", "x",
 	       orw, 1.5, orw <= 1.5, note);
 	double cf = stats_median_of("compile/none/full_us_cpu");
 	target(t, &n, max, "scopes_compile(every promise), CPU time", "us", cf, 50, cf <= 50,
 	       NULL);
 	double ar = stats_median_of("apply/none/ratio");
-	snprintf(note, sizeof(note), "CPU time, paired; %.0f us against %.0f us",
+	snprintf(note, sizeof(note), "CPU time, paired; %.0f us against %.0f us; containment "
+		 "floor %.0f us = x%.2f raw, apply x%.2f floor",
 		 stats_median_of("apply/none/apply_us_cpu"),
-		 stats_median_of("apply/none/raw_us_cpu"));
+		 stats_median_of("apply/none/raw_us_cpu"),
+		 stats_median_of("apply/none/floor_us_cpu"),
+		 stats_median_of("apply/none/floor_over_raw"),
+		 stats_median_of("apply/none/over_floor"));
 	target(t, &n, max, "scopes_apply over a raw seccomp() of the same program", "x", ar, 1.10,
 	       ar <= 1.10, note);
 	target(t, &n, max, "full promise set, instructions", "insns", (double)z->full,
@@ -297,6 +305,9 @@ static const struct {
 	  "scopes_pledge(\"" BENCH_PROMISES "\"), first in a process" },
 	{ "rawattach/none/first_us", "raw_attach_first",
 	  "  its floor: prctl(NO_NEW_PRIVS) + seccomp(TSYNC) of its program, first in a process" },
+	{ "floorattach/none/first_us", "containment_floor_first",
+	  "  its containment floor: every kernel call of the pledge made directly, first in a "
+	  "process" },
 	{ "pledge/none/second_us", "pledge_second",
 	  "scopes_pledge(\"stdio\") after it (stacks a 2nd filter)" },
 	{ "compile/none/table_init_us", "table_init",
@@ -308,6 +319,25 @@ static const struct {
 	{ "apply/none/apply_us", "apply", "scopes_apply of the compiled filter, forked child" },
 	{ "apply/none/raw_us", "raw_attach",
 	  "raw prctl(NO_NEW_PRIVS) + seccomp(TSYNC), same program" },
+	{ "apply/none/floor_us", "containment_floor",
+	  "containment floor: every kernel call of scopes_apply made directly, forked child" },
+};
+
+/* Ratios of CPU times, each taken within one run (a round, or one rotation
+ * of forked children), then the median over runs. */
+static const struct {
+	const char *key, *json, *label;
+} latency_ratios[] = {
+	{ "apply/none/ratio", "apply_over_raw_cpu", "scopes_apply / raw attach" },
+	{ "apply/none/over_floor", "apply_over_floor_cpu", "scopes_apply / containment floor" },
+	{ "apply/none/floor_over_raw", "apply_floor_over_raw_cpu",
+	  "containment floor / raw attach, forked child" },
+	{ "pledge/none/over_raw", "pledge_over_raw_cpu",
+	  "first scopes_pledge / raw attach, fresh process" },
+	{ "pledge/none/over_floor", "pledge_over_floor_cpu",
+	  "first scopes_pledge / containment floor, fresh process" },
+	{ "floorattach/none/over_raw", "pledge_floor_over_raw_cpu",
+	  "containment floor / raw attach, fresh process" },
 };
 
 static void text_latency(FILE *out)
@@ -321,11 +351,13 @@ static void text_latency(FILE *out)
 		fmt_range(cpu, sizeof(cpu), stats_find("%s_cpu", latency_rows[i].key));
 		fprintf(out, "| %s | %s | %s |\n", latency_rows[i].label, wall, cpu);
 	}
-	const struct series *r = stats_get("apply/none/ratio");
-	if (r)
-		fprintf(out,
-			"| scopes_apply / raw attach, CPU time, paired | ×%.3f [%.3f–%.3f] | |\n",
-			stats_median(r), stats_min(r), stats_max(r));
+	for (size_t i = 0; i < sizeof(latency_ratios) / sizeof(latency_ratios[0]); i++) {
+		const struct series *r = stats_get(latency_ratios[i].key);
+		if (r)
+			fprintf(out, "| %s, CPU time, paired | ×%.3f [%.3f–%.3f] | |\n",
+				latency_ratios[i].label, stats_median(r), stats_min(r),
+				stats_max(r));
+	}
 }
 
 static void text_sizes(FILE *out, const struct bench_sizes *z)
@@ -585,7 +617,8 @@ void report_json(FILE *out, const struct bench_machine *m, const struct bench_pa
 		js_series("cpu", stats_find("%s_cpu", latency_rows[i].key));
 		js_close('}');
 	}
-	js_series("apply_over_raw_cpu", stats_get("apply/none/ratio"));
+	for (size_t i = 0; i < sizeof(latency_ratios) / sizeof(latency_ratios[0]); i++)
+		js_series(latency_ratios[i].json, stats_get(latency_ratios[i].key));
 	js_close('}');
 
 	js_open("filter_insns", '{');

@@ -47,10 +47,13 @@ for name in ("none", "errno", "trap"):
 if "report" in d["violation_ns"]:  # built with libscopes-sigsys
     positive(d["violation_ns"]["report"]["value"], "violation report")
 for key in ("pledge_first", "pledge_second", "table_init", "compile_first",
-            "compile_warm", "compile_full_set", "apply", "raw_attach", "raw_attach_first"):
+            "compile_warm", "compile_full_set", "apply", "raw_attach", "raw_attach_first",
+            "containment_floor", "containment_floor_first"):
     positive(d["latency_us"][key]["wall"], "latency %s wall" % key)
     positive(d["latency_us"][key]["cpu"], "latency %s cpu" % key)
-positive(d["latency_us"]["apply_over_raw_cpu"], "apply/raw")
+for key in ("apply_over_raw_cpu", "apply_over_floor_cpu", "apply_floor_over_raw_cpu",
+            "pledge_over_raw_cpu", "pledge_over_floor_cpu", "pledge_floor_over_raw_cpu"):
+    positive(d["latency_us"][key], "latency ratio " + key)
 
 insns = d["filter_insns"]
 assert 0 < insns["full_set"] <= insns["kernel_max"], insns["full_set"]

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -422,14 +423,9 @@ static int worker_pledge(const struct worker_args *a)
 	return 0;
 }
 
-/*
- * The floor of the first pledge (issue 16): in a fresh process, the kernel's
- * own attach of the very program scopes_pledge(BENCH_PROMISES) installs
- * (compiled untimed, the pid placeholder bound as the library binds it),
- * no_new_privs then seccomp with TSYNC. The kernel's share of a pledge: JIT,
- * and the constant-action cache emulation of every syscall number.
- */
-static int worker_rawattach(const struct worker_args *a)
+/* The program scopes_pledge(BENCH_PROMISES) installs in this process, the
+ * pid placeholder bound as the library binds it (compiled untimed). */
+static struct sock_fprog bound_program(void)
 {
 	static struct sock_filter bound[4096];
 	const void *insns;
@@ -442,11 +438,283 @@ static int worker_rawattach(const struct worker_args *a)
 	for (size_t i = 0; i < count; i++)
 		if (bound[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && bound[i].k == SCOPES_VALUE_SELF_PID)
 			bound[i].k = (uint32_t)getpid();
-	struct sock_fprog prog = { .len = (unsigned short)count, .filter = bound };
+	return (struct sock_fprog){ .len = (unsigned short)count, .filter = bound };
+}
+
+/*
+ * The floor of the first pledge (issue 16): in a fresh process, the kernel's
+ * own attach of the very program scopes_pledge(BENCH_PROMISES) installs,
+ * no_new_privs then seccomp with TSYNC. The kernel's share of a pledge: JIT,
+ * and the constant-action cache emulation of every syscall number.
+ */
+static int worker_rawattach(const struct worker_args *a)
+{
+	struct sock_fprog prog = bound_program();
 	struct lat t0 = lat_start();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
 		die("seccomp");
+	struct lat first = lat_since(t0);
+	put_lat(a->out_fd, "first_us", first);
+	return 0;
+}
+
+/*
+ * The containment floor (issue 16): every kernel call a first pledge of
+ * BENCH_PROMISES makes besides computing its filter, made directly, in the
+ * library's order and with its arguments (system.c, landlock.c, caps.c,
+ * commit.c): the Landlock ABI probe and the containment layer's ruleset,
+ * getpid for the program's pid slots, PR_GET_SECCOMP, the io_uring check
+ * (/proc/self/fd listed with a readlink of every entry, /proc/self/maps
+ * read through), SO_PASSRIGHTS on the AF_UNIX sockets that listing found,
+ * no_new_privs, landlock_restrict_self, the capability drop (as root: the
+ * bounding set one capability at a time, then capset), closing the
+ * ruleset, and the seccomp attach of the very program. Raw system calls and
+ * stack buffers: what a pledge costs over this is the library's own work in
+ * user space, first touches of its memory included. The sequence must stay
+ * the library's: compare `strace -f -c` of both (bench/README.md).
+ */
+#if defined(__x86_64__)
+static long floor_sys(long nr, long a, long b, long c, long d, long e)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+#elif defined(__aarch64__)
+static long floor_sys(long nr, long a, long b, long c, long d, long e)
+{
+	register long x8 __asm__("x8") = nr;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+
+	__asm__ volatile("svc 0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4)
+			 : "memory", "cc");
+	return x0;
+}
+#endif
+
+#define FL(x) ((long)(x))
+#define FLOOR_SOCKS 32
+#define FLOOR_TAG "[io_uring]"
+#define FLOOR_TAG_LEN (sizeof(FLOOR_TAG) - 1)
+#define FLOOR_CAP_SETPCAP 8
+#define FLOOR_SO_PASSRIGHTS 83
+#define FLOOR_LL_VERSION 1U
+#define FLOOR_LL_MAKE_CHAR (1ULL << 6)
+#define FLOOR_LL_MAKE_BLOCK (1ULL << 11)
+#define FLOOR_LL_SCOPE_ABSTRACT_UNIX 1ULL
+
+struct floor_plan {
+	const struct sock_fprog *prog;
+	uint64_t keep_caps; /* what the promises keep (scopes_promise_caps) */
+	int unix_held;      /* then no abstract-socket scope */
+};
+
+static int floor_has_tag(const char *s, size_t len)
+{
+	for (size_t i = 0; i + FLOOR_TAG_LEN <= len; i++)
+		if (memcmp(s + i, FLOOR_TAG, FLOOR_TAG_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static int floor_fd_number(const char *name)
+{
+	int fd = 0;
+
+	if (*name < '0' || *name > '9')
+		return -1;
+	for (; *name >= '0' && *name <= '9'; name++)
+		fd = fd * 10 + (*name - '0');
+	return *name ? -1 : fd;
+}
+
+struct floor_dirent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* The io_uring check: 1 found, 0 not; socks gets the sockets listed. */
+static int floor_uring_scan(int *socks, int *nsocks)
+{
+	char buf[2048], link[64];
+	int found = 0;
+	long n;
+
+	long dfd = floor_sys(SYS_openat, AT_FDCWD, FL("/proc/self/fd"),
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
+	if (dfd < 0)
+		return 0;
+	while (!found && (n = floor_sys(SYS_getdents64, dfd, FL(buf), sizeof(buf), 0, 0)) > 0) {
+		for (long off = 0; off < n && !found;) {
+			struct floor_dirent64 *d = (struct floor_dirent64 *)(buf + off);
+			off += d->reclen;
+			int fd = floor_fd_number(d->name);
+			if (fd < 0 || fd == dfd)
+				continue;
+			long l = floor_sys(SYS_readlinkat, dfd, FL(d->name), FL(link), sizeof(link),
+					   0);
+			if (l <= 0)
+				continue;
+			found = floor_has_tag(link, (size_t)l);
+			if (l >= 8 && memcmp(link, "socket:[", 8) == 0 && *nsocks < FLOOR_SOCKS)
+				socks[(*nsocks)++] = fd;
+		}
+	}
+	floor_sys(SYS_close, dfd, 0, 0, 0, 0);
+	if (found)
+		return 1;
+	long mfd = floor_sys(SYS_openat, AT_FDCWD, FL("/proc/self/maps"), O_RDONLY | O_CLOEXEC,
+			     0, 0);
+	if (mfd < 0)
+		return 0;
+	size_t have = 0, keep = FLOOR_TAG_LEN - 1;
+	for (;;) {
+		long r = floor_sys(SYS_read, mfd, FL(buf + have), FL(sizeof(buf) - have), 0, 0);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		if ((found = floor_has_tag(buf, have)))
+			break;
+		if (have > keep) {
+			memmove(buf, buf + have - keep, keep);
+			have = keep;
+		}
+	}
+	floor_sys(SYS_close, mfd, 0, 0, 0, 0);
+	return found;
+}
+
+struct floor_caps {
+	struct {
+		uint32_t version;
+		int pid;
+	} h;
+	struct {
+		uint32_t eff, perm, inh;
+	} d[2];
+};
+
+static int floor_caps_drop(uint64_t keep)
+{
+	struct floor_caps c = { { 0x20080522, 0 }, { { 0, 0, 0 }, { 0, 0, 0 } } };
+
+	if (floor_sys(SYS_capget, FL(&c.h), FL(c.d), 0, 0, 0) != 0)
+		return -1;
+	uint64_t eff = c.d[0].eff | (uint64_t)c.d[1].eff << 32;
+	uint64_t perm = c.d[0].perm | (uint64_t)c.d[1].perm << 32;
+	uint64_t inh = c.d[0].inh | (uint64_t)c.d[1].inh << 32;
+	if (eff & (1ULL << FLOOR_CAP_SETPCAP))
+		for (int cap = 0; cap < 64; cap++)
+			if (!(keep & (1ULL << cap)) &&
+			    floor_sys(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) == -EINVAL)
+				break;
+	uint64_t ambient = perm & inh & ~keep;
+	if (ambient && !keep)
+		floor_sys(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	for (int cap = 0; ambient && keep && cap < 64; cap++)
+		if (ambient & (1ULL << cap))
+			floor_sys(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0);
+	if (!((eff | perm | inh) & ~keep))
+		return 0;
+	eff &= keep;
+	perm &= keep;
+	inh &= keep;
+	c.d[0].eff = (uint32_t)eff;
+	c.d[0].perm = (uint32_t)perm;
+	c.d[0].inh = (uint32_t)inh;
+	c.d[1].eff = (uint32_t)(eff >> 32);
+	c.d[1].perm = (uint32_t)(perm >> 32);
+	c.d[1].inh = (uint32_t)(inh >> 32);
+	return floor_sys(SYS_capset, FL(&c.h), FL(c.d), 0, 0, 0) == 0 ? 0 : -1;
+}
+
+/* 0, or -1 when a call the pledge needs failed (or an io_uring was found). */
+static int floor_run(const struct floor_plan *pl)
+{
+	struct {
+		uint64_t fs, net, scoped;
+	} attr = { FLOOR_LL_MAKE_CHAR | FLOOR_LL_MAKE_BLOCK, 0, 0 };
+	int socks[FLOOR_SOCKS], nsocks = 0;
+
+	long abi = floor_sys(SYS_landlock_create_ruleset, 0, 0, FLOOR_LL_VERSION, 0, 0);
+	long rs = -1;
+	if (abi > 0) {
+		if (abi >= 6 && !pl->unix_held)
+			attr.scoped = FLOOR_LL_SCOPE_ABSTRACT_UNIX;
+		rs = floor_sys(SYS_landlock_create_ruleset, FL(&attr), attr.scoped ? 24 : 8, 0, 0,
+			       0);
+		if (rs < 0)
+			return -1;
+	}
+	floor_sys(SYS_getpid, 0, 0, 0, 0, 0);
+	if (floor_sys(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
+		return -1;
+	if (floor_uring_scan(socks, &nsocks))
+		return -1;
+	for (int i = 0; i < nsocks; i++) {
+		int domain = 0, zero = 0;
+		socklen_t len = sizeof(domain);
+		if (floor_sys(SYS_getsockopt, socks[i], SOL_SOCKET, SO_DOMAIN, FL(&domain),
+			      FL(&len)) == 0 &&
+		    domain == AF_UNIX)
+			floor_sys(SYS_setsockopt, socks[i], SOL_SOCKET, FLOOR_SO_PASSRIGHTS,
+				  FL(&zero), sizeof(zero));
+	}
+	if (floor_sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	if (rs >= 0 && floor_sys(SYS_landlock_restrict_self, rs, 0, 0, 0, 0) != 0)
+		return -1;
+	if (floor_caps_drop(pl->keep_caps) != 0)
+		return -1;
+	if (rs >= 0)
+		floor_sys(SYS_close, rs, 0, 0, 0, 0);
+	return floor_sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+			 FL(pl->prog), 0, 0) == 0 ?
+		       0 :
+		       -1;
+}
+
+static void floor_plan_init(struct floor_plan *pl, const struct sock_fprog *prog)
+{
+	scopes_set_t set;
+
+	if (scopes_promises_parse(BENCH_PROMISES, &set) != 0)
+		die("scopes_promises_parse");
+	pl->prog = prog;
+	pl->keep_caps = 0;
+	for (int i = 0; i < scopes_promise_count(); i++)
+		if (set & ((scopes_set_t)1 << i))
+			pl->keep_caps |= scopes_promise_caps(i);
+	pl->unix_held = (set & ((scopes_set_t)1 << scopes_promise_index("unix", 4))) != 0;
+}
+
+/* The containment floor of the first pledge, in a fresh process: as the
+ * rawattach worker, with every other kernel call of the pledge. */
+static int worker_floorattach(const struct worker_args *a)
+{
+	struct sock_fprog prog = bound_program();
+	struct floor_plan pl;
+
+	floor_plan_init(&pl, &prog);
+	struct lat t0 = lat_start();
+	if (floor_run(&pl) != 0)
+		die("the containment floor's calls");
 	struct lat first = lat_since(t0);
 	put_lat(a->out_fd, "first_us", first);
 	return 0;
@@ -497,9 +765,21 @@ static int worker_compile(const struct worker_args *a)
 	return 0;
 }
 
+/* What a forked child of the apply worker attaches, and how. */
+enum attach_how { ATTACH_APPLY, ATTACH_RAW, ATTACH_FLOOR, ATTACH_HOWS };
+
+struct attach_job {
+	const struct scopes_filter *f;   /* ATTACH_APPLY */
+	const struct sock_fprog *raw;    /* ATTACH_RAW */
+	const struct floor_plan *floor;  /* ATTACH_FLOOR */
+};
+
 /* One attach in a forked child; the child sends its wall and CPU time. */
-static struct lat attach_in_child(const struct scopes_filter *f, const struct sock_fprog *raw)
+static struct lat attach_in_child(const struct attach_job *job, enum attach_how how)
 {
+	static const char *const what[ATTACH_HOWS] = {
+		"scopes_apply in a child", "seccomp() in a child",
+		"the containment floor in a child" };
 	struct lat l = { -1, -1 };
 	int p[2];
 
@@ -511,13 +791,15 @@ static struct lat attach_in_child(const struct scopes_filter *f, const struct so
 	if (pid == 0) {
 		int rc;
 		struct lat t0 = lat_start();
-		if (f) {
-			rc = scopes_apply(f);
+		if (how == ATTACH_APPLY) {
+			rc = scopes_apply(job->f);
+		} else if (how == ATTACH_FLOOR) {
+			rc = floor_run(job->floor);
 		} else {
 			rc = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 			if (rc == 0)
 				rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-						  SECCOMP_FILTER_FLAG_TSYNC, raw);
+						  SECCOMP_FILTER_FLAG_TSYNC, job->raw);
 		}
 		struct lat d = lat_since(t0);
 		if (rc != 0 || write(p[1], &d, sizeof(d)) != sizeof(d))
@@ -531,20 +813,22 @@ static struct lat attach_in_child(const struct scopes_filter *f, const struct so
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
 	    r != sizeof(l)) {
 		errno = ECHILD;
-		die(f ? "scopes_apply in a child" : "seccomp() in a child");
+		die(what[how]);
 	}
 	return l;
 }
 
 /*
  * scopes_apply of a compiled filter against the kernel's own attach of the
- * same instructions (no_new_privs, then seccomp with TSYNC, as scopes_apply
- * does), alternating which goes first. The ratio is taken on CPU time, which
- * the other processes of a shared machine do not inflate.
+ * same instructions (no_new_privs, then seccomp with TSYNC) and against the
+ * containment floor (every kernel call scopes_apply makes, made directly),
+ * each in a forked child, the order rotated every time. The ratios are
+ * taken on CPU time, which the other processes of a shared machine do not
+ * inflate, each within one rotation.
  */
 static int worker_apply(const struct worker_args *a)
 {
-	double ap[256], ap_cpu[256], raw[256], raw_cpu[256], ratio[256];
+	static double v[ATTACH_HOWS][2][256], ratio[3][256];
 	int n = a->batches < 256 ? a->batches : 256;
 	const void *insns;
 	size_t count;
@@ -554,24 +838,30 @@ static int worker_apply(const struct worker_args *a)
 		die("scopes_compile");
 	struct sock_fprog prog = { .len = (unsigned short)count,
 				   .filter = (struct sock_filter *)insns };
+	struct floor_plan pl;
+	floor_plan_init(&pl, &prog);
+	struct attach_job job = { .f = f, .raw = &prog, .floor = &pl };
 	for (int i = 0; i < n; i++) {
-		struct lat x, y;
-		if (i % 2) {
-			y = attach_in_child(NULL, &prog);
-			x = attach_in_child(f, NULL);
-		} else {
-			x = attach_in_child(f, NULL);
-			y = attach_in_child(NULL, &prog);
+		struct lat l[ATTACH_HOWS];
+		for (int k = 0; k < ATTACH_HOWS; k++) {
+			enum attach_how how = (enum attach_how)((i + k) % ATTACH_HOWS);
+			l[how] = attach_in_child(&job, how);
 		}
-		ap[i] = x.wall;
-		ap_cpu[i] = x.cpu;
-		raw[i] = y.wall;
-		raw_cpu[i] = y.cpu;
-		ratio[i] = x.cpu / y.cpu;
+		for (int how = 0; how < ATTACH_HOWS; how++) {
+			v[how][0][i] = l[how].wall;
+			v[how][1][i] = l[how].cpu;
+		}
+		ratio[0][i] = l[ATTACH_APPLY].cpu / l[ATTACH_RAW].cpu;
+		ratio[1][i] = l[ATTACH_APPLY].cpu / l[ATTACH_FLOOR].cpu;
+		ratio[2][i] = l[ATTACH_FLOOR].cpu / l[ATTACH_RAW].cpu;
 	}
-	put_lat(a->out_fd, "apply_us", (struct lat){ median(ap, n), median(ap_cpu, n) });
-	put_lat(a->out_fd, "raw_us", (struct lat){ median(raw, n), median(raw_cpu, n) });
-	worker_put(a->out_fd, "ratio", median(ratio, n));
+	static const char *const key[ATTACH_HOWS] = { "apply_us", "raw_us", "floor_us" };
+	for (int how = 0; how < ATTACH_HOWS; how++)
+		put_lat(a->out_fd, key[how],
+			(struct lat){ median(v[how][0], n), median(v[how][1], n) });
+	worker_put(a->out_fd, "ratio", median(ratio[0], n));
+	worker_put(a->out_fd, "over_floor", median(ratio[1], n));
+	worker_put(a->out_fd, "floor_over_raw", median(ratio[2], n));
 	worker_put(a->out_fd, "insns", (double)count);
 	scopes_filter_free(f);
 	return 0;
@@ -586,7 +876,7 @@ int worker_main(const struct worker_args *a)
 		{ "percall", worker_percall }, { "workload", worker_workload },
 		{ "violation", worker_violation }, { "pledge", worker_pledge },
 		{ "compile", worker_compile }, { "apply", worker_apply },
-		{ "rawattach", worker_rawattach },
+		{ "rawattach", worker_rawattach }, { "floorattach", worker_floorattach },
 	};
 
 	unsetenv("SCOPES_PENALTY"); /* the bench chooses every penalty itself */
