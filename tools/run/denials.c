@@ -561,9 +561,15 @@ void denials_close(struct denial_watch *w)
 
 /* ---------------------------------------------------------- the verdict */
 
-/* A call Landlock refuses for this right, where the audit record named no
- * call: Landlock's rights are defined by the calls they mediate. */
-static int representative(const char *right, uint32_t arch, long *nr, uint64_t args[6])
+/*
+ * A call Landlock refuses for this right: its rights are defined by the calls
+ * they mediate. The denied call itself is asked about when it is that call
+ * (an open's flags tell read from write, create from truncate); another call
+ * refused for this right (execve reading its file) is not what the right
+ * grants, and the record may name no call at all.
+ */
+static int call_for_right(const char *right, const struct denial *d, uint32_t arch, long *nr,
+			  uint64_t args[6])
 {
 	static const struct {
 		const char *right, *call;
@@ -582,10 +588,19 @@ static int representative(const char *right, uint32_t arch, long *nr, uint64_t a
 		{ "fs.make_fifo", "mknodat", S_IFIFO | 0644 },
 		{ "fs.refer", "renameat", 0 },
 	};
+	const char *actual = d->nr >= 0 ? scopes_syscall_name(arch, d->nr) : NULL;
 	memset(args, 0, 6 * sizeof(args[0]));
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (strcmp(right, map[i].right) != 0)
 			continue;
+		int opens = strcmp(map[i].call, "openat") == 0 || strcmp(map[i].call, "truncate") == 0;
+		if (actual && (strcmp(actual, map[i].call) == 0 ||
+			       (opens && (strcmp(actual, "open") == 0 || strcmp(actual, "openat") == 0 ||
+					  strcmp(actual, "creat") == 0)))) {
+			*nr = d->nr;
+			memcpy(args, d->args, 6 * sizeof(args[0]));
+			return 1;
+		}
 		*nr = scopes_syscall_number(arch, map[i].call);
 		args[0] = (uint64_t)(int64_t)AT_FDCWD;
 		args[2] = map[i].a2;
@@ -604,14 +619,13 @@ enum verdict { V_UNKNOWN, V_NEEDS, V_NONE, V_UNVEIL };
 static enum verdict verdict_of(const struct denial *d, scopes_set_t held, char *alts, size_t size)
 {
 	uint32_t arch = d->arch ? d->arch : scopes_native_arch();
-	long nr = d->nr;
+	long nr;
 	uint64_t args[6];
 	char first[64];
 
 	alts[0] = '\0';
-	memcpy(args, d->args, sizeof(args));
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(d->blockers, ","), d->blockers);
-	if (nr < 0 && !representative(first, arch, &nr, args))
+	if (!call_for_right(first, d, arch, &nr, args))
 		return V_UNKNOWN;
 	struct scopes_verdict v;
 	if (scopes_query(arch, nr, args, &v) != 0)
@@ -645,7 +659,7 @@ static enum verdict verdict_of(const struct denial *d, scopes_set_t held, char *
 	return o ? V_NEEDS : V_NONE;
 }
 
-static void verdict_text(enum verdict vd, const char *alts, char *out, size_t size)
+static void verdict_text(enum verdict vd, const char *alts, int unveiled, char *out, size_t size)
 {
 	switch (vd) {
 	case V_NEEDS: {
@@ -667,11 +681,11 @@ static void verdict_text(enum verdict vd, const char *alts, char *out, size_t si
 		snprintf(out, size, "no promise allows it");
 		break;
 	case V_UNVEIL:
-		snprintf(out, size, "the promises allow it: an unveil (-v) does not");
+		snprintf(out, size, unveiled ? "the promises allow it: an unveil (-v) does not"
+					     : "the promises allow it: another Landlock layer does not");
 		break;
 	default:
-		snprintf(out, size, "which promise would allow it is unknown (no system call "
-				    "record)");
+		snprintf(out, size, "no promise is known to allow it");
 		break;
 	}
 }
@@ -684,7 +698,7 @@ static void clean(char *s)
 }
 
 unsigned denials_print(const struct denial_watch *w, FILE *f, const char *prefix,
-		       scopes_set_t held)
+		       scopes_set_t held, int unveiled)
 {
 	unsigned total = 0;
 	scopes_table_init();
@@ -692,7 +706,7 @@ unsigned denials_print(const struct denial_watch *w, FILE *f, const char *prefix
 		const struct denial *d = &w->d[i];
 		char alts[512], vt[640], who[AUDIT_EXE_MAX + 64];
 		enum verdict vd = verdict_of(d, held, alts, sizeof(alts));
-		verdict_text(vd, alts, vt, sizeof(vt));
+		verdict_text(vd, alts, unveiled, vt, sizeof(vt));
 		if (d->pid > 0)
 			snprintf(who, sizeof(who), "%s (pid %ld, %s)", d->exe[0] ? d->exe : "?",
 				 d->pid, scopes_syscall_name(d->arch, d->nr) ?: "?");
@@ -710,7 +724,7 @@ unsigned denials_print(const struct denial_watch *w, FILE *f, const char *prefix
 	return total;
 }
 
-void denials_write_lines(const struct denial_watch *w, int fd, scopes_set_t held)
+void denials_write_lines(const struct denial_watch *w, int fd, scopes_set_t held, int unveiled)
 {
 	FILE *f = fdopen(dup(fd), "w");
 	if (!f)
@@ -720,7 +734,7 @@ void denials_write_lines(const struct denial_watch *w, int fd, scopes_set_t held
 		struct denial d = w->d[i];
 		char alts[512], vt[640];
 		enum verdict vd = verdict_of(&d, held, alts, sizeof(alts));
-		verdict_text(vd, alts, vt, sizeof(vt));
+		verdict_text(vd, alts, unveiled, vt, sizeof(vt));
 		clean(d.exe);
 		clean(d.object);
 		clean(d.blockers);

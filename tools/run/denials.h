@@ -44,14 +44,14 @@ void denials_finish(struct denial_watch *w);
 
 /* The report, one line per kind of denial, each starting with prefix;
  * then a line saying what may be missing. held: the promises the program
- * held. Returns the number of denials. */
+ * held; unveiled: -v was given. Returns the number of denials. */
 unsigned denials_print(const struct denial_watch *w, FILE *f, const char *prefix,
-		       scopes_set_t held);
+		       scopes_set_t held, int unveiled);
 
 /* The same for scopes-trace --verify, one tab-separated line each:
  * "denial\tPID\tEXE\tACCESS\tOBJECT\tSYSCALL\tCOUNT\tVERDICT\tALTERNATIVES"
  * (alternatives: promise sets separated by '|'), then "lost\tREASON". */
-void denials_write_lines(const struct denial_watch *w, int fd, scopes_set_t held);
+void denials_write_lines(const struct denial_watch *w, int fd, scopes_set_t held, int unveiled);
 
 void denials_close(struct denial_watch *w);
 

@@ -806,9 +806,9 @@ int main(int argc, char **argv)
 	}
 	if (watch && n != (ssize_t)sizeof(ce)) {
 		if (o.report)
-			denials_print(watch, stderr, "scopes-run: ", o.set);
+			denials_print(watch, stderr, "scopes-run: ", o.set, o.nunveil > 0);
 		if (o.denials_fd >= 0)
-			denials_write_lines(watch, o.denials_fd, o.set);
+			denials_write_lines(watch, o.denials_fd, o.set, o.nunveil > 0);
 	}
 	denials_close(watch);
 	if (n == (ssize_t)sizeof(ce)) {

@@ -1,0 +1,269 @@
+"""Landlock denials in scopes-run --report and scopes-trace --verify.
+
+Under a path-scoped pledge a missing promise is no seccomp violation: the
+kernel's Landlock refuses the open with EACCES and the program goes on.
+Landlock ABI 7 (Linux 6.15) logs such denials through audit; scopes-run
+--report reads them and names the promise that would allow each, or says
+once, with the reason, why they cannot be seen.
+
+What is expected comes from docs/promises.md: `rpath` grants read-only
+opens anywhere, `tmppath` files under /tmp, `wpath` opens for writing
+existing files; the words of the report are scopes-run(1)'s.
+
+The controls decide what the kernel offers (Landlock's ABI, audit) before
+a test relies on it. Tests that change the audit state hold the lock the
+log-backend tests hold (test_trace.py), so that no two run at once.
+"""
+import fcntl
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+import scopes_probes
+from conftest import NOBODY, built
+from test_run_common import clean_env, target
+
+AUDIT_GET, AUDIT_SET = 1000, 1001
+AUDIT_STATUS_ENABLED = 1
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+CANNOT_SEE = "scopes-run: --report: Landlock denials cannot be seen: "
+
+
+@pytest.fixture
+def audit_lock():
+    """As test_trace.py's: one audit user at a time."""
+    with open(os.path.join(tempfile.gettempdir(), "scopes-trace-tests.lock"), "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+        fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def audit_request(kind, payload=b""):
+    """One AUDIT_GET/AUDIT_SET over NETLINK_AUDIT; the status (enabled, pid)
+    for AUDIT_GET."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)  # NETLINK_AUDIT
+    try:
+        s.bind((0, 0))
+        s.send(struct.pack("=IHHII", 16 + len(payload), kind, NLM_F_REQUEST | NLM_F_ACK, 1, 0)
+               + payload)
+        status = None
+        acked = False
+        while not (acked and (status or kind != AUDIT_GET)):
+            data = s.recv(65536)
+            off = 0
+            while off + 16 <= len(data):
+                length, typ = struct.unpack_from("=IH", data, off)
+                if typ == 2:  # NLMSG_ERROR: the ack, or the error
+                    err = struct.unpack_from("=i", data, off + 16)[0]
+                    if err:
+                        raise OSError(-err, os.strerror(-err))
+                    acked = True
+                elif typ == AUDIT_GET:
+                    mask, enabled, failure, pid = struct.unpack_from("=IIII", data, off + 16)
+                    status = (enabled, pid)
+                off += (length + 3) & ~3
+        return status
+    finally:
+        s.close()
+
+
+def audit_status():
+    return audit_request(AUDIT_GET)
+
+
+def audit_set_enabled(value):
+    audit_request(AUDIT_SET, struct.pack("=IIIIIIIII", AUDIT_STATUS_ENABLED, value, 0, 0, 0,
+                                         0, 0, 0, 0))
+
+
+def landlock_abi():
+    p = scopes_probes.probe("landlock")
+    return p.value if p.present else 0
+
+
+@pytest.fixture
+def denials_visible(audit_lock):
+    """The control: Landlock logs denials here (ABI 7) and this process can
+    read audit (root in the initial namespaces). Skips otherwise, with the
+    control's own words. Leaves audit as it found it, and checks that
+    whatever ran in between did too."""
+    abi = landlock_abi()
+    if abi < 7:
+        pytest.skip(f"Landlock ABI {abi}: denials are logged from ABI 7 (Linux 6.15)")
+    if os.geteuid() != 0:
+        pytest.skip("reading audit needs root")
+    audit = scopes_probes.probe("audit")
+    if not audit.present:
+        pytest.skip(f"audit: {audit.why}")
+    before = audit_status()
+    yield before
+    assert audit_status() == before, "the audit state was not restored"
+
+
+def scopes_run(*args, prefix=(), env=None, timeout=60, **kw):
+    argv = [*prefix, str(built("tools/run/scopes-run")), *map(str, args)]
+    return subprocess.run(argv, capture_output=True, text=True, env=clean_env(env),
+                          timeout=timeout, **kw)
+
+
+def exe(name):
+    return os.path.realpath(shutil.which(name))
+
+
+def denial_re(access, obj, program, call, verdict):
+    return (re.escape(f"scopes-run: Landlock denied {access} of {obj} to {program} (pid ")
+            + r"[1-9][0-9]*" + re.escape(f", {call}): {verdict}") + "\n")
+
+
+@pytest.fixture
+def tmpfile():
+    """A readable file under /tmp (tmppath's place)."""
+    fd, path = tempfile.mkstemp(prefix="ll-denials-", dir="/tmp")
+    os.write(fd, b"in tmp\n")
+    os.close(fd)
+    os.chmod(path, 0o644)
+    yield path
+    os.unlink(path)
+
+
+# -------------------------------------------------------------- the report
+
+def test_missing_rpath_is_reported(denials_visible):
+    """The issue's case: tmppath held, rpath not; cat's open of a file
+    outside /tmp fails with EACCES, and the report says rpath would allow it."""
+    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
+    assert r.returncode == 1, r
+    assert r.stdout == "", r
+    assert re.fullmatch(re.escape("cat: /etc/hostname: Permission denied\n")
+                        + denial_re("fs.read_file", "/etc/hostname", exe("cat"), "openat",
+                                    "rpath would allow it"), r.stderr), r.stderr
+
+
+def test_allowed_reads_report_nothing(denials_visible, tmpfile):
+    """The same pledge reading under /tmp: no denial, so not a word."""
+    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", tmpfile)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "in tmp\n", ""), r
+
+
+def test_each_denial_in_words(denials_visible):
+    """One program, three refusals: the same read twice (counted, not
+    repeated), a new file outside /tmp (the access mode's promise with
+    cpath), and an exec of a file outside the library directories (reading
+    it is rpath's; exec is held)."""
+    prog = str(target())
+    r = scopes_run("-p", "stdio tmppath exec", "--report", "--", prog, "read", "/etc/hostname",
+                   "read", "/etc/hostname", "create", "/var/tmp/ll-denials-never-made",
+                   "exec", prog, "read", "/etc/hostname")
+    assert not os.path.exists("/var/tmp/ll-denials-never-made")
+    assert r.returncode == 0, r
+    assert r.stdout == "read err EACCES\nread err EACCES\ncreate err EACCES\nexec err EACCES\n", r
+    real = os.path.realpath(prog)
+    assert re.fullmatch(
+        denial_re("fs.read_file", "/etc/hostname", real, "openat",
+                  "rpath would allow it")[:-1] + re.escape(" (2 times)") + "\n"
+        # Landlock names the directory a file would be made in
+        + denial_re("fs.make_reg", "/var/tmp", real, "openat", "\"wpath cpath\" would allow it")
+        + denial_re("fs.read_file", real, real, "execve", "rpath would allow it"),
+        r.stderr), r.stderr
+
+
+def test_static_program_denial_needs_new_exec_logging(denials_visible):
+    """A static program loads no shim and makes no layer of its own: its
+    denial is refused by scopes-run's pre-exec layer, which the kernel logs
+    only because that layer asked for the exec'd program's denials
+    (LOG_NEW_EXEC_ON)."""
+    prog = target(static=True)
+    r = scopes_run("-p", "stdio tmppath", "--report", "--", prog, "read", "/etc/hostname")
+    assert r.returncode == 0, r
+    assert r.stdout == "read err EACCES\n", r
+    lines = r.stderr.splitlines(keepends=True)
+    assert lines[0].startswith(f"scopes-run: --report: {prog} is statically linked"), r.stderr
+    assert re.fullmatch(denial_re("fs.read_file", "/etc/hostname", os.path.realpath(prog),
+                                  "openat", "rpath would allow it"), "".join(lines[1:])), r.stderr
+
+
+def test_unveil_denial_names_the_unveil(denials_visible, tmpfile):
+    """With rpath held, only an unveil can refuse a read: the report says
+    the promises allow it and the unveil does not."""
+    prog = target(static=True)
+    r = scopes_run("-p", "stdio rpath", "-v", tmpfile, "--report", "--", prog, "read",
+                   "/etc/hostname", "read", tmpfile)
+    assert r.returncode == 0, r
+    assert r.stdout == "read err EACCES\nread ok\n", r
+    assert re.search(denial_re("fs.read_file", "/etc/hostname", os.path.realpath(prog),
+                               "openat", "the promises allow it: an unveil (-v) does not"),
+                     r.stderr), r.stderr
+
+
+# ------------------------------------------------------- the audit state
+
+def test_audit_already_enabled_is_left_enabled(denials_visible):
+    """With audit enabled by someone else, scopes-run only listens (the
+    multicast group) and changes nothing; the report is the same."""
+    before = denials_visible
+    if before[0] == 0:
+        audit_set_enabled(1)
+    try:
+        assert audit_status()[0] == 1
+        r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
+        assert audit_status()[0] == 1, "scopes-run disabled an audit it had not enabled"
+    finally:
+        if before[0] == 0:
+            audit_set_enabled(0)
+    assert r.returncode == 1, r
+    assert re.search(denial_re("fs.read_file", "/etc/hostname", exe("cat"), "openat",
+                               "rpath would allow it"), r.stderr), r.stderr
+
+
+def test_audit_restored_after_sigterm(denials_visible):
+    """SIGTERM is passed on to the program; scopes-run still restores audit."""
+    before = denials_visible
+    p = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--",
+                          "sleep", "30"], env=clean_env(), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        if before == (0, 0):
+            # while it runs, audit is on and scopes-run is its daemon
+            assert audit_status() == (1, p.pid)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 128 + signal.SIGTERM, err
+    assert err == "", err
+    assert audit_status() == before
+
+
+def test_unprivileged_says_it_cannot_see(tmp_path):
+    """As nobody, audit cannot be read: one line says so, with the reason;
+    the program runs as it would without --report."""
+    if landlock_abi() < 7:
+        pytest.skip("Landlock ABI < 7: the notice names the ABI instead (see the next test)")
+    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname",
+                   prefix=NOBODY, cwd=tmp_path)
+    assert r.returncode == 1, r
+    assert r.stderr == (CANNOT_SEE + "reading audit records needs root (CAP_AUDIT_CONTROL to "
+                        "enable audit, CAP_AUDIT_READ to read it): the audit multicast group: "
+                        "Operation not permitted\ncat: /etc/hostname: Permission denied\n"), r
+
+
+def test_no_audit_logging_in_landlock_says_so():
+    """Below ABI 7 the notice names the kernel's ABI (only checkable there)."""
+    abi = landlock_abi()
+    if abi >= 7 or abi == 0:
+        pytest.skip(f"Landlock ABI {abi}: the ABI notice cannot appear here")
+    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
+    assert r.stderr.startswith(
+        CANNOT_SEE + f"this kernel's Landlock (ABI {abi}) does not log denials "
+        "(ABI 7, Linux 6.15, does)\n"), r
