@@ -118,8 +118,8 @@ def exe(name):
     return os.path.realpath(shutil.which(name))
 
 
-def denial_re(access, obj, program, call, verdict):
-    return (re.escape(f"scopes-run: Landlock denied {access} of {obj} to {program} (pid ")
+def denial_re(access, obj, program, call, verdict, prefix="scopes-run: "):
+    return (re.escape(f"{prefix}Landlock denied {access} of {obj} to {program} (pid ")
             + r"[1-9][0-9]*" + re.escape(f", {call}): {verdict}") + "\n")
 
 
@@ -267,3 +267,72 @@ def test_no_audit_logging_in_landlock_says_so():
     assert r.stderr.startswith(
         CANNOT_SEE + f"this kernel's Landlock (ABI {abi}) does not log denials "
         "(ABI 7, Linux 6.15, does)\n"), r
+
+
+# ------------------------------------------------------------ --verify
+
+# Reads a file under /tmp when traced, and /etc/hostname when run by
+# scopes-run (whose shim is in LD_PRELOAD): the traced answer is "stdio
+# tmppath" (the file is not named on the command line, which would make it
+# rpath's), and the verify run is refused a read that only rpath allows,
+# yet ends the same way (exit 0).
+VERIFY_SCRIPT = 'f=$LL_DATA; [ -n "$LD_PRELOAD" ] && f=/etc/hostname; read x < $f; true'
+
+
+def test_verify_names_the_denial(denials_visible, tmpfile, tmp_path):
+    trace = str(built("tools/trace/scopes-trace"))
+    script = VERIFY_SCRIPT
+    # PWD as the shell will find it (else it asks getcwd, which is rpath's)
+    env = clean_env({"LL_DATA": tmpfile, "PWD": str(tmp_path)})
+    out = tmp_path / "report.json"
+    r = subprocess.run([trace, "--verify", "--json", "-o", str(out), "--", "/bin/sh", "-c",
+                        script], capture_output=True, text=True, env=env, timeout=120,
+                       cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r
+    import json
+    rep = json.loads(out.read_text())
+    assert rep["promises"] == "stdio tmppath", rep
+    (attempt,) = rep["verify"]["attempts"]
+    assert attempt["exit_status"] == 0 and attempt["same"] is False, attempt
+    (d,) = attempt["landlock_denials"]
+    assert d["pid"] > 0, d
+    del d["pid"]
+    assert d == {"access": "fs.read_file", "object": "/etc/hostname", "program": exe("dash"),
+                 "syscall": "openat", "count": 1, "verdict": "rpath would allow it",
+                 "allowed_by": ["rpath"]}, d
+    assert attempt["landlock_denials_unseen"] is None and attempt["landlock_denials_lost"] is None
+    # the text report says the same in words
+    r = subprocess.run([trace, "--verify", "--", "/bin/sh", "-c", script], capture_output=True,
+                       text=True, env=env, timeout=120, cwd=tmp_path,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r
+    verify = r.stderr[r.stderr.index("\nverify: "):]
+    assert re.match(re.escape(f"\nverify: scopes-run -p \"stdio tmppath\" -- /bin/sh -c ")
+                    + ".*\n"
+                    + re.escape("  NOT the same: exited 0, but Landlock refused calls (they "
+                                "failed with EACCES):\n  ")
+                    + denial_re("fs.read_file", "/etc/hostname", exe("dash"), "openat",
+                                "rpath would allow it", prefix=""),
+                    verify), verify
+
+
+def test_verify_unprivileged_says_denials_unseen(tmpfile):
+    """As nobody the verify run cannot see denials: the report says so
+    rather than calling the run the same without a word."""
+    if landlock_abi() < 7:
+        pytest.skip("Landlock ABI < 7")
+    import json
+    with tempfile.TemporaryDirectory(prefix="ll-denials-") as work:
+        os.chmod(work, 0o777)
+        out = os.path.join(work, "report.json")
+        r = subprocess.run([*NOBODY, str(built("tools/trace/scopes-trace")), "--verify",
+                            "--json", "-o", out, "--", "/bin/sh", "-c", VERIFY_SCRIPT],
+                           capture_output=True, text=True, env=clean_env({"LL_DATA": tmpfile, "PWD": work}),
+                           timeout=120, cwd=work, stdin=subprocess.DEVNULL)
+        assert r.returncode == 0, r
+        with open(out) as f:
+            (attempt,) = json.load(f)["verify"]["attempts"]
+    assert attempt["landlock_denials"] == [], attempt
+    assert attempt["landlock_denials_unseen"] == (
+        "reading audit records needs root (CAP_AUDIT_CONTROL to enable audit, CAP_AUDIT_READ "
+        "to read it): the audit multicast group: Operation not permitted"), attempt

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -355,6 +356,48 @@ static int snapshot_covers(const struct snapshot *sn, const struct trace_run *ru
 
 static struct snapshot snap;
 
+/* scopes-run --denials-fd's lines (see tools/run/denials.h) into t. */
+static void verify_denials(struct tr_verify *t, char *text)
+{
+	for (char *save = NULL, *line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[9] = { 0 };
+		int nf = 0;
+		for (char *p = line; nf < 9; nf++) {
+			f[nf] = p;
+			char *tab = strchr(p, '\t');
+			if (!tab) {
+				nf++;
+				break;
+			}
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (strcmp(f[0], "unseen") == 0 && nf >= 2) {
+			free(t->denials_unseen);
+			t->denials_unseen = strdup(f[1]);
+		} else if (strcmp(f[0], "lost") == 0 && nf >= 2) {
+			free(t->denials_lost);
+			t->denials_lost = strdup(f[1]);
+		} else if (strcmp(f[0], "denial") == 0 && nf == 9) {
+			size_t cap = t->ndenials;
+			if (array_reserve((void **)&t->denials, &cap, t->ndenials,
+					  sizeof(*t->denials)) != 0)
+				break;
+			t->denials[t->ndenials++] = (struct tr_denial){
+				.pid = strtol(f[1], NULL, 10),
+				.program = strdup(f[2]),
+				.access = strdup(f[3]),
+				.object = strdup(f[4]),
+				.syscall = strdup(f[5]),
+				.count = (unsigned)strtoul(f[6], NULL, 10),
+				.verdict = strdup(f[7]),
+				.allowed_by = strdup(f[8]),
+			};
+		}
+	}
+}
+
 /* One run of the program under scopes-run -p SET, enforced. Fills t. */
 static void verify_once(struct trace_run *run, const char *tool, char *const *argv,
 			scopes_set_t promises, struct tr_verify *t)
@@ -383,9 +426,14 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 		t->tail = strdup("scopes-run not found (next to scopes-trace, or on PATH)");
 		return;
 	}
-	int ep[2];
+	int ep[2], dp[2];
 	if (pipe2(ep, O_CLOEXEC) != 0)
 		return;
+	if (pipe2(dp, O_CLOEXEC) != 0) {
+		close(ep[0]);
+		close(ep[1]);
+		return;
+	}
 	/* the traced run read its standard input: a file can be read again
 	 * from the start, anything else cannot, so the second run gets none */
 	struct stat st;
@@ -400,18 +448,24 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 			dup2(devnull, 0);
 		dup2(devnull, 1);
 		dup2(ep[1], 2);
+		/* scopes-run's report of Landlock denials, on descriptor 3 */
+		if (dp[1] == 3)
+			fcntl(3, F_SETFD, 0);
+		else
+			dup2(dp[1], 3);
 		size_t n = 0;
 		while (argv[n])
 			n++;
-		char **av = calloc(n + 5, sizeof(*av));
+		char **av = calloc(n + 6, sizeof(*av));
 		if (!av)
 			_exit(125);
 		av[0] = (char *)tool;
 		av[1] = "-p";
 		av[2] = set;
-		av[3] = "--";
+		av[3] = "--denials-fd=3";
+		av[4] = "--";
 		for (size_t i = 0; i < n; i++) {
-			av[4 + i] = argv[i];
+			av[5 + i] = argv[i];
 			/* a file under the working directory: its copy */
 			if (work[0] && i > 0 && argv[i][0] == '/' &&
 			    scopes_path_beneath(argv[i], snap.cwd)) {
@@ -419,7 +473,7 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 				char *moved = malloc(strlen(work) + strlen(argv[i]) + 2);
 				if (moved) {
 					sprintf(moved, "%s%s", work, argv[i] + (cl > 1 ? cl : 0));
-					av[4 + i] = moved;
+					av[5 + i] = moved;
 				}
 			}
 		}
@@ -429,15 +483,47 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 		_exit(126);
 	}
 	close(ep[1]);
+	close(dp[1]);
 	char tail[2048];
 	size_t len = 0;
-	for (;;) {
+	char *dtext = NULL;
+	size_t dlen = 0;
+	/* both until their end: scopes-run writes the denials after the
+	 * program ended, while the program's tree may still hold stderr */
+	struct pollfd pf[2] = { { ep[0], POLLIN, 0 }, { dp[0], POLLIN, 0 } };
+	while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pf[1].revents) {
+			char b[1024];
+			ssize_t r = read(dp[0], b, sizeof(b));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				pf[1].fd = -1;
+			} else {
+				char *grown = realloc(dtext, dlen + (size_t)r + 1);
+				if (grown) {
+					dtext = grown;
+					memcpy(dtext + dlen, b, (size_t)r);
+					dlen += (size_t)r;
+					dtext[dlen] = '\0';
+				}
+			}
+		}
+		if (!pf[0].revents)
+			continue;
 		char b[1024];
 		ssize_t r = read(ep[0], b, sizeof(b));
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			break;
+		if (r <= 0) {
+			pf[0].fd = -1;
+			continue;
+		}
 		/* keep the last bytes (b is smaller than tail) */
 		if (len + (size_t)r > sizeof(tail) - 1) {
 			size_t drop = len + (size_t)r - (sizeof(tail) - 1);
@@ -447,6 +533,9 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 		memcpy(tail + len, b, (size_t)r);
 		len += (size_t)r;
 	}
+	close(dp[0]);
+	verify_denials(t, dtext);
+	free(dtext);
 	close(ep[0]);
 	tail[len] = '\0';
 	while (len && tail[len - 1] == '\n')
@@ -458,7 +547,7 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 	}
 	t->ran = 1;
 	t->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	t->same = t->status == run->exit_status;
+	t->same = t->status == run->exit_status && t->ndenials == 0;
 	t->tail = strdup(tail);
 	if (work[0])
 		rm_tree(work);

@@ -516,8 +516,30 @@ void report_human(const struct trace_run *run, FILE *out, int colour)
 		struct trace_run tmp = { .exit_status = t->status,
 					 .exit_signal = t->status > 128 ? t->status - 128 : 0 };
 		exit_desc(&tmp, vs, sizeof(vs));
-		fprintf(out, "  %s%s%s: %s\n", t->same ? st->green : st->red,
-			t->same ? "same outcome" : "DIFFERENT outcome", st->off, vs);
+		int status_same = t->same || (t->status == run->exit_status && t->ndenials);
+		if (status_same && t->ndenials)
+			fprintf(out, "  %sNOT the same%s: %s, but Landlock refused calls "
+				"(they failed with EACCES):\n", st->red, st->off, vs);
+		else
+			fprintf(out, "  %s%s%s: %s\n", t->same ? st->green : st->red,
+				t->same ? "same outcome" : "DIFFERENT outcome", st->off, vs);
+		for (size_t k = 0; k < t->ndenials; k++) {
+			const struct tr_denial *d = &t->denials[k];
+			fprintf(out, "  %sLandlock denied %s of %s to %s", st->red, d->access,
+				d->object, d->program[0] ? d->program : "the program");
+			if (d->pid > 0)
+				fprintf(out, " (pid %ld, %s)", d->pid, d->syscall);
+			fprintf(out, "%s: %s", st->off, d->verdict);
+			if (d->count > 1)
+				fprintf(out, " (%u times)", d->count);
+			fputc('\n', out);
+		}
+		if (t->denials_unseen)
+			fprintf(out, "  %sLandlock denials cannot be seen: %s%s\n", st->dim,
+				t->denials_unseen, st->off);
+		if (t->denials_lost)
+			fprintf(out, "  %ssome Landlock denials were not seen: %s%s\n", st->dim,
+				t->denials_lost, st->off);
 		if (!t->same && t->tail && t->tail[0])
 			fprintf(out, "  %s%s%s\n", st->dim, t->tail, st->off);
 	}
@@ -863,6 +885,36 @@ int report_json(const struct trace_run *run, FILE *out)
 				json_kbool(&j, "same", t->same);
 			}
 			json_kstr(&j, "stderr", t->tail);
+			json_key(&j, "landlock_denials");
+			json_arr_begin(&j);
+			for (size_t k = 0; k < t->ndenials; k++) {
+				const struct tr_denial *d = &t->denials[k];
+				json_obj_begin(&j);
+				json_kstr(&j, "access", d->access);
+				json_kstr(&j, "object", d->object);
+				json_kstr(&j, "program", d->program[0] ? d->program : NULL);
+				if (d->pid > 0)
+					json_kint(&j, "pid", d->pid);
+				else
+					json_kstr(&j, "pid", NULL);
+				json_kstr(&j, "syscall", d->syscall[0] ? d->syscall : NULL);
+				json_kint(&j, "count", d->count);
+				json_kstr(&j, "verdict", d->verdict);
+				json_key(&j, "allowed_by");
+				json_arr_begin(&j);
+				for (const char *a = d->allowed_by; *a;) {
+					size_t l = strcspn(a, "|");
+					char one[256];
+					snprintf(one, sizeof(one), "%.*s", (int)l, a);
+					json_str(&j, one);
+					a += l + (a[l] == '|');
+				}
+				json_arr_end(&j);
+				json_obj_end(&j);
+			}
+			json_arr_end(&j);
+			json_kstr(&j, "landlock_denials_unseen", t->denials_unseen);
+			json_kstr(&j, "landlock_denials_lost", t->denials_lost);
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);

@@ -206,6 +206,17 @@ struct trace_run {
 		char *cmd, *tail;
 		const char *purpose; /* "least", "safe_union", "found", "error_workaround" */
 		int ran, status, same;
+		/* Landlock's denials in the run (scopes-run --denials-fd): a
+		 * denied call fails with EACCES and the program may end the
+		 * same way, so any denial makes the run not the same */
+		struct tr_denial {
+			char *access, *object, *program, *syscall, *verdict, *allowed_by;
+			long pid;
+			unsigned count;
+		} *denials;
+		size_t ndenials;
+		char *denials_unseen; /* why they could not be seen, or NULL */
+		char *denials_lost;   /* why some may be missing, or NULL */
 	} tries[4];
 	int ntries;
 	scopes_set_t workaround;   /* promises + error ran the same (unpledgeable calls) */
