@@ -581,6 +581,7 @@ const struct scopes_row scopes_rows[] = {
 	GRANTC(P(STDIO), "prctl", EQ(0, PR_GET_SECCOMP)),
 	GRANTC(P(STDIO), "prctl", EQ(0, PR_SET_SECCOMP)),
 	GRANTC(P(STDIO), "prctl", EQ(0, PR_CAPBSET_READ)),
+	GRANTC(P(STDIO), "prctl", EQ(0, PR_GET_SECUREBITS)), /* libcap-ng, shadow's tools */
 
 	/* ---- rpath, wpath, cpath: the file system */
 	OPEN_ROWS("open", 1, 2),
