@@ -71,6 +71,7 @@
 #include <scopes/table.h>
 
 #include "attack.h"
+#include "subject.h"
 
 #define LOWZERO_ADDR 0x200000000UL
 
@@ -380,38 +381,22 @@ static void on_parent_signal(int sig)
 	parent_signals++;
 }
 
-static const char *errname(long e)
-{
-	const char *n = strerrorname_np((int)e);
-	return n ? n : "E?";
-}
-
-static const char *signame(int sig)
-{
-	const char *n = sigabbrev_np(sig);
-	static char buf[16];
-	if (!n)
-		return "SIG?";
-	snprintf(buf, sizeof(buf), "SIG%s", n);
-	return buf;
-}
-
 static void report_file(const char *path)
 {
 	struct stat st;
 	char buf[64] = { 0 };
 
 	if (lstat(path, &st) != 0) {
-		printf("file %s absent\n", path);
+		subject_say("file %s absent", path);
 		return;
 	}
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	if (fd >= 0)
 		close(fd);
-	printf("file %s present size %lld mode 0%o %s\n", path, (long long)st.st_size,
-	       st.st_mode & 07777,
-	       n == 9 && memcmp(buf, "original\n", 9) == 0 ? "original" : "changed");
+	subject_say("file %s present size %lld mode 0%o %s", path, (long long)st.st_size,
+		    st.st_mode & 07777,
+		    n == 9 && memcmp(buf, "original\n", 9) == 0 ? "original" : "changed");
 }
 
 static int prepare_witnesses(const struct options *o, int *rxfd)
@@ -491,9 +476,9 @@ static void report_witnesses(const struct options *o, int rxfd)
 			w = waitpid(victim_pid, &st, WNOHANG);
 		}
 		if (w == victim_pid && WIFSIGNALED(st)) {
-			printf("victim dead %s\n", signame(WTERMSIG(st)));
+			subject_say("victim dead %s", subject_signame(WTERMSIG(st)));
 		} else {
-			printf(w == 0 ? "victim alive\n" : "victim dead exit\n");
+			subject_say("%s", w == 0 ? "victim alive" : "victim dead exit");
 			kill(victim_pid, SIGKILL);
 			waitpid(victim_pid, NULL, 0);
 		}
@@ -508,36 +493,34 @@ static void report_witnesses(const struct options *o, int rxfd)
 		ssize_t n;
 		while ((n = recv(rxfd, b, sizeof(b), 0)) > 0)
 			total += n;
-		printf("received %ld\n", total);
+		subject_say("received %ld", total);
 		unlink(o->receive);
 	}
-	printf("parent-signals %d\n", (int)parent_signals);
-	printf("parent-memory %s\n",
-	       strcmp(attack_parent_secret, "driver-secret") == 0 ? "unchanged" : "changed");
+	subject_say("parent-signals %d", (int)parent_signals);
+	subject_say("parent-memory %s",
+		    strcmp(attack_parent_secret, "driver-secret") == 0 ? "unchanged" : "changed");
 }
 
 static void report(const struct attack_report *r, int status)
 {
 	if (r->pledged)
-		printf("pledge ok\n");
+		subject_say("pledge ok");
 	else if (r->pledge_errno)
-		printf("pledge-err %s %d\n", errname(r->pledge_errno), r->pledge_errno);
+		subject_say("pledge-err %s %d", subject_errname(r->pledge_errno), r->pledge_errno);
 	else
-		printf("pledge skipped\n");
+		subject_say("pledge skipped");
 	if (!r->done)
-		printf("result none\n");
+		subject_say("result none");
 	else if (r->result < 0 && r->result > -4096)
-		printf("result err %s %ld\n", errname(-r->result), -r->result);
+		subject_say("result err %s %ld", subject_errname((int)-r->result), -r->result);
 	else
-		printf("result ok %ld\n", r->result);
+		subject_say("result ok %ld", r->result);
 	if (r->trapped)
-		printf("trapped %d nr %ld arch 0x%x\n", r->trapped, r->trapped_nr, r->trapped_arch);
+		subject_say("trapped %d nr %ld arch 0x%x", r->trapped, r->trapped_nr,
+			    r->trapped_arch);
 	for (int i = 0; i < r->ninfo; i++)
-		printf("info %s %ld\n", r->info[i].key, r->info[i].value);
-	if (WIFSIGNALED(status))
-		printf("status signal %s\n", signame(WTERMSIG(status)));
-	else
-		printf("status exit %d\n", WEXITSTATUS(status));
+		subject_say("info %s %ld", r->info[i].key, r->info[i].value);
+	subject_report_status("status", status);
 }
 
 static _Noreturn void usage(void)
@@ -656,10 +639,9 @@ int main(int argc, char **argv)
 		return 3;
 	if (pid == 0)
 		attacker(a, &ctx, &o);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 3;
-	}
+	status = subject_wait(pid);
+	if (status == -1)
+		return 3;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
 		if (victim_pid > 0)
 			kill(victim_pid, SIGKILL);

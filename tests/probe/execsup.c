@@ -44,7 +44,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +64,8 @@
 #include <scopes.h>
 #include <scopes/table.h>
 
+#include "subject.h"
+
 #define SUPERVISOR_COMM "scopes-execsup"
 #define LOCK_PATH "/tmp/scopes-execsup-probe.lock"
 #define MAX_SUPERVISORS 256
@@ -72,70 +73,6 @@
 static char self_exe[PATH_MAX];
 static const char *nonce = "";
 extern char **environ;
-
-/* ------------------------------------------------------------ output */
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	for (const char *p = buf; n > 0;) {
-		ssize_t w = write(1, p, (size_t)n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (int)w;
-	}
-}
-
-static const char *errname(int e)
-{
-	const char *s = strerrorname_np(e);
-	return s ? s : "E?";
-}
-
-static const char *signame(int sig)
-{
-	const char *s = sigabbrev_np(sig);
-	static char buf[32];
-	if (!s)
-		return "SIG?";
-	snprintf(buf, sizeof(buf), "SIG%s", s);
-	return buf;
-}
-
-static void report_status(const char *who, int st)
-{
-	if (WIFSIGNALED(st))
-		say("%s signal %s", who, signame(WTERMSIG(st)));
-	else if (WIFEXITED(st))
-		say("%s exit %d", who, WEXITSTATUS(st));
-	else
-		say("%s other %#x", who, (unsigned)st);
-}
-
-static int wait_child(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return st;
-}
 
 /* ------------------------------------------------------------ operations */
 
@@ -171,27 +108,27 @@ static long op_call(const char *op)
 	return -1;
 }
 
+static void do_op(const char *op);
+
+/* the child of fork=OP (subject_fork_report: it returns its exit status) */
+static int child_op(void *op)
+{
+	do_op(op);
+	return 0;
+}
+
 static void do_op(const char *op)
 {
 	if (strncmp(op, "fork=", 5) == 0) {
-		pid_t pid = fork();
-		if (pid < 0) {
-			say("op fork err %s", errname(errno));
-			return;
-		}
-		if (pid == 0) {
-			do_op(op + 5);
-			_exit(0);
-		}
-		report_status("child", wait_child(pid));
+		subject_fork_report("child", "op fork", child_op, (char *)op + 5);
 		return;
 	}
 	errno = 0;
 	long r = op_call(op);
 	if (r < 0)
-		say("op %s err %s", op, errname(errno));
+		subject_say("op %s err %s", op, subject_errname(errno));
 	else
-		say("op %s ok %ld", op, r);
+		subject_say("op %s ok %ld", op, r);
 }
 
 static void do_ops(char **ops)
@@ -200,9 +137,15 @@ static void do_ops(char **ops)
 		do_op(*ops);
 }
 
+static int child_ops(void *ops)
+{
+	do_ops(ops);
+	return 0;
+}
+
 /* ------------------------------------------------------------ exec'ing the helper */
 
-static void exec_helper(char **ops)
+static _Noreturn void exec_helper(char **ops)
 {
 	char *argv[64];
 	int n = 0;
@@ -213,21 +156,19 @@ static void exec_helper(char **ops)
 		argv[n++] = *ops;
 	argv[n] = NULL;
 	execve(self_exe, argv, environ);
-	say("exec err %s", errname(errno));
+	subject_say("exec err %s", subject_errname(errno));
 	_exit(120);
+}
+
+static int child_exec_helper(void *ops)
+{
+	exec_helper(ops);
 }
 
 /* fork, exec the helper with OPS, report the child's end */
 static void fork_exec_helper(char **ops)
 {
-	pid_t pid = fork();
-	if (pid < 0) {
-		say("fork err %s", errname(errno));
-		return;
-	}
-	if (pid == 0)
-		exec_helper(ops);
-	report_status("child", wait_child(pid));
+	subject_fork_report("child", "fork", child_exec_helper, ops);
 }
 
 /* ------------------------------------------------------------ scenarios */
@@ -240,7 +181,7 @@ struct thread_ops {
 static void *thread_main(void *arg)
 {
 	struct thread_ops *t = arg;
-	say("thread start");
+	subject_say("thread start");
 	if (t->exec)
 		exec_helper(t->ops);
 	do_ops(t->ops);
@@ -253,7 +194,7 @@ static void run_thread(char **ops, int exec)
 	struct thread_ops t = { ops, exec };
 	int e = pthread_create(&th, NULL, thread_main, &t);
 	if (e) {
-		say("thread err %s", errname(e));
+		subject_say("thread err %s", subject_errname(e));
 		return;
 	}
 	if (exec) {
@@ -264,7 +205,7 @@ static void run_thread(char **ops, int exec)
 		}
 	}
 	pthread_join(th, NULL);
-	say("thread joined");
+	subject_say("thread joined");
 }
 
 static volatile sig_atomic_t handled;
@@ -303,7 +244,7 @@ static void run_signals(int n)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
 	if (pthread_create(&th, NULL, spam_main, &s) != 0) {
-		say("thread err");
+		subject_say("thread err");
 		return;
 	}
 	/* at least n calls, and on until some signals have landed */
@@ -323,8 +264,36 @@ static void run_signals(int n)
 	}
 	s.stop = 1;
 	pthread_join(th, NULL);
-	say("signals %s", handled > 0 ? "delivered" : "none");
-	say("violations %d ok %d EPERM %d ENOSYS %d other %d", i, ok, eperm, enosys, other);
+	subject_say("signals %s", handled > 0 ? "delivered" : "none");
+	subject_say("violations %d ok %d EPERM %d ENOSYS %d other %d", i, ok, eperm, enosys, other);
+}
+
+/* The violation the race scenarios make, socket(AF_INET), as an exit code:
+ * 10 it worked, 11 EPERM, 12 ENOSYS, 13 another error. */
+static int violation_code(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd >= 0 ? 10 : errno == EPERM ? 11 : errno == ENOSYS ? 12 : 13;
+}
+
+/* How pre-exec children that made the violation ended. */
+struct tally {
+	int sigsys, eperm, enosys, ok, other;
+};
+
+static void tally_add(struct tally *t, int st)
+{
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		t->sigsys++;
+	else if (code == 11)
+		t->eperm++;
+	else if (code == 12)
+		t->enosys++;
+	else if (code == 10)
+		t->ok++;
+	else
+		t->other++;
 }
 
 /*
@@ -344,13 +313,13 @@ static pid_t race_a_start(int p[2])
 {
 	char fdarg[16];
 	if (pipe2(p, 0) < 0) {
-		say("pipe err %s", errname(errno));
+		subject_say("pipe err %s", subject_errname(errno));
 		return -1;
 	}
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	pid_t a = fork();
 	if (a < 0) {
-		say("fork err %s", errname(errno));
+		subject_say("fork err %s", subject_errname(errno));
 		return -1;
 	}
 	if (a == 0) {
@@ -372,14 +341,14 @@ static int race_a_finish(pid_t a, int p[2])
 		;
 	close(p[0]);
 	kill(a, SIGKILL);
-	wait_child(a);
+	subject_wait(a);
 	return r == 1 && c == 10;
 }
 
 static void run_race(int n)
 {
-	int a_ok = 0, a_other = 0, b_sigsys = 0, b_eperm = 0, b_enosys = 0, b_ok = 0,
-	    b_other = 0, reused = 0, nlast = 0;
+	int a_ok = 0, a_other = 0, reused = 0, nlast = 0;
+	struct tally b_end = { 0, 0, 0, 0, 0 };
 	pid_t last_a[64];
 
 	for (int i = 0; i < n; i++) {
@@ -390,15 +359,11 @@ static void run_race(int n)
 		/* B: a pre-exec fork made while A is exec'ing */
 		pid_t b = fork();
 		if (b < 0) {
-			say("fork err %s", errname(errno));
+			subject_say("fork err %s", subject_errname(errno));
 			return;
 		}
-		if (b == 0) {
-			int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-			if (fd >= 0)
-				_exit(10);
-			_exit(errno == EPERM ? 11 : errno == ENOSYS ? 12 : 13);
-		}
+		if (b == 0)
+			_exit(violation_code());
 		for (int j = 0; j < nlast; j++)
 			if (last_a[j] == b)
 				reused++;
@@ -406,26 +371,16 @@ static void run_race(int n)
 			a_ok++;
 		else
 			a_other++;
-		int stb = wait_child(b);
-		if (WIFSIGNALED(stb) && WTERMSIG(stb) == SIGSYS)
-			b_sigsys++;
-		else if (WIFEXITED(stb) && WEXITSTATUS(stb) == 11)
-			b_eperm++;
-		else if (WIFEXITED(stb) && WEXITSTATUS(stb) == 12)
-			b_enosys++;
-		else if (WIFEXITED(stb) && WEXITSTATUS(stb) == 10)
-			b_ok++;
-		else
-			b_other++;
+		tally_add(&b_end, subject_wait(b));
 		last_a[i % 64] = a;
 		if (nlast < 64)
 			nlast++;
 	}
-	say("race cycles %d", n);
-	say("race exec ok %d other %d", a_ok, a_other);
-	say("race pre-exec SIGSYS %d EPERM %d ENOSYS %d ok %d other %d", b_sigsys, b_eperm,
-	    b_enosys, b_ok, b_other);
-	say("race pid-reuse %d", reused);
+	subject_say("race cycles %d", n);
+	subject_say("race exec ok %d other %d", a_ok, a_other);
+	subject_say("race pre-exec SIGSYS %d EPERM %d ENOSYS %d ok %d other %d", b_end.sigsys,
+		    b_end.eperm, b_end.enosys, b_end.ok, b_end.other);
+	subject_say("race pid-reuse %d", reused);
 }
 
 /*
@@ -456,7 +411,8 @@ static void ask_next_pid(pid_t pid)
 
 static void run_reuse(int k)
 {
-	int a_ok = 0, a_other = 0, hits = 0, sigsys = 0, eperm = 0, enosys = 0, ok = 0, other = 0;
+	int a_ok = 0, a_other = 0, hits = 0;
+	struct tally hit_end = { 0, 0, 0, 0, 0 };
 
 	for (int i = 0; i < k; i++) {
 		int p[2];
@@ -474,37 +430,22 @@ static void run_reuse(int k)
 			if (b < 0) {
 				if (errno == EAGAIN)
 					continue;
-				say("fork err %s", errname(errno));
+				subject_say("fork err %s", subject_errname(errno));
 				return;
 			}
-			if (b == 0) {
-				if (getpid() != a)
-					_exit(0);
-				int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-				if (fd >= 0)
-					_exit(10);
-				_exit(errno == EPERM ? 11 : errno == ENOSYS ? 12 : 13);
-			}
-			int st = wait_child(b);
+			if (b == 0)
+				_exit(getpid() == a ? violation_code() : 0);
+			int st = subject_wait(b);
 			if (b != a)
 				continue;
 			hits++;
-			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
-				sigsys++;
-			else if (WIFEXITED(st) && WEXITSTATUS(st) == 11)
-				eperm++;
-			else if (WIFEXITED(st) && WEXITSTATUS(st) == 12)
-				enosys++;
-			else if (WIFEXITED(st) && WEXITSTATUS(st) == 10)
-				ok++;
-			else
-				other++;
+			tally_add(&hit_end, st);
 			break;
 		}
 	}
-	say("reuse exec ok %d other %d", a_ok, a_other);
-	say("reuse hits %d SIGSYS %d EPERM %d ENOSYS %d ok %d other %d", hits, sigsys, eperm,
-	    enosys, ok, other);
+	subject_say("reuse exec ok %d other %d", a_ok, a_other);
+	subject_say("reuse hits %d SIGSYS %d EPERM %d ENOSYS %d ok %d other %d", hits,
+		    hit_end.sigsys, hit_end.eperm, hit_end.enosys, hit_end.ok, hit_end.other);
 }
 
 /* ------------------------------------------------------------ the helper (exec'd image) */
@@ -514,8 +455,7 @@ static int helper_main(char **ops)
 	if (ops[0] && strcmp(ops[0], "race-a") == 0 && ops[1]) {
 		/* quiet: one byte on the pipe FD (10 ok, 11 EPERM, 12 ENOSYS),
 		 * then wait to be killed */
-		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		char c = fd >= 0 ? 10 : errno == EPERM ? 11 : errno == ENOSYS ? 12 : 13;
+		char c = (char)violation_code();
 		if (write(atoi(ops[1]), &c, 1) != 1)
 			_exit(14);
 		for (;;) {
@@ -523,9 +463,9 @@ static int helper_main(char **ops)
 			nanosleep(&ts, NULL);
 		}
 	}
-	say("helper start");
+	subject_say("helper start");
 	do_ops(ops);
-	say("helper end");
+	subject_say("helper end");
 	return 0;
 }
 
@@ -706,19 +646,19 @@ static int reaper(const struct setup *s, const char *scenario, char **args)
 {
 	int req[2], ack[2];
 	if (pipe2(req, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0) {
-		say("reaper err %s", errname(errno));
+		subject_say("reaper err %s", subject_errname(errno));
 		return 3;
 	}
 	/* a /proc of this pid namespace: the exec supervisor names tasks by
 	 * the pids its namespace gives them, and refuses a /proc that does not */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		say("reaper mount-proc err %s", errname(errno));
+		subject_say("reaper mount-proc err %s", subject_errname(errno));
 		return 3;
 	}
 	int ctl = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
 	if (ctl < 0) {
-		say("reaper ns_last_pid err %s", errname(errno));
+		subject_say("reaper ns_last_pid err %s", subject_errname(errno));
 		return 3;
 	}
 	pid_t pid = fork();
@@ -740,7 +680,7 @@ static int reaper(const struct setup *s, const char *scenario, char **args)
 		pid_t w;
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
 			if (w == pid) {
-				report_status("status", st);
+				subject_report_status("status", st);
 				return 0;
 			}
 		}
@@ -751,15 +691,16 @@ static int reaper(const struct setup *s, const char *scenario, char **args)
 				char num[32], c = 'A';
 				int len = snprintf(num, sizeof(num), "%d", v);
 				if (pwrite(ctl, num, (size_t)len, 0) != len)
-					say("reaper ns_last_pid err %s", errname(errno));
+					subject_say("reaper ns_last_pid err %s",
+						    subject_errname(errno));
 				if (write(ack[1], &c, 1) != 1)
 					return 3;
 			} else if (n == 0) {
 				/* the subject is gone: only its status is left */
 				close(req[0]);
 				req[0] = -1;
-				st = wait_child(pid);
-				report_status("status", st);
+				st = subject_wait(pid);
+				subject_report_status("status", st);
 				return 0;
 			}
 		}
@@ -788,14 +729,14 @@ struct setup {
 static int do_pledge(const struct setup *s)
 {
 	if (scopes_set_penalty(s->penalty) != 0) {
-		say("pledge err %s", errname(errno));
+		subject_say("pledge err %s", subject_errname(errno));
 		return -1;
 	}
 	if (scopes_pledge(s->promises, s->execpromises) != 0) {
-		say("pledge err %s", errname(errno));
+		subject_say("pledge err %s", subject_errname(errno));
 		return -1;
 	}
-	say("pledge ok");
+	subject_say("pledge ok");
 	return 0;
 }
 
@@ -803,7 +744,7 @@ static void signal_ready(const struct setup *s)
 {
 	char c = 'R';
 	if (write(s->ready_w, &c, 1) != 1)
-		say("ready err %s", errname(errno));
+		subject_say("ready err %s", subject_errname(errno));
 }
 
 static void wait_go(const struct setup *s)
@@ -811,6 +752,28 @@ static void wait_go(const struct setup *s)
 	char c;
 	while (read(s->go_r, &c, 1) < 0 && errno == EINTR)
 		;
+}
+
+/* The children of the scenarios (subject_fork_report): each returns its
+ * exit status. */
+static int child_fork2(void *ops)
+{
+	subject_fork_report("grandchild", "fork", child_ops, ops);
+	return 0;
+}
+
+static int child_thread_exec(void *ops)
+{
+	run_thread(ops, 1);
+	return 121;
+}
+
+static int child_sh(void *script)
+{
+	char *argv[] = { (char *)"sh", (char *)"-c", script, NULL };
+	execve("/bin/sh", argv, environ);
+	subject_say("exec err %s", subject_errname(errno));
+	return 120;
 }
 
 /* The pledged process: returns its exit status. */
@@ -835,67 +798,47 @@ static int subject(const struct setup *s, const char *scenario, char **args)
 		fork_exec_helper(args);
 		do_ops(args);
 	} else if (strcmp(scenario, "fork") == 0) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			do_ops(args);
-			_exit(0);
-		}
-		report_status("child", wait_child(pid));
+		subject_fork_report("child", "fork", child_ops, args);
 	} else if (strcmp(scenario, "fork2") == 0) {
 		/* a grandchild forked before any exec */
-		pid_t pid = fork();
-		if (pid == 0) {
-			pid_t g = fork();
-			if (g == 0) {
-				do_ops(args);
-				_exit(0);
-			}
-			report_status("grandchild", wait_child(g));
-			_exit(0);
-		}
-		report_status("child", wait_child(pid));
+		subject_fork_report("child", "fork", child_fork2, args);
 	} else if (strcmp(scenario, "thread") == 0) {
 		run_thread(args, 0);
 	} else if (strcmp(scenario, "thread-exec") == 0) {
 		/* a child whose second thread execs the helper */
-		pid_t pid = fork();
-		if (pid == 0) {
-			run_thread(args, 1);
-			_exit(121);
-		}
-		report_status("child", wait_child(pid));
+		subject_fork_report("child", "fork", child_thread_exec, args);
 	} else if (strcmp(scenario, "name") == 0) {
 		if (!args[0])
 			usage();
 		int r = prctl(PR_SET_NAME, args[0], 0, 0, 0);
 		if (r < 0)
-			say("op set-name err %s", errname(errno));
+			subject_say("op set-name err %s", subject_errname(errno));
 		else
-			say("op set-name ok %d", r);
+			subject_say("op set-name ok %d", r);
 		do_ops(args + 1);
 	} else if (strcmp(scenario, "dumpable") == 0) {
 		int r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		if (r < 0)
-			say("op set-dumpable err %s", errname(errno));
+			subject_say("op set-dumpable err %s", subject_errname(errno));
 		else
-			say("op set-dumpable ok %d", r);
+			subject_say("op set-dumpable ok %d", r);
 		do_ops(args);
 	} else if (strcmp(scenario, "setmm") == 0) {
 		/* point /proc/PID/exe at another program, move the argument
 		 * area (both what a supervisor might look at) */
 		int r = prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, s->exe_fd, 0, 0);
 		if (r < 0)
-			say("op set-mm-exe err %s", errname(errno));
+			subject_say("op set-mm-exe err %s", subject_errname(errno));
 		else
-			say("op set-mm-exe ok %d", r);
+			subject_say("op set-mm-exe ok %d", r);
 		do_ops(args);
 	} else if (strcmp(scenario, "badexec") == 0) {
 		/* execs that fail: the image never changes */
 		char *argv[] = { (char *)"x", NULL };
 		execve("/nonexistent/scopes-execsup", argv, environ);
-		say("op exec-missing err %s", errname(errno));
+		subject_say("op exec-missing err %s", subject_errname(errno));
 		execve("/etc", argv, environ);
-		say("op exec-dir err %s", errname(errno));
+		subject_say("op exec-dir err %s", subject_errname(errno));
 		do_ops(args);
 	} else if (strcmp(scenario, "signals") == 0) {
 		run_signals(args[0] ? atoi(args[0]) : 1000);
@@ -907,9 +850,9 @@ static int subject(const struct setup *s, const char *scenario, char **args)
 		int st;
 		pid_t w = waitpid(-1, &st, WNOHANG);
 		if (w < 0)
-			say("op waitpid err %s", errname(errno));
+			subject_say("op waitpid err %s", subject_errname(errno));
 		else
-			say("op waitpid ok %d", (int)w);
+			subject_say("op waitpid ok %d", (int)w);
 		close(s->eof_w);
 		signal_ready(s);
 		wait_go(s);
@@ -921,16 +864,9 @@ static int subject(const struct setup *s, const char *scenario, char **args)
 	} else if (strcmp(scenario, "sh") == 0) {
 		if (!args[0])
 			usage();
-		pid_t pid = fork();
-		if (pid == 0) {
-			char *argv[] = { (char *)"sh", (char *)"-c", args[0], NULL };
-			execve("/bin/sh", argv, environ);
-			say("exec err %s", errname(errno));
-			_exit(120);
-		}
-		report_status("child", wait_child(pid));
+		subject_fork_report("child", "fork", child_sh, args[0]);
 	} else {
-		say("unknown scenario %s", scenario);
+		subject_say("unknown scenario %s", scenario);
 		return 2;
 	}
 	return 0;
@@ -1018,7 +954,7 @@ int main(int argc, char **argv)
 		 * root, a user namespace that gives its init ns_last_pid) */
 		int flags = CLONE_NEWPID | CLONE_NEWNS | (geteuid() != 0 ? CLONE_NEWUSER : 0);
 		if (unshare(flags) < 0) {
-			say("unshare err %s", errname(errno));
+			subject_say("unshare err %s", subject_errname(errno));
 			return 3;
 		}
 	}
@@ -1058,53 +994,57 @@ int main(int argc, char **argv)
 		flock(lock, LOCK_UN);
 		close(lock);
 		if (got != 1) {
-			say("supervisor not-ready");
+			subject_say("supervisor not-ready");
 		} else if (k != 1 || sup.pid == 0) {
-			say(k == 0 ? "supervisor none" : "supervisor ambiguous %d", k);
+			subject_say(k == 0 ? "supervisor none" : "supervisor ambiguous %d", k);
 		} else {
 			char path[64], comm[64] = "";
 			snprintf(path, sizeof(path), "/proc/%d/comm", (int)sup.pid);
 			read_small(path, comm, sizeof(comm));
 			comm[strcspn(comm, "\n")] = 0;
-			say("supervisor comm %s", comm);
+			subject_say("supervisor comm %s", comm);
 			pid_t ppid = 0, pgrp = 0;
 			proc_stat(sup.pid, NULL, &ppid, &pgrp, NULL);
-			say("supervisor parent %s", ppid == pid ? "subject" : "other");
+			subject_say("supervisor parent %s", ppid == pid ? "subject" : "other");
 			if (strcmp(scenario, "supervisor") == 0) {
-				say("supervisor pgrp %s", pgrp == pid ? "subject" : "other");
+				subject_say("supervisor pgrp %s",
+					    pgrp == pid ? "subject" : "other");
 				struct pollfd pfd = { eof[0], POLLIN, 0 };
 				int pr = poll(&pfd, 1, 3000);
 				char b;
 				if (pr == 1 && read(eof[0], &b, 1) == 0)
-					say("pipe eof");
+					subject_say("pipe eof");
 				else
-					say("pipe open");
+					subject_say("pipe open");
 				kill(-pid, SIGINT);
 				struct timespec ts = { 0, 300 * 1000 * 1000 };
 				nanosleep(&ts, NULL);
-				say("supervisor after-sigint %s", sup_alive(&sup) ? "alive" : "gone");
+				subject_say("supervisor after-sigint %s",
+					    sup_alive(&sup) ? "alive" : "gone");
 			} else {
 				kill(sup.pid, SIGKILL);
-				say("supervisor killed %s", wait_gone(&sup, 5000) ? "gone" : "alive");
+				subject_say("supervisor killed %s",
+					    wait_gone(&sup, 5000) ? "gone" : "alive");
 			}
 		}
 		char g = 'G';
 		if (write(go[1], &g, 1) != 1)
 			perror("go");
 		close(go[1]);
-		int st = wait_child(pid);
+		int st = subject_wait(pid);
 		alarm(0);
-		report_status("status", st);
+		subject_report_status("status", st);
 		if (strcmp(scenario, "supervisor") == 0 && sup.pid)
-			say("supervisor after-exit %s", wait_gone(&sup, 5000) ? "gone" : "alive");
+			subject_say("supervisor after-exit %s",
+				    wait_gone(&sup, 5000) ? "gone" : "alive");
 		return 0;
 	}
 
 	close(go[1]);
-	int st = wait_child(pid);
+	int st = subject_wait(pid);
 	alarm(0);
 	if (reuse && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0; /* the reaper printed the subject's status */
-	report_status(reuse ? "reaper" : "status", st);
+	subject_report_status(reuse ? "reaper" : "status", st);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <scopes/table.h>
 
 #include "ops.h"
+#include "subject.h"
 
 #ifdef SCOPES_PROBE_SIGSYS
 #include <scopes/sigsys.h>
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
 	if (reporter) {
 #ifdef SCOPES_PROBE_SIGSYS
 		if (scopes_sigsys_install(0) != 0) {
-			printf("pledge-err %s %d\n", strerrorname_np(errno), errno);
+			printf("pledge-err %s %d\n", subject_errname(errno), errno);
 			return 4;
 		}
 #else
@@ -116,13 +117,13 @@ int main(int argc, char **argv)
 		if (!reporter && scopes_set_penalty(penalty) != 0)
 			return 4;
 		if (scopes_pledge(promises, execpromises) != 0) {
-			printf("pledge-err %s %d\n", strerrorname_np(errno), errno);
+			printf("pledge-err %s %d\n", subject_errname(errno), errno);
 			return 4;
 		}
 	}
 	long r = op->run(&ctx);
 	if (r < 0 && r > -4096)
-		printf("err %s %ld\n", strerrorname_np((int)-r), -r);
+		printf("err %s %ld\n", subject_errname((int)-r), -r);
 	else
 		printf("ok %ld\n", r);
 	fflush(stdout);
