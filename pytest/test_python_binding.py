@@ -100,15 +100,22 @@ def test_bad_promise_is_einval_with_the_word(promises, word, hint):
     assert second == "held None"  # nothing applied
 
 
-def test_bad_execpromises_say_so():
-    p = py("""
+@pytest.mark.parametrize("call, message", [
+    ('scopes.pledge("stdio", "stdio rpth")',
+     'pledge: Invalid argument: execpromises: "rpth" is not a promise; did you mean "rpath"?'),
+    ('scopes.set_penalty("abort")',
+     "penalty: Invalid argument: 'abort' is not one of kill, trap, errno, log"),
+    ('scopes.compile("stdoi")',
+     'compile: Invalid argument: "stdoi" is not a promise; did you mean "stdio"?'),
+], ids=["execpromises", "penalty", "compile"])
+def test_bad_argument_is_einval_with_the_reason(call, message):
+    p = py(f"""
         try:
-            scopes.pledge("stdio", "stdio rpth")
+            {call}
         except OSError as e:
             print(e.errno, e.strerror)
         """)
-    assert p.stdout == (f'{errno.EINVAL} pledge: Invalid argument: execpromises: "rpth" is not '
-                        'a promise; did you mean "rpath"?\n'), outcome(p)
+    assert p.stdout == f"{errno.EINVAL} {message}\n", outcome(p)
 
 
 def test_widening_is_eperm():
@@ -146,17 +153,6 @@ def test_error_promise_answers_enosys():
     assert (p.returncode, p.stdout) == (0, f"open {errno.ENOSYS}\n"), outcome(p)
 
 
-def test_unknown_penalty_is_einval():
-    p = py("""
-        try:
-            scopes.set_penalty("abort")
-        except OSError as e:
-            print(e.errno, e.strerror)
-        """)
-    assert p.stdout == (f"{errno.EINVAL} penalty: Invalid argument: 'abort' is not one of "
-                        "kill, trap, errno, log\n"), outcome(p)
-
-
 def test_compiled_filter_applies_in_a_forked_child():
     p = py("""
         f = scopes.compile("stdio", "kill")
@@ -172,17 +168,6 @@ def test_compiled_filter_applies_in_a_forked_child():
         """)
     assert p.returncode == 0, outcome(p)
     assert p.stdout == f"['stdio'] True\nchild {int(signal.SIGSYS)}\nparent True None\n"
-
-
-def test_compile_bad_string_is_einval():
-    p = py("""
-        try:
-            scopes.compile("stdoi")
-        except OSError as e:
-            print(e.errno, e.strerror)
-        """)
-    assert p.stdout == (f'{errno.EINVAL} compile: Invalid argument: "stdoi" is not a promise; '
-                        'did you mean "stdio"?\n'), outcome(p)
 
 
 # ---------------------------------------------------------------- reporter
