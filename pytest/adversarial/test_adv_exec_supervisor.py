@@ -267,21 +267,16 @@ def test_renamed_process_is_held(name, penalty, user):
                        *pre_exec_lines(penalty, ["socket"])], r.describe()
 
 
+# prctls that no stdio grants, tried to look like another process: PR_SET_DUMPABLE,
+# and PR_SET_MM with PR_SET_MM_EXE_FILE to look exec'd
+@pytest.mark.parametrize("scenario,op", [("dumpable", "set-dumpable"),
+                                         ("setmm", "set-mm-exe")])
 @pytest.mark.parametrize("penalty", ["kill", "errno"])
-def test_undumpable_process_is_held(penalty, user):
-    """PR_SET_DUMPABLE is no stdio prctl: SIGSYS, or EPERM and the next violation EPERM too."""
-    r = run("dumpable", "socket", penalty=penalty, user=user)
+def test_ungranted_prctl_gains_nothing(scenario, op, penalty, user):
+    """SIGSYS, or EPERM and the next violation EPERM too: the process stays held."""
+    r = run(scenario, "socket", penalty=penalty, user=user)
     tail = (["status signal SIGSYS"] if penalty == "kill"
-            else ["op set-dumpable err EPERM", "op socket err EPERM", "status exit 0"])
-    assert r.lines == ["pledge ok", *tail], r.describe()
-
-
-@pytest.mark.parametrize("penalty", ["kill", "errno"])
-def test_set_mm_exe_file_gains_nothing(penalty, user):
-    """prctl(PR_SET_MM, PR_SET_MM_EXE_FILE) to look exec'd: SIGSYS, or EPERM and held."""
-    r = run("setmm", "socket", penalty=penalty, user=user)
-    tail = (["status signal SIGSYS"] if penalty == "kill"
-            else ["op set-mm-exe err EPERM", "op socket err EPERM", "status exit 0"])
+            else [f"op {op} err EPERM", "op socket err EPERM", "status exit 0"])
     assert r.lines == ["pledge ok", *tail], r.describe()
 
 
