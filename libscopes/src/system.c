@@ -401,8 +401,8 @@ int sys_cap_ambient_clear(void)
  * not yet mapped can be mapped after the pledge) and the mappings (a ring
  * whose descriptor was closed). /proc unreadable: nothing to say (0).
  *
- * The same pass over /proc/self/fd notes the sockets (their link reads
- * "socket:[inode]"), so that sys_unix_refuse_rights, which the same pledge
+ * The same pass over /proc/self/fd notes the sockets (fstat's S_IFSOCK),
+ * so that sys_unix_refuse_rights, which the same pledge
  * calls next, need not list the table again nor ask every descriptor for its
  * domain. Raw calls and stack buffers only: this runs in every fresh
  * process's first pledge or apply (a forked worker's), where stdio, malloc
@@ -451,10 +451,34 @@ static int fd_number(const char *name)
 	return *name ? -1 : fd;
 }
 
+/*
+ * Can a descriptor whose file has this st_mode be an io_uring? Its file is
+ * an anonymous inode, which has no type in st_mode (0) on the kernels seen;
+ * a regular file is asked too, in case a kernel gives anonymous inodes that
+ * type. A device, pipe, socket, directory or symlink inode never is one.
+ * fstat(2) on the descriptor costs a fraction of reading its /proc link
+ * (which makes procfs build an inode and a dentry for it in a fresh
+ * process), so only the descriptors that may be a ring are read.
+ */
+static int may_be_uring(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+	case S_IFDIR:
+	case S_IFLNK:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 static int fds_hold_io_uring(void)
 {
-	static const char sock_prefix[] = "socket:[";
 	char buf[2048], link[64];
+	struct stat sb;
 	int found = 0, note = !threads_maybe_many();
 	long n;
 
@@ -466,14 +490,15 @@ static int fds_hold_io_uring(void)
 			struct sys_dirent64 *d = (struct sys_dirent64 *)(buf + off);
 			off += d->d_reclen;
 			int fd = fd_number(d->d_name);
-			if (fd < 0 || fd == dfd)
-				continue;
-			long l = raw4(SYS_readlinkat, dfd, d->d_name, link, sizeof(link));
-			if (l <= 0)
+			if (fd < 0 || fd == dfd || raw2(SYS_fstat, fd, &sb) != 0)
 				continue; /* closed meanwhile */
-			found = holds_uring_tag(link, (size_t)l);
-			if (!note || l < (long)sizeof(sock_prefix) - 1 ||
-			    memcmp(link, sock_prefix, sizeof(sock_prefix) - 1) != 0)
+			if (may_be_uring(sb.st_mode)) {
+				long l = raw4(SYS_readlinkat, dfd, d->d_name, link, sizeof(link));
+				if (l > 0)
+					found = holds_uring_tag(link, (size_t)l);
+				continue;
+			}
+			if (!note || !S_ISSOCK(sb.st_mode))
 				continue;
 			if (seen_socks.count == SEEN_SOCKS_MAX)
 				note = 0; /* too many: refusing lists them itself */
