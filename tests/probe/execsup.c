@@ -108,6 +108,16 @@ static long op_call(const char *op)
 	return -1;
 }
 
+/* An operation's answer: "op NAME ok VALUE", or "op NAME err ENAME" when r
+ * is negative (errno says why). */
+static void say_op(const char *name, long r)
+{
+	if (r < 0)
+		subject_say("op %s err %s", name, subject_errname(errno));
+	else
+		subject_say("op %s ok %ld", name, r);
+}
+
 static void do_op(const char *op);
 
 /* the child of fork=OP (subject_fork_report: it returns its exit status) */
@@ -124,11 +134,7 @@ static void do_op(const char *op)
 		return;
 	}
 	errno = 0;
-	long r = op_call(op);
-	if (r < 0)
-		subject_say("op %s err %s", op, subject_errname(errno));
-	else
-		subject_say("op %s ok %ld", op, r);
+	say_op(op, op_call(op));
 }
 
 static void do_ops(char **ops)
@@ -810,35 +816,21 @@ static int subject(const struct setup *s, const char *scenario, char **args)
 	} else if (strcmp(scenario, "name") == 0) {
 		if (!args[0])
 			usage();
-		int r = prctl(PR_SET_NAME, args[0], 0, 0, 0);
-		if (r < 0)
-			subject_say("op set-name err %s", subject_errname(errno));
-		else
-			subject_say("op set-name ok %d", r);
+		say_op("set-name", prctl(PR_SET_NAME, args[0], 0, 0, 0));
 		do_ops(args + 1);
 	} else if (strcmp(scenario, "dumpable") == 0) {
-		int r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		if (r < 0)
-			subject_say("op set-dumpable err %s", subject_errname(errno));
-		else
-			subject_say("op set-dumpable ok %d", r);
+		say_op("set-dumpable", prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
 		do_ops(args);
 	} else if (strcmp(scenario, "setmm") == 0) {
 		/* point /proc/PID/exe at another program, move the argument
 		 * area (both what a supervisor might look at) */
-		int r = prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, s->exe_fd, 0, 0);
-		if (r < 0)
-			subject_say("op set-mm-exe err %s", subject_errname(errno));
-		else
-			subject_say("op set-mm-exe ok %d", r);
+		say_op("set-mm-exe", prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, s->exe_fd, 0, 0));
 		do_ops(args);
 	} else if (strcmp(scenario, "badexec") == 0) {
 		/* execs that fail: the image never changes */
 		char *argv[] = { (char *)"x", NULL };
-		execve("/nonexistent/scopes-execsup", argv, environ);
-		subject_say("op exec-missing err %s", subject_errname(errno));
-		execve("/etc", argv, environ);
-		subject_say("op exec-dir err %s", subject_errname(errno));
+		say_op("exec-missing", execve("/nonexistent/scopes-execsup", argv, environ));
+		say_op("exec-dir", execve("/etc", argv, environ));
 		do_ops(args);
 	} else if (strcmp(scenario, "signals") == 0) {
 		run_signals(args[0] ? atoi(args[0]) : 1000);
@@ -848,11 +840,7 @@ static int subject(const struct setup *s, const char *scenario, char **args)
 		run_race(args[0] ? atoi(args[0]) : 200);
 	} else if (strcmp(scenario, "supervisor") == 0) {
 		int st;
-		pid_t w = waitpid(-1, &st, WNOHANG);
-		if (w < 0)
-			subject_say("op waitpid err %s", subject_errname(errno));
-		else
-			subject_say("op waitpid ok %d", (int)w);
+		say_op("waitpid", waitpid(-1, &st, WNOHANG));
 		close(s->eof_w);
 		signal_ready(s);
 		wait_go(s);
