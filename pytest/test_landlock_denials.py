@@ -190,6 +190,24 @@ def test_static_program_denial_needs_new_exec_logging(denials_visible):
                                   "openat", "rpath would allow it"), "".join(lines[1:])), r.stderr
 
 
+def test_denial_in_a_program_the_program_execs(denials_visible, tmp_path):
+    """A static program (no shim, no layer of its own) exec'd by the
+    program: it is refused by the program's own layer, made before that
+    exec. scopes-run asks the program's layers too to log what they refuse
+    to later images (SCOPES_LANDLOCK_LOG_EXEC), so the denial is seen,
+    and nothing is reported missing. The static program lives under /tmp,
+    where tmppath lets it be read and run."""
+    static = tmp_path / "static-target"
+    shutil.copy(target(static=True), static)
+    os.chmod(static, 0o755)
+    r = scopes_run("-p", "stdio tmppath exec", "--report", "--", target(), "exec", static,
+                   "read", "/etc/hostname")
+    assert r.returncode == 0, r
+    assert r.stdout == "read err EACCES\n", r
+    assert re.fullmatch(denial_re("fs.read_file", "/etc/hostname", str(static), "openat",
+                                  "rpath would allow it"), r.stderr), r.stderr
+
+
 def test_unveil_denial_names_the_unveil(denials_visible, tmpfile):
     """With rpath held, only an unveil can refuse a read: the report says
     the promises allow it and the unveil does not."""

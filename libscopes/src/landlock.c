@@ -488,6 +488,26 @@ static void plan_init(struct landlock_plan *plan)
 	plan->pledge_layer = 0;
 }
 
+/*
+ * In a tree scopes-run started (its child sets SCOPES_LANDLOCK_LOG_EXEC=1 in
+ * the environment the program inherits), the program's own layers (the
+ * shim's pledge of execpromises, a pledge of its own) log what they refuse
+ * to images exec'd after them as well: else a program the program runs is
+ * refused (its loader, say) by its parent's layer before it pledges itself,
+ * and the kernel only counts the denial. It only adds log records, and is
+ * ignored in a set-user-ID or file-capability program.
+ */
+static void log_exec_from_env(void)
+{
+	static int checked;
+	if (checked)
+		return;
+	checked = 1;
+	const char *v = getenv("SCOPES_LANDLOCK_LOG_EXEC");
+	if (v && strcmp(v, "1") == 0 && !sys_secure_exec())
+		landlock_log_new_exec();
+}
+
 int landlock_prepare(scopes_set_t set, int compiled, enum scopes_penalty pen,
 		     struct landlock_plan *plan)
 {
@@ -495,6 +515,7 @@ int landlock_prepare(scopes_set_t set, int compiled, enum scopes_penalty pen,
 
 	plan_init(plan);
 	pthread_mutex_lock(&ll.lock);
+	log_exec_from_env();
 	uint64_t wanted = ~rights_everywhere(set) & ((SCOPES_FS_IOCTL_DEV << 1) - 1);
 	if (landlock_needed(set))
 		hint_missing(wanted);

@@ -6,7 +6,8 @@
  * records of one event sharing the audit serial:
  *   1423 domain=11383f2e8 blockers=fs.read_file path="/etc/hostname" dev="vda" ino=733
  *   1424 domain=11383f2e8 status=allocated mode=enforcing pid=6253 uid=0 exe=... comm=...
- *   1300 arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=... a2=0 a3=0 ... ppid=6214 pid=6253 ...
+ *   1300 arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=... a2=0 ...
+ *        ppid=6214 pid=6253 ...
  * The 1424 "allocated" record comes with a domain's first logged denial
  * and names the process that made the domain (not the one denied); the
  * SYSCALL record (the denied process and call) only where the task has an
@@ -252,8 +253,8 @@ static void event_flush(struct denial_watch *w)
  * no full path), else the fields after the blockers (a port, a process). */
 static void access_object(struct event *ev, const char *text, size_t len)
 {
-	if (audit_field(text, len, "path", ev->object, sizeof(ev->object)) >= 0 ||
-	    audit_field(text, len, "name", ev->object, sizeof(ev->object)) >= 0) {
+	if (audit_field(text, len, "path", 1, ev->object, sizeof(ev->object)) >= 0 ||
+	    audit_field(text, len, "name", 1, ev->object, sizeof(ev->object)) >= 0) {
 		ev->is_path = 1;
 		return;
 	}
@@ -284,22 +285,23 @@ static void take(struct denial_watch *w, unsigned type, const char *text, size_t
 	switch (type) {
 	case AUDIT_LANDLOCK_ACCESS_TYPE:
 		ev->have_access = 1;
-		audit_field(body, blen, "domain", ev->domain, sizeof(ev->domain));
-		audit_field(body, blen, "blockers", ev->blockers, sizeof(ev->blockers));
+		audit_field(body, blen, "domain", 0, ev->domain, sizeof(ev->domain));
+		audit_field(body, blen, "blockers", 0, ev->blockers, sizeof(ev->blockers));
 		access_object(ev, body, blen);
 		break;
 	case AUDIT_LANDLOCK_DOMAIN_TYPE:
-		audit_field(body, blen, "status", v, sizeof(v));
+		audit_field(body, blen, "status", 0, v, sizeof(v));
 		if (strcmp(v, "allocated") == 0) {
 			ev->have_alloc = 1;
-			audit_field(body, blen, "domain", ev->alloc_domain, sizeof(ev->alloc_domain));
-			audit_field(body, blen, "pid", v, sizeof(v));
+			audit_field(body, blen, "domain", 0, ev->alloc_domain,
+				    sizeof(ev->alloc_domain));
+			audit_field(body, blen, "pid", 0, v, sizeof(v));
 			ev->alloc_pid = strtol(v, NULL, 10);
 		} else if (strcmp(v, "deallocated") == 0) {
 			/* from a work queue, an event of its own */
 			char id[32];
-			audit_field(body, blen, "domain", id, sizeof(id));
-			audit_field(body, blen, "denials", v, sizeof(v));
+			audit_field(body, blen, "domain", 0, id, sizeof(id));
+			audit_field(body, blen, "denials", 0, v, sizeof(v));
 			struct domain *d = domain_get(w, id, 0);
 			if (d)
 				d->dealloc = strtol(v, NULL, 10);
@@ -313,11 +315,11 @@ static void take(struct denial_watch *w, unsigned type, const char *text, size_t
 		ev->nr = rec.syscall;
 		ev->arch = (rec.fields & AUDIT_F_ARCH) ? rec.arch : scopes_native_arch();
 		snprintf(ev->exe, sizeof(ev->exe), "%s", (rec.fields & AUDIT_F_EXE) ? rec.exe : "");
-		if (audit_field(body, blen, "ppid", v, sizeof(v)) > 0)
+		if (audit_field(body, blen, "ppid", 0, v, sizeof(v)) > 0)
 			ev->ppid = strtol(v, NULL, 10);
 		for (int i = 0; i < 4; i++) {
 			char key[4] = { 'a', (char)('0' + i), 0, 0 };
-			if (audit_field(body, blen, key, v, sizeof(v)) > 0)
+			if (audit_field(body, blen, key, 0, v, sizeof(v)) > 0)
 				ev->args[i] = strtoull(v, NULL, 16);
 		}
 		break;
@@ -498,7 +500,8 @@ void denials_set_root(struct denial_watch *w, pid_t pid)
 	w->root = pid;
 }
 
-static void add_lost(struct denial_watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_lost(struct denial_watch *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void add_lost(struct denial_watch *w, const char *fmt, ...)
 {
 	size_t l = strlen(w->lost);

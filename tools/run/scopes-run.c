@@ -690,8 +690,10 @@ static void run_child(const struct options *o, const struct target *t)
 	 * default only those of this image, which makes none): where audit
 	 * is enabled they are the system's record of what the program was
 	 * refused, and --report reads them. Kernels before Landlock ABI 7
-	 * would refuse the flag: nothing is asked of them. */
-	landlock_log_new_exec();
+	 * would refuse the flag: nothing is asked of them. The program's own
+	 * layers (the shim's) do the same for what it execs (landlock.c). */
+	if (landlock_log_new_exec() && setenv("SCOPES_LANDLOCK_LOG_EXEC", "1", 1) != 0)
+		child_fail(EXIT_USAGE, errno, "SCOPES_LANDLOCK_LOG_EXEC");
 	/* a high descriptor: the static exec rule names it */
 	int fd = fcntl(error_fd, F_DUPFD_CLOEXEC, 900);
 	if (fd >= 0) {

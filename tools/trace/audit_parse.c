@@ -121,7 +121,8 @@ int audit_decode_value(const char *val, size_t len, char *out, size_t out_size)
 	return (int)w;
 }
 
-int audit_field(const char *text, size_t len, const char *key, char *out, size_t out_size)
+int audit_field(const char *text, size_t len, const char *key, int string, char *out,
+		size_t out_size)
 {
 	size_t kl = strlen(key);
 
@@ -140,7 +141,14 @@ int audit_field(const char *text, size_t len, const char *key, char *out, size_t
 			while (vl < rest && v[vl] != ' ' && v[vl] != '\n' && v[vl] != '\0')
 				vl++;
 		}
-		return audit_decode_value(v, vl, out, out_size);
+		if (string)
+			return audit_decode_value(v, vl, out, out_size);
+		size_t w = 0;
+		for (; w < vl && w + 1 < out_size; w++)
+			out[w] = v[w];
+		if (out_size)
+			out[w] = '\0';
+		return (int)w;
 	}
 	return -1;
 }

@@ -105,11 +105,14 @@ int audit_decode_value(const char *val, size_t len, char *out, size_t out_size);
 /*
  * The value of field key in a record's text (what follows "audit(...): "
  * or the whole line): the first " key=" (or key= at the start), its value
- * up to the next space or, quoted, to its closing quote, decoded as
- * audit_decode_value does. Returns its length, or -1 when the field is
- * absent. Pure; for the records of other types than seccomp's (Landlock's
- * 1423/1424, SYSCALL's 1300).
+ * up to the next space or, quoted, to its closing quote. string: the field
+ * is one the kernel writes as an untrusted string (path, comm, exe: quoted,
+ * or hex), decoded as audit_decode_value does; otherwise (numbers, words)
+ * copied as written, since "6257" is a pid, not hex. Returns its length,
+ * or -1 when the field is absent. Pure; for the records of other types
+ * than seccomp's (Landlock's 1423/1424, SYSCALL's 1300).
  */
-int audit_field(const char *text, size_t len, const char *key, char *out, size_t out_size);
+int audit_field(const char *text, size_t len, const char *key, int string, char *out,
+		size_t out_size);
 
 #endif

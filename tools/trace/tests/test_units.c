@@ -96,6 +96,45 @@ static void test_audit(void)
 	CHECK(audit_decode_value("\"abcdefghijklmnopqrstuvwxyz\"", 28, out, 8) == 7, "cut");
 }
 
+/* audit_field on the records a Landlock denial makes (their shape as Linux
+ * 6.18 wrote them): a key only as a whole word, quoted and hex values
+ * decoded, an absent key -1. */
+static void test_audit_field(void)
+{
+	static const char access[] =
+		"audit(1796603712.434:1186378): domain=11383f2e8 blockers=fs.read_file "
+		"path=\"/etc/hostname\" dev=\"vda\" ino=733";
+	static const char hexpath[] = "domain=1a blockers=fs.write_file,fs.truncate "
+				      "path=2F746D702F6120622063 dev=\"vda\" ino=9";
+	static const char sys[] = "arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c "
+				  "a2=0 ppid=6253 pid=6257 comm=\"exe\" key=(null)";
+	char out[64];
+
+	CHECK(audit_field(access, strlen(access), "domain", 0, out, sizeof(out)) == 9 &&
+		      !strcmp(out, "11383f2e8"), "domain %s", out);
+	/* a number is not hex text */
+	CHECK(audit_field(sys, strlen(sys), "pid", 1, out, sizeof(out)) == 2, "decoded pid");
+	CHECK(audit_field(access, strlen(access), "blockers", 0, out, sizeof(out)) == 12 &&
+		      !strcmp(out, "fs.read_file"), "blockers %s", out);
+	CHECK(audit_field(access, strlen(access), "path", 1, out, sizeof(out)) == 13 &&
+		      !strcmp(out, "/etc/hostname"), "path %s", out);
+	CHECK(audit_field(access, strlen(access), "name", 1, out, sizeof(out)) == -1 && !out[0],
+	      "absent");
+	CHECK(audit_field(hexpath, strlen(hexpath), "path", 1, out, sizeof(out)) == 10 &&
+		      !strcmp(out, "/tmp/a b c"), "hex path %s", out);
+	CHECK(audit_field(hexpath, strlen(hexpath), "blockers", 0, out, sizeof(out)) > 0 &&
+		      !strcmp(out, "fs.write_file,fs.truncate"), "two blockers %s", out);
+	/* pid is not ppid's tail, nor ppid pid's */
+	CHECK(audit_field(sys, strlen(sys), "pid", 0, out, sizeof(out)) == 4 && !strcmp(out, "6257"),
+	      "pid %s", out);
+	CHECK(audit_field(sys, strlen(sys), "ppid", 0, out, sizeof(out)) == 4 && !strcmp(out, "6253"),
+	      "ppid %s", out);
+	CHECK(audit_field(sys, strlen(sys), "key", 0, out, sizeof(out)) == 6 && !strcmp(out, "(null)"),
+	      "last %s", out);
+	CHECK(audit_field(sys, 10, "syscall", 0, out, sizeof(out)) == -1, "beyond len");
+	CHECK(audit_field(sys, strlen(sys), "exi", 0, out, sizeof(out)) == -1, "prefix of a key");
+}
+
 /* ------------------------------------------------------------- json */
 
 static void test_json(void)
@@ -369,6 +408,7 @@ static void test_jsonread(void)
 int main(void)
 {
 	test_audit();
+	test_audit_field();
 	test_json();
 	test_cover();
 	test_quote();
