@@ -354,3 +354,19 @@ def test_verify_unprivileged_says_denials_unseen(tmpfile):
     assert attempt["landlock_denials_unseen"] == (
         "reading audit records needs root (CAP_AUDIT_CONTROL to enable audit, CAP_AUDIT_READ "
         "to read it): the audit multicast group: Operation not permitted"), attempt
+
+
+def test_verify_copy_keeps_pwd_true(tmp_path):
+    """A verify run in a private copy of the working directory gets $PWD
+    naming that copy: with a stale $PWD dash asks getcwd, which "stdio
+    tmppath proc exec" does not allow (the run died by SIGSYS), so the
+    verify reported a difference the promises did not make."""
+    script = 'f=/tmp/ll-denials-$$; echo x > $f; rm -f $f; true'
+    r = subprocess.run([str(built("tools/trace/scopes-trace")), "--verify", "--", "/bin/sh", "-c",
+                        script], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                       env=clean_env({"PWD": str(tmp_path)}), stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r
+    assert "\n    scopes_pledge(\"stdio tmppath proc exec\", \"stdio tmppath\");\n" in r.stderr, r
+    assert "so each verify run ran in a private copy of the working directory" in r.stderr, r
+    verify = r.stderr[r.stderr.index("\nverify: "):]
+    assert verify.splitlines()[2] == "  same outcome: exited 0", verify
