@@ -62,16 +62,8 @@ installed_check() {
 		say "FAILED the find_package(scopes) build: $r (log: $out/cmake.log)"
 	fi
 	r=
-	if r=$("${clean[@]}" python3 -c '
-import scopes
-assert scopes.__file__ == "/usr/lib/python3/dist-packages/scopes/__init__.py", scopes.__file__
-scopes.set_penalty("errno")
-scopes.pledge("stdio")
-try:
-    open("/etc/hostname")
-except PermissionError as e:
-    print(scopes.version(), "EPERM" if e.errno == 1 else e.errno)
-') && [ "$r" = "$want EPERM" ]; then
+	if r=$("${clean[@]}" python3 - /usr/lib/python3/dist-packages <"$work/pledge.py") &&
+		[ "$r" = "$want EPERM" ]; then
 		say "ok python3: import scopes pledges ($r)"
 	else
 		say "FAILED python3 import scopes: $r"
@@ -257,21 +249,29 @@ else
 	fail "the packaged scopes-run"
 fi
 
-# The Python parts find the root's libraries and tools by their own
-# _install.py: only the package directory is given (a prefix python3 does
-# not search), no SCOPES_* variable and no LD_LIBRARY_PATH.
-pyenv=(env -u SCOPES_BUILD_DIR -u SCOPES_LIB -u SCOPES_SIGSYS_LIB -u SCOPES_RUN
-	-u SCOPES_TRACE -u LD_LIBRARY_PATH PYTHONPATH="$root$P")
-if out=$("${pyenv[@]}" /usr/bin/python3 -c '
-import scopes, sys
-assert scopes.__file__.startswith(sys.argv[1]), scopes.__file__
+# The Python program that pledges, run from the unpacked root here and
+# from the dpkg -i install (installed_check): its argument is the directory
+# the binding must have been imported from.
+cat >"$work/pledge.py" <<'PY'
+import sys
+
+import scopes
+
+assert scopes.__file__ == sys.argv[1] + "/scopes/__init__.py", scopes.__file__
 scopes.set_penalty("errno")
 scopes.pledge("stdio")
 try:
     open("/etc/hostname")
 except PermissionError as e:
     print(scopes.version(), "EPERM" if e.errno == 1 else e.errno)
-' "$root") && [ "$out" = "${version%%-*} EPERM" ]; then
+PY
+# The Python parts find the root's libraries and tools by their own
+# _install.py: only the package directory is given (a prefix python3 does
+# not search), no SCOPES_* variable and no LD_LIBRARY_PATH.
+pyenv=(env -u SCOPES_BUILD_DIR -u SCOPES_LIB -u SCOPES_SIGSYS_LIB -u SCOPES_RUN
+	-u SCOPES_TRACE -u LD_LIBRARY_PATH PYTHONPATH="$root$P")
+if out=$("${pyenv[@]}" /usr/bin/python3 - "$root$P" <"$work/pledge.py") &&
+	[ "$out" = "${version%%-*} EPERM" ]; then
 	pass "import scopes from the package pledges ($out)"
 else
 	fail "import scopes from the package: ${out:-}"
