@@ -221,6 +221,29 @@ def test_unveil_denial_names_the_unveil(denials_visible, tmpfile):
                      r.stderr), r.stderr
 
 
+def test_one_call_refused_for_two_objects(denials_visible, tmp_path):
+    """link(2) between two unveiled directories: Landlock refuses to
+    reparent a file between them (fs.refer, answered EXDEV as the kernel
+    does for refer) and logs one record per directory in one event; both
+    are reported."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "f").write_text("x")
+    prog = os.path.realpath(target(static=True))
+    r = scopes_run("-p", "stdio rpath wpath cpath", "-v", f"{a}:rwc", "-v", f"{b}:rwc",
+                   "--report", "--", prog, "link", a / "f", b / "g")
+    assert r.returncode == 0, r
+    assert r.stdout == "link err EXDEV\n", r
+    assert not (b / "g").exists()
+    lines = r.stderr.splitlines(keepends=True)
+    assert lines[0].startswith(f"scopes-run: --report: {prog} is statically linked"), r.stderr
+    verdict = "the promises allow it: an unveil (-v) does not"
+    assert re.fullmatch(denial_re("fs.refer", a, prog, "link", verdict)
+                        + denial_re("fs.refer", b, prog, "link", verdict),
+                        "".join(lines[1:])), r.stderr
+
+
 # ------------------------------------------------------- the audit state
 
 def test_audit_already_enabled_is_left_enabled(denials_visible):

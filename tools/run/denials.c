@@ -78,13 +78,23 @@ struct domain {
 	unsigned logged;
 };
 
-/* One audit event being assembled (records of one serial). */
-struct event {
-	uint64_t serial;
-	int have_access, have_alloc, have_syscall;
-	char domain[32], alloc_domain[32];
+/* One denied access: one AUDIT_LANDLOCK_ACCESS record. */
+struct access {
+	char domain[32];
 	char blockers[128], object[1024];
 	int is_path;
+};
+
+/* One audit event being assembled (records of one serial). A call may be
+ * refused for two objects at once (link, rename: the source and the
+ * target's directory), one record each. */
+#define EVENT_ACCESS_MAX 4
+struct event {
+	uint64_t serial;
+	int have_alloc, have_syscall;
+	int nacc;
+	struct access acc[EVENT_ACCESS_MAX];
+	char alloc_domain[32];
 	long alloc_pid;
 	long pid, ppid, nr;
 	uint32_t arch;
@@ -193,13 +203,14 @@ static struct domain *domain_get(struct denial_watch *w, const char *id, int cre
 	return d;
 }
 
-static void denial_add(struct denial_watch *w, const struct event *ev)
+static void denial_add(struct denial_watch *w, const struct event *ev, const struct access *a)
 {
 	long nr = ev->have_syscall ? ev->nr : -1;
+	long pid = ev->have_syscall ? ev->pid : -1;
 	for (int i = 0; i < w->nd; i++) {
 		struct denial *d = &w->d[i];
-		if (d->pid == ev->pid && d->nr == nr && strcmp(d->blockers, ev->blockers) == 0 &&
-		    strcmp(d->object, ev->object) == 0) {
+		if (d->pid == pid && d->nr == nr && strcmp(d->blockers, a->blockers) == 0 &&
+		    strcmp(d->object, a->object) == 0) {
 			d->count++;
 			return;
 		}
@@ -210,15 +221,15 @@ static void denial_add(struct denial_watch *w, const struct event *ev)
 	}
 	struct denial *d = &w->d[w->nd++];
 	memset(d, 0, sizeof(*d));
-	d->pid = ev->have_syscall ? ev->pid : -1;
+	d->pid = pid;
 	d->arch = ev->arch;
 	d->nr = nr;
 	memcpy(d->args, ev->args, sizeof(d->args));
 	d->count = 1;
 	snprintf(d->exe, sizeof(d->exe), "%s", ev->have_syscall ? ev->exe : "");
-	snprintf(d->blockers, sizeof(d->blockers), "%s", ev->blockers);
-	snprintf(d->object, sizeof(d->object), "%s", ev->object);
-	d->is_path = ev->is_path;
+	snprintf(d->blockers, sizeof(d->blockers), "%s", a->blockers);
+	snprintf(d->object, sizeof(d->object), "%s", a->object);
+	d->is_path = a->is_path;
 }
 
 static void event_flush(struct denial_watch *w)
@@ -234,8 +245,8 @@ static void event_flush(struct denial_watch *w)
 			d->ours = !d->sentinel && ours_by_ancestry(w, ev->alloc_pid, 0);
 		}
 	}
-	if (ev->have_access) {
-		struct domain *d = domain_get(w, ev->domain, 0);
+	for (int i = 0; i < ev->nacc; i++) {
+		struct domain *d = domain_get(w, ev->acc[i].domain, 0);
 		if ((d && d->sentinel) ||
 		    (ev->have_syscall && w->sentinel_pid > 0 && ev->pid == w->sentinel_pid)) {
 			w->sentinel_seen = 1;
@@ -243,7 +254,7 @@ static void event_flush(struct denial_watch *w)
 			   (ev->have_syscall && ours_by_ancestry(w, ev->pid, ev->ppid))) {
 			if (d)
 				d->logged++;
-			denial_add(w, ev);
+			denial_add(w, ev, &ev->acc[i]);
 		}
 	}
 	memset(ev, 0, sizeof(*ev));
@@ -251,16 +262,16 @@ static void event_flush(struct denial_watch *w)
 
 /* The object of a denial: its path (path=, or name= where the kernel has
  * no full path), else the fields after the blockers (a port, a process). */
-static void access_object(struct event *ev, const char *text, size_t len)
+static void access_object(struct access *a, const char *text, size_t len)
 {
-	if (audit_field(text, len, "path", 1, ev->object, sizeof(ev->object)) >= 0 ||
-	    audit_field(text, len, "name", 1, ev->object, sizeof(ev->object)) >= 0) {
-		ev->is_path = 1;
+	if (audit_field(text, len, "path", 1, a->object, sizeof(a->object)) >= 0 ||
+	    audit_field(text, len, "name", 1, a->object, sizeof(a->object)) >= 0) {
+		a->is_path = 1;
 		return;
 	}
 	const char *b = strstr(text, "blockers=");
 	const char *sp = b ? strchr(b, ' ') : NULL;
-	snprintf(ev->object, sizeof(ev->object), "%s", sp ? sp + 1 : "");
+	snprintf(a->object, sizeof(a->object), "%s", sp ? sp + 1 : "");
 }
 
 static void take(struct denial_watch *w, unsigned type, const char *text, size_t len)
@@ -283,12 +294,17 @@ static void take(struct denial_watch *w, unsigned type, const char *text, size_t
 	body = body ? body + 1 : text;
 	size_t blen = len - (size_t)(body - text);
 	switch (type) {
-	case AUDIT_LANDLOCK_ACCESS_TYPE:
-		ev->have_access = 1;
-		audit_field(body, blen, "domain", 0, ev->domain, sizeof(ev->domain));
-		audit_field(body, blen, "blockers", 0, ev->blockers, sizeof(ev->blockers));
-		access_object(ev, body, blen);
+	case AUDIT_LANDLOCK_ACCESS_TYPE: {
+		if (ev->nacc == EVENT_ACCESS_MAX) {
+			w->dropped++;
+			break;
+		}
+		struct access *a = &ev->acc[ev->nacc++];
+		audit_field(body, blen, "domain", 0, a->domain, sizeof(a->domain));
+		audit_field(body, blen, "blockers", 0, a->blockers, sizeof(a->blockers));
+		access_object(a, body, blen);
 		break;
+	}
 	case AUDIT_LANDLOCK_DOMAIN_TYPE:
 		audit_field(body, blen, "status", 0, v, sizeof(v));
 		if (strcmp(v, "allocated") == 0) {
@@ -390,7 +406,7 @@ static int pending_is_sentinel(const struct denial_watch *w)
 	const struct event *ev = &w->ev;
 	return w->sentinel_pid > 0 &&
 	       ((ev->have_alloc && ev->alloc_pid == w->sentinel_pid) ||
-		(ev->have_syscall && ev->have_access && ev->pid == w->sentinel_pid));
+		(ev->have_syscall && ev->nacc && ev->pid == w->sentinel_pid));
 }
 
 /* Run a sentinel and read until its record arrived. 1 if it did. */
