@@ -384,7 +384,7 @@ static void verify_denials(struct tr_verify *t, char *text)
 			if (array_reserve((void **)&t->denials, &cap, t->ndenials,
 					  sizeof(*t->denials)) != 0)
 				break;
-			t->denials[t->ndenials++] = (struct tr_denial){
+			struct tr_denial d = {
 				.pid = strtol(f[1], NULL, 10),
 				.program = strdup(f[2]),
 				.access = strdup(f[3]),
@@ -394,6 +394,17 @@ static void verify_denials(struct tr_verify *t, char *text)
 				.verdict = strdup(f[7]),
 				.allowed_by = strdup(f[8]),
 			};
+			if (!d.program || !d.access || !d.object || !d.syscall || !d.verdict ||
+			    !d.allowed_by) {
+				free(d.program);
+				free(d.access);
+				free(d.object);
+				free(d.syscall);
+				free(d.verdict);
+				free(d.allowed_by);
+				break;
+			}
+			t->denials[t->ndenials++] = d;
 		}
 	}
 }

@@ -180,8 +180,21 @@ void trace_run_free(struct trace_run *run)
 		free(run->argpaths[i]);
 	free(run->argpaths);
 	for (int i = 0; i < run->ntries; i++) {
-		free(run->tries[i].cmd);
-		free(run->tries[i].tail);
+		struct tr_verify *t = &run->tries[i];
+		free(t->cmd);
+		free(t->tail);
+		for (size_t k = 0; k < t->ndenials; k++) {
+			struct tr_denial *d = &t->denials[k];
+			free(d->access);
+			free(d->object);
+			free(d->program);
+			free(d->syscall);
+			free(d->verdict);
+			free(d->allowed_by);
+		}
+		free(t->denials);
+		free(t->denials_unseen);
+		free(t->denials_lost);
 	}
 }
 
