@@ -91,7 +91,7 @@ struct child_error {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s -p PROMISES [-v PATH[:PERMS]]... [--report]\n"
+	fprintf(f, "usage: %s -p PROMISES [-v PATH[:PERMS]]... [--report] [--denials-fd=FD]\n"
 		   "                  [--penalty=kill|trap|errno|log] -- PROGRAM [ARGS...]\n"
 		   "       %s --list | --help | --version\n"
 		   "\n"
@@ -102,6 +102,7 @@ static void usage(FILE *f)
 		   "  --report           a violation prints which call needed which promise, and\n"
 		   "                     each Landlock denial which promise would allow it\n"
 		   "  --penalty=PENALTY  kill (default), trap, errno or log\n"
+		   "  --denials-fd=FD    write the Landlock denials to FD, one line each\n"
 		   "  --list             list the promises with one line each, and exit\n"
 		   "Exit status: PROGRAM's, 128+N if it died by signal N; 125 for a bad\n"
 		   "option or promise, 126 if PROGRAM cannot be executed, 127 if not found.\n",
