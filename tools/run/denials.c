@@ -366,10 +366,10 @@ static void read_records(struct denial_watch *w)
 	}
 }
 
-void denials_poll(struct denial_watch *w, int ms)
+void denials_poll(struct denial_watch *w, int wake_fd, int ms)
 {
-	struct pollfd pf = { w->rec_fd, POLLIN, 0 };
-	if (poll(&pf, 1, ms) > 0)
+	struct pollfd pf[2] = { { w->rec_fd, POLLIN, 0 }, { wake_fd, POLLIN, 0 } };
+	if (poll(pf, wake_fd >= 0 ? 2 : 1, ms) > 0 && pf[0].revents)
 		read_records(w);
 }
 
@@ -418,7 +418,7 @@ static int sentinel(struct denial_watch *w, int ms)
 		return 0;
 	long until = now_ms() + ms;
 	while (!w->sentinel_seen && now_ms() < until) {
-		denials_poll(w, 50);
+		denials_poll(w, -1, 50);
 		if (pending_is_sentinel(w))
 			w->sentinel_seen = 1;
 	}
@@ -546,7 +546,7 @@ void denials_finish(struct denial_watch *w)
 			waiting |= w->dom[i].ours && w->dom[i].dealloc < 0;
 		if (!waiting || now_ms() >= until)
 			break;
-		denials_poll(w, 50);
+		denials_poll(w, -1, 50);
 	}
 	event_flush(w);
 	unsigned long unlogged = 0;

@@ -35,8 +35,9 @@ struct denial_watch *denials_open(int abi, char *why, size_t wsize);
 /* The program's process (its tree is followed from it). */
 void denials_set_root(struct denial_watch *w, pid_t pid);
 
-/* Read what has arrived, waiting up to ms for something. */
-void denials_poll(struct denial_watch *w, int ms);
+/* Read what has arrived, waiting up to ms for a record or for wake_fd to
+ * be readable (-1: none). */
+void denials_poll(struct denial_watch *w, int wake_fd, int ms);
 
 /* After the program ended: read until everything it caused has arrived
  * (a second sentinel), check for losses, restore the audit state. */

@@ -792,14 +792,18 @@ int main(int argc, char **argv)
 	int status;
 	if (watch) {
 		denials_set_root(watch, child_pid);
+		/* its end wakes the wait (a pidfd, Linux 5.3); else a short poll */
+		int pidfd = (int)syscall(SYS_pidfd_open, child_pid, 0);
 		for (;;) {
 			pid_t r = waitpid(child_pid, &status, WNOHANG);
 			if (r == child_pid)
 				break;
 			if (r < 0 && errno != EINTR)
 				die(EXIT_USAGE, "waitpid: %s", strerror(errno));
-			denials_poll(watch, 100);
+			denials_poll(watch, pidfd, pidfd >= 0 ? 1000 : 50);
 		}
+		if (pidfd >= 0)
+			close(pidfd);
 		denials_finish(watch);
 	} else {
 		while (waitpid(child_pid, &status, 0) < 0) {
