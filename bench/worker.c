@@ -20,7 +20,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -466,9 +465,8 @@ static int worker_rawattach(const struct worker_args *a)
  * library's order and with its arguments (system.c, landlock.c, caps.c,
  * commit.c): the Landlock ABI probe and the containment layer's ruleset,
  * getpid for the program's pid slots, PR_GET_SECCOMP, the io_uring check
- * (/proc/self/fd listed, each descriptor fstat-ed and the link of those
- * that may be a ring read; /proc/self/maps read through), SO_PASSRIGHTS on
- * the AF_UNIX sockets that listing found,
+ * (/proc/self/fd listed with a readlink of every entry, /proc/self/maps
+ * read through), SO_PASSRIGHTS on the AF_UNIX sockets that listing found,
  * no_new_privs, landlock_restrict_self, the capability drop (as root: the
  * bounding set one capability at a time, then capset), closing the
  * ruleset, and the seccomp attach of the very program. Raw system calls and
@@ -551,19 +549,10 @@ struct floor_dirent64 {
 	char name[];
 };
 
-/* The library's test (system.c): only an anonymous inode (or, to be safe,
- * a regular file) can be a ring; the others' links are not read. */
-static int floor_may_be_uring(unsigned mode)
-{
-	return !(S_ISCHR(mode) || S_ISBLK(mode) || S_ISFIFO(mode) || S_ISSOCK(mode) ||
-		 S_ISDIR(mode) || S_ISLNK(mode));
-}
-
 /* The io_uring check: 1 found, 0 not; socks gets the sockets listed. */
 static int floor_uring_scan(int *socks, int *nsocks)
 {
 	char buf[2048], link[64];
-	struct stat sb;
 	int found = 0;
 	long n;
 
@@ -576,16 +565,15 @@ static int floor_uring_scan(int *socks, int *nsocks)
 			struct floor_dirent64 *d = (struct floor_dirent64 *)(buf + off);
 			off += d->reclen;
 			int fd = floor_fd_number(d->name);
-			if (fd < 0 || fd == dfd || floor_sys(SYS_fstat, fd, FL(&sb), 0, 0, 0) != 0)
+			if (fd < 0 || fd == dfd)
 				continue;
-			if (floor_may_be_uring(sb.st_mode)) {
-				long l = floor_sys(SYS_readlinkat, dfd, FL(d->name), FL(link),
-						   sizeof(link), 0);
-				if (l > 0)
-					found = floor_has_tag(link, (size_t)l);
-			} else if (S_ISSOCK(sb.st_mode) && *nsocks < FLOOR_SOCKS) {
+			long l = floor_sys(SYS_readlinkat, dfd, FL(d->name), FL(link), sizeof(link),
+					   0);
+			if (l <= 0)
+				continue;
+			found = floor_has_tag(link, (size_t)l);
+			if (l >= 8 && memcmp(link, "socket:[", 8) == 0 && *nsocks < FLOOR_SOCKS)
 				socks[(*nsocks)++] = fd;
-			}
 		}
 	}
 	floor_sys(SYS_close, dfd, 0, 0, 0, 0);

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,8 @@
 
 #define STACK_MAX_INSNS 32768 /* the kernel's MAX_INSNS_PER_PATH */
 
-static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct {
+/* What is held, behind one lock. */
+struct api_state {
 	int pledged;
 	scopes_set_t held;
 	scopes_set_t exec_held;
@@ -51,29 +51,48 @@ static struct {
 	int sup_pid;
 	scopes_set_t sup_base;     /* the supervised pledge's set */
 	size_t sup_prev_count;     /* the last plain program installed since (sup_prev) */
-} st = { .penalty = SCOPES_PENALTY_KILL };
+};
 
-static struct sock_filter apply_buf[BPF_MAXINSNS];
+/*
+ * The lock, the state, the socket notes of the io_uring check and the
+ * program being applied, on one page: in a forked worker's first apply
+ * every page written is a copy-on-write fault (about 25 us in the VM of
+ * bench/README.md, "Issue 16", more than most of the system calls), and
+ * these were four. A program of up to ~470 instructions ("stdio rpath" is
+ * about 230) is bound within the page.
+ */
+static struct {
+	pthread_mutex_t lock;
+	struct api_state st;
+	struct sys_fd_notes fd_notes;
+	struct sock_filter apply_buf[BPF_MAXINSNS];
+} hot __attribute__((aligned(4096))) = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.st = { .penalty = SCOPES_PENALTY_KILL },
+};
+_Static_assert(offsetof(__typeof__(hot), apply_buf) <= 1024,
+	       "the state and the program being applied share a page");
+
 static struct sock_filter notify_buf[BPF_MAXINSNS];
 static struct sock_filter sup_prev[BPF_MAXINSNS];
 static struct sock_filter sup_buf[BPF_MAXINSNS];
 
 SCOPES_EXPORT scopes_set_t scopes_promises_held(void)
 {
-	return __atomic_load_n(&st.pledged, __ATOMIC_ACQUIRE) ? st.held : SCOPES_SET_ALL;
+	return __atomic_load_n(&hot.st.pledged, __ATOMIC_ACQUIRE) ? hot.st.held : SCOPES_SET_ALL;
 }
 
 SCOPES_EXPORT scopes_set_t scopes_execpromises_held(void)
 {
-	if (!st.exec_pledged && __atomic_load_n(&st.sup_open, __ATOMIC_ACQUIRE))
+	if (!hot.st.exec_pledged && __atomic_load_n(&hot.st.sup_open, __ATOMIC_ACQUIRE))
 		/* exec'd images run unrestricted but for what later pledges dropped */
-		return SCOPES_SET_ALL & ~(st.sup_base & ~st.held);
-	return st.exec_pledged ? st.exec_held : scopes_promises_held();
+		return SCOPES_SET_ALL & ~(hot.st.sup_base & ~hot.st.held);
+	return hot.st.exec_pledged ? hot.st.exec_held : scopes_promises_held();
 }
 
 SCOPES_EXPORT int scopes_exec_supervisor(void)
 {
-	return st.sup_pid;
+	return hot.st.sup_pid;
 }
 
 SCOPES_EXPORT int scopes_set_penalty(enum scopes_penalty penalty)
@@ -82,7 +101,7 @@ SCOPES_EXPORT int scopes_set_penalty(enum scopes_penalty penalty)
 		errno = EINVAL;
 		return -1;
 	}
-	__atomic_store_n(&st.penalty, penalty, __ATOMIC_RELAXED);
+	__atomic_store_n(&hot.st.penalty, penalty, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -101,7 +120,7 @@ enum exec_how {
 };
 enum exec_program { PROG_PLAIN, PROG_SUPERVISED, PROG_COMPOSED };
 
-/* The program the kernel gets for f (bound in apply_buf): f's own; the
+/* The program the kernel gets for f (bound in hot.apply_buf): f's own; the
  * notifying one of fs (f without exec's loader grants, bound in sup_buf),
  * with the supervisor started (*sp); or, after a supervised pledge, the
  * composition that refuses only what f drops. */
@@ -109,7 +128,7 @@ static enum exec_program exec_program(const struct scopes_filter *f, const struc
 				      long pid, struct supervise_plan *sp,
 				      const struct sock_filter **insns, size_t *count)
 {
-	*insns = apply_buf;
+	*insns = hot.apply_buf;
 	*count = f->count;
 	if (fs) {
 		filter_copy_bound(fs, sup_buf, pid);
@@ -121,10 +140,10 @@ static enum exec_program exec_program(const struct scopes_filter *f, const struc
 			return PROG_SUPERVISED;
 		}
 	}
-	if (fs || !st.sup_open || f->penalty == SCOPES_PENALTY_LOG)
+	if (fs || !hot.st.sup_open || f->penalty == SCOPES_PENALTY_LOG)
 		return PROG_PLAIN;
-	int n = supervise_compose(sup_prev, st.sup_prev_count, apply_buf, f->count, notify_buf,
-				  BPF_MAXINSNS);
+	int n = supervise_compose(sup_prev, hot.st.sup_prev_count, hot.apply_buf, f->count,
+				  notify_buf, BPF_MAXINSNS);
 	if (n <= 0)
 		return PROG_PLAIN; /* exec'd images then hold this pledge */
 	*insns = notify_buf;
@@ -132,10 +151,23 @@ static enum exec_program exec_program(const struct scopes_filter *f, const struc
 	return PROG_COMPOSED;
 }
 
+/* f's program bound to pid, in dst. Without libc's memcpy: in a forked
+ * worker's first apply its code page would be one more first-touch fault.
+ * The empty asm keeps the compiler from making the loop a memcpy call. */
+static void bind_program(const struct scopes_filter *f, struct sock_filter *dst, long pid)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		dst[i] = f->insns[i];
+		__asm__ volatile("" ::: "memory");
+	}
+	for (size_t i = 0; i < f->npid_slots; i++)
+		dst[f->pid_slots[i]].k = (uint32_t)pid;
+}
+
 /*
  * Install f (already checked against what is held) with its Landlock plan,
  * in every thread (commit.h: no_new_privs, Landlock, capabilities, filter).
- * Caller holds api_lock. If a step fails after another has happened, the
+ * Caller holds hot.lock. If a step fails after another has happened, the
  * process keeps what narrowed it: the residue documented in scopes_pledge(3).
  */
 static int install_locked(const struct scopes_filter *f, const struct scopes_filter *fs,
@@ -146,7 +178,7 @@ static int install_locked(const struct scopes_filter *f, const struct scopes_fil
 	long pid = f->npid_slots ? sys_getpid() : 0;
 	int rc;
 
-	if (st.stacked_insns + f->count + 4 > STACK_MAX_INSNS) {
+	if (hot.st.stacked_insns + f->count + 4 > STACK_MAX_INSNS) {
 		landlock_discard(plan);
 		return -E2BIG;
 	}
@@ -157,22 +189,22 @@ static int install_locked(const struct scopes_filter *f, const struct scopes_fil
 	 * the very violation (getdents64 without rpath), and the pledge that
 	 * installed that filter made the check. The unveil guard is our own
 	 * filter, not an earlier image's. */
-	int filtered = st.pledged || (sys_seccomp_filtered() && !landlock_guard_installed());
-	if (!filtered && sys_io_uring_present()) {
+	int filtered = hot.st.pledged || (sys_seccomp_filtered() && !landlock_guard_installed());
+	if (!filtered && sys_io_uring_present(&hot.fd_notes)) {
 		landlock_discard(plan);
 		return -EBUSY;
 	}
-	filter_copy_bound(f, apply_buf, pid);
+	bind_program(f, hot.apply_buf, pid);
 	struct supervise_plan sp = { .sock = -1 };
 	const struct sock_filter *insns;
 	size_t count;
 	enum exec_program prog = plain ? PROG_PLAIN :
 				 exec_program(f, fs, pid, &sp, &insns, &count);
 	if (plain) {
-		insns = apply_buf;
+		insns = hot.apply_buf;
 		count = f->count;
 	}
-	if (st.stacked_insns + count + 4 > STACK_MAX_INSNS) {
+	if (hot.st.stacked_insns + count + 4 > STACK_MAX_INSNS) {
 		supervise_cancel(&sp);
 		landlock_discard(plan);
 		return -E2BIG;
@@ -182,12 +214,13 @@ static int install_locked(const struct scopes_filter *f, const struct scopes_fil
 		.insns = insns,
 		.count = count,
 		.sup = prog == PROG_SUPERVISED ? &sp : NULL,
-		.plain = apply_buf, /* where the kernel gives no listener */
+		.plain = hot.apply_buf, /* where the kernel gives no listener */
 		.plain_count = f->count,
+		.fd_notes = &hot.fd_notes,
 		/* /proc/self/task: before any filter, or with rpath held */
-		.may_list = !filtered || (st.pledged && (st.held & SCOPES_P(RPATH))),
+		.may_list = !filtered || (hot.st.pledged && (hot.st.held & SCOPES_P(RPATH))),
 	};
-	caps_prepare(f->set, f->penalty, st.pledged ? st.held : SCOPES_SET_ALL, &c.caps);
+	caps_prepare(f->set, f->penalty, hot.st.pledged ? hot.st.held : SCOPES_SET_ALL, &c.caps);
 	/* receiving descriptors is recvfd's (and nothing is refused in log mode) */
 	c.refuse_rights = !(f->set & SCOPES_P(RECVFD)) && f->penalty != SCOPES_PENALTY_LOG &&
 			  !filtered;
@@ -195,27 +228,27 @@ static int install_locked(const struct scopes_filter *f, const struct scopes_fil
 	if (prog == PROG_SUPERVISED && c.listener >= 0) {
 		/* sendmsg and close: stdio's, which a supervised set holds */
 		supervise_handoff(&sp, c.listener);
-		st.supervised = 1;
-		st.sup_pid = sp.pid;
-		st.sup_base = f->set;
-		__atomic_store_n(&st.sup_open, 1, __ATOMIC_RELEASE);
+		hot.st.supervised = 1;
+		hot.st.sup_pid = sp.pid;
+		hot.st.sup_base = f->set;
+		__atomic_store_n(&hot.st.sup_open, 1, __ATOMIC_RELEASE);
 	} else {
 		supervise_cancel(&sp);
 		if (rc == 0 && prog != PROG_COMPOSED)
-			__atomic_store_n(&st.sup_open, 0, __ATOMIC_RELEASE);
+			__atomic_store_n(&hot.st.sup_open, 0, __ATOMIC_RELEASE);
 	}
 	if (rc < 0)
 		return rc;
 	if (prog == PROG_SUPERVISED) { /* what the next narrower pledge composes with */
 		memcpy(sup_prev, sup_buf, fs->count * sizeof(*sup_buf));
-		st.sup_prev_count = fs->count;
-	} else if (st.sup_open) {
-		memcpy(sup_prev, apply_buf, f->count * sizeof(*apply_buf));
-		st.sup_prev_count = f->count;
+		hot.st.sup_prev_count = fs->count;
+	} else if (hot.st.sup_open) {
+		memcpy(sup_prev, hot.apply_buf, f->count * sizeof(*hot.apply_buf));
+		hot.st.sup_prev_count = f->count;
 	}
-	st.stacked_insns += count + 4;
-	st.pledged = 1;
-	st.held = f->set;
+	hot.st.stacked_insns += count + 4;
+	hot.st.pledged = 1;
+	hot.st.held = f->set;
 	landlock_note_held(f->set);
 	if (pid)
 		scopes_query_set_pid(pid);
@@ -255,10 +288,10 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, enum exec_ho
 	struct scopes_filter *f = NULL, *empty = NULL, *fs = NULL;
 	int rc;
 
-	if (st.pledged && !(st.held & SCOPES_P(STDIO))) {
-		if (req != 0 || !st.empty || st.empty_penalty != pen)
+	if (hot.st.pledged && !(hot.st.held & SCOPES_P(STDIO))) {
+		if (req != 0 || !hot.st.empty || hot.st.empty_penalty != pen)
 			return -ENOTSUP;
-		return install_with_landlock(st.empty, NULL, 0);
+		return install_with_landlock(hot.st.empty, NULL, 0);
 	}
 	rc = filter_build(req, pen, pathscoped_in_force(req, pen), &f);
 	if (rc < 0)
@@ -268,7 +301,7 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, enum exec_ho
 		if (rc < 0)
 			goto out;
 	}
-	if (how == EXEC_SUPERVISE && !st.supervised) {
+	if (how == EXEC_SUPERVISE && !hot.st.supervised) {
 		rc = filter_build(req | SCOPES_NO_INCIDENTAL, pen, pathscoped_in_force(req, pen), &fs);
 		if (rc < 0)
 			goto out;
@@ -278,17 +311,17 @@ static int pledge_locked(scopes_set_t req, enum scopes_penalty pen, enum exec_ho
 		/* The filter now in place refuses brk, munmap and madvise, and
 		 * free() may hand memory back with them: keep it instead (a few
 		 * KiB, once: only "" can follow, and it is prebuilt). */
-		st.kept = f;
+		hot.st.kept = f;
 		if (empty) {
-			st.empty = empty;
-			st.empty_penalty = pen;
+			hot.st.empty = empty;
+			hot.st.empty_penalty = pen;
 		}
 		return 0;
 	}
 	if (rc == 0 && empty) {
-		filter_free(st.empty);
-		st.empty = empty;
-		st.empty_penalty = pen;
+		filter_free(hot.st.empty);
+		hot.st.empty = empty;
+		hot.st.empty_penalty = pen;
 		empty = NULL;
 	}
 out:
@@ -319,9 +352,9 @@ static int pledge_with(const char *promises, const char *execpromises, scopes_se
 	if (execpromises && scopes_promises_parse(execpromises, &ereq) != 0)
 		return -1;
 
-	pthread_mutex_lock(&api_lock);
-	scopes_set_t cur = st.pledged ? st.held : SCOPES_SET_ALL;
-	scopes_set_t ecur = st.exec_pledged ? st.exec_held : cur;
+	pthread_mutex_lock(&hot.lock);
+	scopes_set_t cur = hot.st.pledged ? hot.st.held : SCOPES_SET_ALL;
+	scopes_set_t ecur = hot.st.exec_pledged ? hot.st.exec_held : cur;
 	if (promises && (req & ~cur)) {
 		if (cur & SCOPES_P(ERROR))
 			req &= cur;
@@ -339,33 +372,33 @@ static int pledge_with(const char *promises, const char *execpromises, scopes_se
 		rc = exec_prepare();
 	if (rc == 0) {
 		enum scopes_penalty pen =
-			diag_effective_penalty(__atomic_load_n(&st.penalty, __ATOMIC_RELAXED));
+			diag_effective_penalty(__atomic_load_n(&hot.st.penalty, __ATOMIC_RELAXED));
 		diag_trace_handshake(promises, execpromises, caller);
 		/* exec with NULL execpromises: exec'd images run unrestricted,
 		 * as on OpenBSD, through the exec supervisor (supervise.h);
 		 * it needs stdio (the hand-off is a sendmsg) and is not for
 		 * log mode (everything is allowed there already) */
-		int want_sup = promises && !execpromises && !st.exec_pledged &&
+		int want_sup = promises && !execpromises && !hot.st.exec_pledged &&
 			       (req & SCOPES_P(EXEC)) && (req & SCOPES_P(STDIO)) &&
 			       pen != SCOPES_PENALTY_LOG;
-		if (promises && !(st.pledged && req == st.held))
+		if (promises && !(hot.st.pledged && req == hot.st.held))
 			rc = pledge_locked(req, pen, want_sup ? EXEC_SUPERVISE : EXEC_AS_BEFORE);
 		/* execpromises after a supervised pledge: an image that avoids
 		 * the shim must still hold no more than the current promises */
-		if (rc == 0 && execpromises && st.sup_open)
-			rc = pledge_locked(st.held, pen, EXEC_HELD);
+		if (rc == 0 && execpromises && hot.st.sup_open)
+			rc = pledge_locked(hot.st.held, pen, EXEC_HELD);
 		/* unveils still pending take effect at every pledge */
 		if (rc == 0)
 			rc = landlock_flush_unveils();
 		if (rc == 0 && execpromises) {
 			rc = exec_arrange(ereq, pen);
 			if (rc == 0) {
-				st.exec_held = ereq;
-				st.exec_pledged = 1;
+				hot.st.exec_held = ereq;
+				hot.st.exec_pledged = 1;
 			}
 		}
 	}
-	pthread_mutex_unlock(&api_lock);
+	pthread_mutex_unlock(&hot.lock);
 	return rc < 0 ? fail_errno(rc) : 0;
 }
 
@@ -411,14 +444,14 @@ SCOPES_EXPORT int scopes_apply(const struct scopes_filter *filter)
 		errno = EINVAL;
 		return -1;
 	}
-	pthread_mutex_lock(&api_lock);
-	scopes_set_t cur = st.pledged ? st.held : SCOPES_SET_ALL;
+	pthread_mutex_lock(&hot.lock);
+	scopes_set_t cur = hot.st.pledged ? hot.st.held : SCOPES_SET_ALL;
 	if (filter->set & ~cur) {
 		rc = -EPERM;
-	} else if (!(st.pledged && filter->set == st.held)) {
+	} else if (!(hot.st.pledged && filter->set == hot.st.held)) {
 		rc = install_with_landlock(filter, NULL, 0);
 	}
-	pthread_mutex_unlock(&api_lock);
+	pthread_mutex_unlock(&hot.lock);
 	return rc < 0 ? fail_errno(rc) : 0;
 }
 

@@ -107,7 +107,7 @@ int commit_run(struct commit *c)
 	 * the documented residue; what this did stays if a later step fails
 	 * (it only narrows). */
 	if (c->refuse_rights) {
-		rc = sys_unix_refuse_rights();
+		rc = sys_unix_refuse_rights(c->fd_notes);
 		if (rc < 0 && rc != -ENOPROTOOPT) {
 			if (c->ll)
 				landlock_discard(c->ll);

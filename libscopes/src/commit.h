@@ -20,6 +20,7 @@
 #include "caps.h"
 #include "landlock.h"
 #include "supervise.h"
+#include "system.h"
 
 struct commit {
 	struct landlock_plan *ll;        /* layers to commit, or NULL */
@@ -30,6 +31,7 @@ struct commit {
 	/* SO_PASSRIGHTS=0 on the AF_UNIX sockets (no recvfd): only where no
 	 * filter is in force yet, since no promise grants that setsockopt */
 	int refuse_rights;
+	struct sys_fd_notes *fd_notes;   /* sys_io_uring_present's, or NULL */
 	/* The exec supervisor (supervise.h): insns is then the program that
 	 * notifies, plain the pledge's own, loaded instead where the kernel
 	 * gives no listener (one is in the chain already: EBUSY). listener

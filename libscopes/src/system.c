@@ -401,25 +401,13 @@ int sys_cap_ambient_clear(void)
  * not yet mapped can be mapped after the pledge) and the mappings (a ring
  * whose descriptor was closed). /proc unreadable: nothing to say (0).
  *
- * The same pass over /proc/self/fd notes the sockets (fstat's S_IFSOCK),
- * so that sys_unix_refuse_rights, which the same pledge
+ * The same pass over /proc/self/fd notes the sockets (their link reads
+ * "socket:[inode]"), so that sys_unix_refuse_rights, which the same pledge
  * calls next, need not list the table again nor ask every descriptor for its
  * domain. Raw calls and stack buffers only: this runs in every fresh
  * process's first pledge or apply (a forked worker's), where stdio, malloc
  * and libc's string routines would fault in pages for nothing.
  */
-
-#define SEEN_SOCKS_MAX 32
-
-/* The sockets the last sys_io_uring_present saw, for the
- * sys_unix_refuse_rights right after it (both run under the API's lock).
- * Valid only when the process was single threaded: then no other thread can
- * open a socket between the two calls, and the list is the table. */
-static struct {
-	int valid;
-	int count;
-	int fd[SEEN_SOCKS_MAX];
-} seen_socks;
 
 static const char uring_tag[] = "[io_uring]";
 #define URING_TAG_LEN (sizeof(uring_tag) - 1)
@@ -451,34 +439,10 @@ static int fd_number(const char *name)
 	return *name ? -1 : fd;
 }
 
-/*
- * Can a descriptor whose file has this st_mode be an io_uring? Its file is
- * an anonymous inode, which has no type in st_mode (0) on the kernels seen;
- * a regular file is asked too, in case a kernel gives anonymous inodes that
- * type. A device, pipe, socket, directory or symlink inode never is one.
- * fstat(2) on the descriptor costs a fraction of reading its /proc link
- * (which makes procfs build an inode and a dentry for it in a fresh
- * process), so only the descriptors that may be a ring are read.
- */
-static int may_be_uring(unsigned mode)
+static int fds_hold_io_uring(struct sys_fd_notes *seen_socks)
 {
-	switch (mode & S_IFMT) {
-	case S_IFCHR:
-	case S_IFBLK:
-	case S_IFIFO:
-	case S_IFSOCK:
-	case S_IFDIR:
-	case S_IFLNK:
-		return 0;
-	default:
-		return 1;
-	}
-}
-
-static int fds_hold_io_uring(void)
-{
+	static const char sock_prefix[] = "socket:[";
 	char buf[2048], link[64];
-	struct stat sb;
 	int found = 0, note = !threads_maybe_many();
 	long n;
 
@@ -490,24 +454,23 @@ static int fds_hold_io_uring(void)
 			struct sys_dirent64 *d = (struct sys_dirent64 *)(buf + off);
 			off += d->d_reclen;
 			int fd = fd_number(d->d_name);
-			if (fd < 0 || fd == dfd || raw2(SYS_fstat, fd, &sb) != 0)
+			if (fd < 0 || fd == dfd)
+				continue;
+			long l = raw4(SYS_readlinkat, dfd, d->d_name, link, sizeof(link));
+			if (l <= 0)
 				continue; /* closed meanwhile */
-			if (may_be_uring(sb.st_mode)) {
-				long l = raw4(SYS_readlinkat, dfd, d->d_name, link, sizeof(link));
-				if (l > 0)
-					found = holds_uring_tag(link, (size_t)l);
+			found = holds_uring_tag(link, (size_t)l);
+			if (!note || l < (long)sizeof(sock_prefix) - 1 ||
+			    memcmp(link, sock_prefix, sizeof(sock_prefix) - 1) != 0)
 				continue;
-			}
-			if (!note || !S_ISSOCK(sb.st_mode))
-				continue;
-			if (seen_socks.count == SEEN_SOCKS_MAX)
+			if (seen_socks->count == SYS_FD_NOTES_MAX)
 				note = 0; /* too many: refusing lists them itself */
 			else
-				seen_socks.fd[seen_socks.count++] = fd;
+				seen_socks->fd[seen_socks->count++] = fd;
 		}
 	}
 	sys_close(dfd);
-	seen_socks.valid = note && !found && n == 0;
+	seen_socks->valid = note && !found && n == 0;
 	return found;
 }
 
@@ -542,11 +505,11 @@ static int maps_hold_io_uring(void)
 	return found;
 }
 
-int sys_io_uring_present(void)
+int sys_io_uring_present(struct sys_fd_notes *notes)
 {
-	seen_socks.valid = 0;
-	seen_socks.count = 0;
-	return fds_hold_io_uring() || maps_hold_io_uring();
+	notes->valid = 0;
+	notes->count = 0;
+	return fds_hold_io_uring(notes) || maps_hold_io_uring();
 }
 
 #define SYS_SO_PASSRIGHTS 83 /* Linux 6.16 */
@@ -620,15 +583,15 @@ static int refuse_rights_listing(void)
 	return count;
 }
 
-int sys_unix_refuse_rights(void)
+int sys_unix_refuse_rights(struct sys_fd_notes *notes)
 {
 	int count = 0, rc;
 
-	if (!seen_socks.valid || threads_maybe_many())
+	if (!notes || !notes->valid || threads_maybe_many())
 		return refuse_rights_listing();
-	seen_socks.valid = 0; /* once: the next pledge lists again */
-	for (int i = 0; i < seen_socks.count; i++) {
-		rc = refuse_rights_on(seen_socks.fd[i]);
+	notes->valid = 0; /* once: the next pledge lists again */
+	for (int i = 0; i < notes->count; i++) {
+		rc = refuse_rights_on(notes->fd[i]);
 		if (rc < 0)
 			return rc;
 		count += rc;

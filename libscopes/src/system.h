@@ -31,10 +31,21 @@ int sys_secure_exec(void) SCOPES_HIDDEN;
 /* Is a seccomp filter in force on this thread (PR_GET_SECCOMP, granted by
  * stdio)? 1 yes, 0 no. */
 int sys_seccomp_filtered(void) SCOPES_HIDDEN;
+/* The sockets sys_io_uring_present saw, for the sys_unix_refuse_rights
+ * right after it (both under the API's lock). Valid only when the process
+ * was single threaded: then no other thread can open a socket between the
+ * two calls, and the list is the table. The caller keeps it (api.c: on the
+ * page every pledge writes anyway). */
+#define SYS_FD_NOTES_MAX 32
+struct sys_fd_notes {
+	int valid;
+	int count;
+	int fd[SYS_FD_NOTES_MAX];
+};
 /* Does the process hold an io_uring (a descriptor or a mapping)? 1 or 0.
- * Its pass over /proc/self/fd also notes the sockets, for the
+ * Its pass over /proc/self/fd also notes the sockets in *notes, for the
  * sys_unix_refuse_rights the same pledge makes next (one pass, not two). */
-int sys_io_uring_present(void) SCOPES_HIDDEN;
+int sys_io_uring_present(struct sys_fd_notes *notes) SCOPES_HIDDEN;
 /* getpid() without glibc's wrapper (it is a syscall either way). */
 long sys_getpid(void) SCOPES_HIDDEN;
 long sys_gettid(void) SCOPES_HIDDEN;
@@ -80,10 +91,11 @@ void sys_sigaction_restore(int sig, const struct sys_sigaction *old) SCOPES_HIDD
 /* Set SO_PASSRIGHTS to 0 on every AF_UNIX socket of the process: no
  * descriptor can be sent to them any more. Returns how many, -ENOPROTOOPT
  * when the kernel has no such option (before 6.16), or -errno. Right after
- * sys_io_uring_present in a single-threaded process, only the sockets that
- * pass saw are asked (no other thread can have opened one since); else, or
- * when it saw more than it keeps, the table is listed again. */
-int sys_unix_refuse_rights(void) SCOPES_HIDDEN;
+ * sys_io_uring_present(notes) in a single-threaded process, only the
+ * sockets that pass saw are asked (no other thread can have opened one
+ * since), once; else (or notes NULL, or when it saw more than it keeps) the
+ * table is listed again. */
+int sys_unix_refuse_rights(struct sys_fd_notes *notes) SCOPES_HIDDEN;
 
 /* ---- files: unveil's and the Landlock rules' paths, the filter's export */
 /* What sys_open_path learnt of the file. */
