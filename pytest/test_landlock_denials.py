@@ -244,6 +244,17 @@ def test_one_call_refused_for_two_objects(denials_visible, tmp_path):
                         "".join(lines[1:])), r.stderr
 
 
+def test_report_with_unveil_still_loads_the_reporter(audit_lock, tmp_path):
+    """-v with --report: the reporter library must be readable through the
+    unveil layer. It was not (a Landlock denial --report now shows), so a
+    violation killed the program with no report at all."""
+    r = scopes_run("-p", "stdio", "-v", tmp_path, "--report", "--", "cat", "/etc/hostname")
+    assert r.returncode == 128 + signal.SIGSYS, r
+    assert "cannot be preloaded" not in r.stderr, r.stderr
+    assert r.stderr.startswith('scopes: violation: openat(AT_FDCWD, "/etc/hostname", O_RDONLY) '
+                               'needs promise "rpath"'), r.stderr
+
+
 # ------------------------------------------------------- the audit state
 
 def test_audit_already_enabled_is_left_enabled(denials_visible):

@@ -611,6 +611,11 @@ static void exec_pinned(const struct options *o, const struct target *t)
 		if (access(lib, R_OK) != 0)
 			child_fail(EXIT_USAGE, errno, "--report: %s", lib);
 		prepend_preload(lib);
+		/* the loader reads it through the unveil layer too: without
+		 * this, -v with --report lost every report (the reporter was
+		 * refused, the violation killed the program unexplained) */
+		if (o->nunveil && scopes_unveil(lib, "r") != 0)
+			child_fail(EXIT_USAGE, errno, "--report: unveil %s", lib);
 #endif
 	}
 	if (dynamic) {
