@@ -200,6 +200,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (*optarg == '\0' || *end || fd < 3 || fd > 1023 || fcntl((int)fd, F_GETFD) < 0)
 				die(EXIT_USAGE, "--denials-fd=%s: not an open descriptor above 2", optarg);
 			o->denials_fd = (int)fd;
+			/* ours: the program must not find it open */
+			fcntl(o->denials_fd, F_SETFD, FD_CLOEXEC);
 			break;
 		}
 		case OPT_PENALTY: {
