@@ -14,7 +14,6 @@ The controls decide what the kernel offers (Landlock's ABI, audit) before
 a test relies on it. Tests that change the audit state hold the lock the
 log-backend tests hold (test_trace.py), so that no two run at once.
 """
-import fcntl
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ import pytest
 import scopes_probes
 from conftest import NOBODY, built
 from test_run_common import clean_env, target
+from test_trace import audit_locked
 
 AUDIT_GET, AUDIT_SET = 1000, 1001
 AUDIT_STATUS_ENABLED = 1
@@ -39,11 +39,9 @@ CANNOT_SEE = "scopes-run: --report: Landlock denials cannot be seen: "
 
 @pytest.fixture
 def audit_lock():
-    """As test_trace.py's: one audit user at a time."""
-    with open(os.path.join(tempfile.gettempdir(), "scopes-trace-tests.lock"), "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+    """test_trace.py's lock: one audit user at a time."""
+    with audit_locked():
         yield
-        fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def audit_request(kind, payload=b""):
@@ -359,7 +357,7 @@ def test_verify_names_the_denial(denials_visible, tmpfile, tmp_path):
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r
     verify = r.stderr[r.stderr.index("\nverify: "):]
-    assert re.match(re.escape(f"\nverify: scopes-run -p \"stdio tmppath\" -- /bin/sh -c ")
+    assert re.match(re.escape("\nverify: scopes-run -p \"stdio tmppath\" -- /bin/sh -c ")
                     + ".*\n"
                     + re.escape("  NOT the same: exited 0, but Landlock refused calls (they "
                                 "failed with EACCES):\n  ")

@@ -7,6 +7,7 @@ argument-dependent calls as ambiguous with the missing promise among their
 candidates. System programs get sound supersets, checked by running them
 again under scopes-run with the promises found (--verify).
 """
+import contextlib
 import fcntl
 import json
 import os
@@ -80,8 +81,9 @@ def trace(*argv, backend="notify", extra=(), stdin=subprocess.DEVNULL, wrap=(), 
     if env:
         e.update(env)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", stdin=stdin,
-                              timeout=timeout, env=e, cwd=cwd)
+        with verify_lock(extra):
+            proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                                  stdin=stdin, timeout=timeout, env=e, cwd=cwd)
         text = pathlib.Path(out).read_text()
     finally:
         os.unlink(out)
@@ -104,14 +106,44 @@ def outside_tmp():
     shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.fixture
-def audit_lock():
+_audit_lock_depth = 0
+
+
+@contextlib.contextmanager
+def audit_locked():
     """Our log-backend runs register as the audit daemon, which only one
-    process can be at a time: run them one after the other."""
+    process can be at a time, and --verify as root has scopes-run enable
+    audit and read Landlock's denials: run them one after the other.
+    Reentrant within a process (a test holding audit_lock that traces)."""
+    global _audit_lock_depth
+    if _audit_lock_depth:
+        _audit_lock_depth += 1
+        try:
+            yield
+        finally:
+            _audit_lock_depth -= 1
+        return
     with open(os.path.join(tempfile.gettempdir(), "scopes-trace-tests.lock"), "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
+        _audit_lock_depth = 1
+        try:
+            yield
+        finally:
+            _audit_lock_depth = 0
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def verify_lock(args):
+    """audit_locked() for a run with --verify as root, else nothing."""
+    if "--verify" in args and os.geteuid() == 0:
+        return audit_locked()
+    return contextlib.nullcontext()
+
+
+@pytest.fixture
+def audit_lock():
+    with audit_locked():
         yield
-        fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def auditd_pid():

@@ -25,7 +25,7 @@ import pytest
 
 import scopes_probes
 from conftest import NOBODY, build_dir, built
-from test_trace import ROOT, audit_lock, tracer  # noqa: F401 (fixture)
+from test_trace import ROOT, audit_lock, tracer, verify_lock  # noqa: F401 (fixture)
 
 
 def scopes_run():
@@ -336,8 +336,10 @@ def test_verify_leaves_the_users_files_as_one_run_does(name, server):
         subprocess.run(case.argv, cwd=control_dir, env=case.env, capture_output=True)
         d = case.fresh()
         out = d / "report.json"
-        proc = subprocess.run([tracer(), "--verify", "--json", "-o", str(out), "--", *case.argv],
-                              cwd=d, env=case.env, capture_output=True, stdin=subprocess.DEVNULL)
+        with verify_lock(["--verify"]):
+            proc = subprocess.run([tracer(), "--verify", "--json", "-o", str(out), "--",
+                                   *case.argv], cwd=d, env=case.env, capture_output=True,
+                                  stdin=subprocess.DEVNULL)
         r = json.loads(out.read_text())
         assert proc.returncode == 0, proc.stderr[-1000:]
         v = r["verify"]

@@ -20,7 +20,8 @@ import pytest
 
 import scopes_probes
 from conftest import NOBODY, build_dir, built
-from test_trace import ROOT, audit_lock, outside_tmp, subject, trace, tracer  # noqa: F401 (fixtures)
+from test_trace import (ROOT, audit_lock, outside_tmp, subject, trace, tracer,  # noqa: F401
+                        verify_lock)
 
 
 def reasons(t):
@@ -29,9 +30,10 @@ def reasons(t):
 
 def human(*argv, extra=(), timeout=60, **kw):
     """The human report (standard error) of one run."""
-    return subprocess.run([tracer(), *extra, "--", *map(str, argv)], capture_output=True,
-                          text=True, errors="replace", timeout=timeout,
-                          stdin=subprocess.DEVNULL, **kw)
+    with verify_lock(extra):
+        return subprocess.run([tracer(), *extra, "--", *map(str, argv)], capture_output=True,
+                              text=True, errors="replace", timeout=timeout,
+                              stdin=subprocess.DEVNULL, **kw)
 
 
 # ------------------------------------------------------------- item 7
@@ -350,8 +352,9 @@ def test_verify_refuses_when_changed_files_lie_outside_the_copy(outside_tmp, tmp
         f'working directory {work}: running it again would find them '
         f'changed or change them twice; run it on a copy of its files as scopes-run -p '
         f'"{t.report["promises"]}" -- mkdir {d}'), v
-    text = subprocess.run([tracer(), "--verify", "--", "mkdir", outside_tmp / "other"],
-                          capture_output=True, text=True, cwd=work).stderr
+    with verify_lock(["--verify"]):
+        text = subprocess.run([tracer(), "--verify", "--", "mkdir", outside_tmp / "other"],
+                              capture_output=True, text=True, cwd=work).stderr
     assert (f'\nverify: not run: the program changed files (mkdir("{outside_tmp}/other", 0777)) '
             f'and it changed {outside_tmp}/other, outside the working directory') in text, text
     assert "same outcome" not in text and "DIFFERENT" not in text
@@ -388,8 +391,9 @@ def test_verify_runs_in_a_private_copy_of_the_working_directory(case, outside_tm
     out = outside_tmp.parent / (outside_tmp.name + ".json")
     before = {p.stat().st_ino for p in pathlib.Path("/var/tmp").glob("scopes-trace-verify.*")}
     try:
-        proc = subprocess.run([tracer(), "--verify", "--json", "-o", str(out), "--", *argv],
-                              cwd=outside_tmp, capture_output=True, text=True)
+        with verify_lock(["--verify"]):
+            proc = subprocess.run([tracer(), "--verify", "--json", "-o", str(out), "--", *argv],
+                                  cwd=outside_tmp, capture_output=True, text=True)
         r = json.loads(out.read_text())
     finally:
         out.unlink(missing_ok=True)
