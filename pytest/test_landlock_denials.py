@@ -282,8 +282,9 @@ def test_audit_restored_after_sigterm(denials_visible):
     try:
         time.sleep(1.0)
         if before == (0, 0):
-            # while it runs, audit is on and scopes-run is its daemon
-            assert audit_status() == (1, p.pid)
+            # while it runs audit is on; scopes-run only listens, never as
+            # the daemon (that place stays free for the log backend)
+            assert audit_status() == (1, 0)
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=30)
     finally:
@@ -292,6 +293,48 @@ def test_audit_restored_after_sigterm(denials_visible):
             p.wait()
     assert p.returncode == 128 + signal.SIGTERM, err
     assert err == "", err
+    assert audit_status() == before
+
+
+def test_concurrent_runs_share_audit(denials_visible):
+    """Three at once: each reports its own program's denial and no other's,
+    none says it missed any, and the last one leaves audit as it was."""
+    prog = os.path.realpath(target(static=True))
+    procs = [subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio tmppath",
+                               "--report", "--", prog, "read", "/etc/hostname"],
+                              env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert (p.returncode, out) == (0, "read err EACCES\n"), err
+        lines = err.splitlines(keepends=True)
+        assert re.fullmatch(denial_re("fs.read_file", "/etc/hostname", prog, "openat",
+                                      "rpath would allow it"), "".join(lines[1:])), err
+
+
+def test_audit_enabled_by_a_killed_run_is_disabled_by_the_next(denials_visible):
+    """SIGKILL leaves no time to restore: audit stays on, marked as a
+    tool's; the next run with --report, the last user, turns it off."""
+    before = denials_visible
+    if before[0] != 0:
+        pytest.skip("audit is enabled by someone else here: it is never turned off")
+    p = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--",
+                          "sleep", "30"], env=clean_env(), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.time() + 10
+        while audit_status()[0] != 1 and time.time() < deadline:
+            time.sleep(0.05)
+        assert audit_status()[0] == 1
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait(timeout=30)
+        assert audit_status()[0] == 1, "the killed run had audit on"
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    r = scopes_run("-p", "stdio", "--report", "--", "true")
+    assert (r.returncode, r.stderr) == (0, ""), r
     assert audit_status() == before
 
 
@@ -388,7 +431,7 @@ def test_verify_unprivileged_says_denials_unseen(tmpfile):
         "to read it): the audit multicast group: Operation not permitted"), attempt
 
 
-def test_verify_copy_keeps_pwd_true(tmp_path):
+def test_verify_copy_keeps_pwd_true(audit_lock, tmp_path):
     """A verify run in a private copy of the working directory gets $PWD
     naming that copy: with a stale $PWD dash asks getcwd, which "stdio
     tmppath proc exec" does not allow (the run died by SIGSYS), so the

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,13 +96,14 @@ struct set_msg {
 	struct audit_status st;
 };
 
-/* Built before the change they undo, sent from exit and signal handlers. */
+/* Built before the change they undo, sent from exit and signal handlers.
+ * lock_fd: the shared-enable lock (audit_enable_shared), held shared. */
 static struct {
-	int fd;
+	int fd, lock_fd;
 	volatile sig_atomic_t registered, enabled;
 	struct set_msg unregister, disable;
 	int armed;
-} restore = { .fd = -1 };
+} restore = { .fd = -1, .lock_fd = -1 };
 
 static void set_msg_init(struct set_msg *m, uint32_t mask, uint32_t value)
 {
@@ -122,10 +124,28 @@ static void send_set(const struct set_msg *m)
 	sendto(restore.fd, m, m->nh.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to));
 }
 
+/* The last user of a shared enabling disables audit: the one that gets the
+ * lock exclusively, without waiting, finds the mark of a tool's enabling
+ * and clears it. Async-signal-safe (flock, pread, pwrite, sendto). */
+static void shared_release(void)
+{
+	char mark = 0;
+	if (flock(restore.lock_fd, LOCK_EX | LOCK_NB) == 0 &&
+	    pread(restore.lock_fd, &mark, 1, 0) == 1 && mark == '1') {
+		send_set(&restore.disable);
+		if (pwrite(restore.lock_fd, "0", 1, 0) != 1)
+			mark = 0;
+	}
+	close(restore.lock_fd);
+	restore.lock_fd = -1;
+}
+
 void audit_restore_now(void)
 {
 	if (restore.fd < 0)
 		return;
+	if (restore.lock_fd >= 0)
+		shared_release();
 	/* audit off first: records made after it go nowhere, not to the
 	 * kernel log as they would once no daemon is registered */
 	if (restore.enabled) {
@@ -141,6 +161,7 @@ void audit_restore_now(void)
 void audit_restore_forget(void)
 {
 	restore.fd = -1;
+	restore.lock_fd = -1; /* the parent's: its descriptor closes at exec */
 }
 
 int audit_registered(void)
@@ -178,15 +199,44 @@ static void arm(int ctl_fd)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-int audit_enable(int ctl_fd)
+int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize)
 {
-	struct audit_status st = { .mask = AUDIT_STATUS_ENABLED, .enabled = 1 };
+	int fd = open(AUDIT_SHARED_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		snprintf(why, wsize, "%s: %s", AUDIT_SHARED_LOCK, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			snprintf(why, wsize, "%s: %s", AUDIT_SHARED_LOCK, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	struct audit_status st;
+	int rc = audit_status_get(ctl_fd, &st);
+	if (rc == 0 && !st.enabled) {
+		struct audit_status on = { .mask = AUDIT_STATUS_ENABLED, .enabled = 1 };
+		/* the mark first: a crash in between leaves it to the next */
+		if (pwrite(fd, "1", 1, 0) != 1)
+			rc = -EIO;
+		else
+			rc = audit_nl_request(ctl_fd, AUDIT_SET, &on, sizeof(on), 0, NULL, 0);
+		if (rc != 0 && pwrite(fd, "0", 1, 0) != 1)
+			rc = -EIO;
+	}
+	if (rc != 0) {
+		snprintf(why, wsize, "%s audit: %s", st.enabled ? "reading" : "enabling",
+			 strerror(-rc));
+		close(fd);
+		return -1;
+	}
+	*enabled = 1;
 	arm(ctl_fd);
-	restore.enabled = 1; /* before the request: a signal in between restores */
-	int rc = audit_nl_request(ctl_fd, AUDIT_SET, &st, sizeof(st), 0, NULL, 0);
-	if (rc != 0)
-		restore.enabled = 0;
-	return rc;
+	restore.lock_fd = fd;
+	/* shared from now on: the others may join, none may disable */
+	flock(fd, LOCK_SH);
+	return 0;
 }
 
 /* ------------------------------------------------------------- sources */
@@ -198,7 +248,7 @@ static void big_rcvbuf(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 }
 
-int audit_open_daemon(int ctl_fd, int enable, char *why, size_t wsize)
+int audit_open_daemon(int ctl_fd, char *why, size_t wsize)
 {
 	int fd = audit_nl_socket();
 	if (fd < 0) {
@@ -207,15 +257,9 @@ int audit_open_daemon(int ctl_fd, int enable, char *why, size_t wsize)
 	}
 	big_rcvbuf(fd);
 	struct audit_status st = { .mask = AUDIT_STATUS_PID, .pid = (uint32_t)getpid() };
-	if (enable) {
-		st.mask |= AUDIT_STATUS_ENABLED;
-		st.enabled = 1;
-	}
 	arm(ctl_fd);
-	restore.enabled = enable;
 	int rc = audit_nl_request(fd, AUDIT_SET, &st, sizeof(st), 0, NULL, 0);
 	if (rc != 0) {
-		restore.enabled = 0;
 		snprintf(why, wsize, "registering as the audit daemon: %s%s", strerror(-rc),
 			 rc == -EEXIST ? " (an audit daemon runs)" : "");
 		close(fd);

@@ -41,20 +41,27 @@ int audit_status_get(int fd, struct audit_status *st);
 
 /*
  * Register as the audit daemon on a new socket with a large receive buffer
- * (ctl_fd: a socket of audit_nl_socket() kept for the withdrawal). When
- * enable is set, audit is enabled in the same request (and disabled again
- * by the restore). Returns the socket the records arrive on, or -1 with the
- * reason in why ("registering as the audit daemon: File exists (an audit
- * daemon runs)"). The withdrawal is armed: audit_restore_now() runs at exit
- * and on SIGSEGV, SIGBUS, SIGABRT, SIGFPE and SIGILL.
+ * (ctl_fd: a socket of audit_nl_socket() kept for the withdrawal). Returns
+ * the socket the records arrive on, or -1 with the reason in why
+ * ("registering as the audit daemon: File exists (an audit daemon runs)").
+ * The withdrawal is armed: audit_restore_now() runs at exit and on SIGSEGV,
+ * SIGBUS, SIGABRT, SIGFPE and SIGILL.
  */
-int audit_open_daemon(int ctl_fd, int enable, char *why, size_t wsize);
+int audit_open_daemon(int ctl_fd, char *why, size_t wsize);
 
 /*
- * Enable audit (AUDIT_SET enabled=1) on ctl_fd, and arm its restore to 0 as
- * for the daemon. Returns 0 or -errno.
+ * Have audit enabled for as long as this process needs it, shared with the
+ * other processes of this project doing the same (several scopes-run
+ * --report at once): under the lock file AUDIT_SHARED_LOCK, the first
+ * enables audit if it is off and leaves a mark; each holds the lock shared
+ * while it reads; the last to let go (audit_restore_now, armed as for the
+ * daemon) disables audit again if the mark says a tool enabled it. Audit
+ * enabled by anyone else (auditd) is never disabled. A process killed by
+ * SIGKILL leaves audit to the next user's release. Returns 0 (*enabled 1),
+ * or -1 with the reason in why.
  */
-int audit_enable(int ctl_fd);
+#define AUDIT_SHARED_LOCK "/run/scopes-audit.lock"
+int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize);
 
 /* A socket in the read-only multicast group, or -1 with the reason in why
  * ("the audit multicast group: Operation not permitted"). */

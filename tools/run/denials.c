@@ -104,7 +104,6 @@ struct event {
 
 struct denial_watch {
 	int ctl_fd, rec_fd;
-	int daemon;
 	long root;
 	pid_t sentinel_pid;
 	int sentinel_seen;
@@ -477,20 +476,12 @@ struct denial_watch *denials_open(int abi, char *why, size_t wsize)
 			watch_free(w);
 			return NULL;
 		}
-	} else if (st.enabled) {
-		/* someone's audit: only listen */
-		w->rec_fd = audit_open_multicast(r, sizeof(r));
-	} else if (st.pid == 0) {
-		/* nobody's: enable it for this run, and take the records as
-		 * the daemon (lossless, and kept out of the kernel log) */
-		w->rec_fd = audit_open_daemon(w->ctl_fd, 1, r, sizeof(r));
-		w->daemon = w->rec_fd >= 0;
 	} else {
-		/* a daemon that keeps audit disabled: enable it for this run */
-		rc = audit_enable(w->ctl_fd);
-		if (rc != 0)
-			snprintf(r, sizeof(r), "enabling audit: %s", strerror(-rc));
-		else
+		/* only listen (the multicast group), never as the audit daemon:
+		 * that place is a daemon's, or scopes-trace's log backend's;
+		 * audit on for as long as a watcher needs it (shared) */
+		int on = 0;
+		if (audit_enable_shared(w->ctl_fd, &on, r, sizeof(r)) == 0)
 			w->rec_fd = audit_open_multicast(r, sizeof(r));
 	}
 	if (w->rec_fd < 0) {

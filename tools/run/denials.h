@@ -21,12 +21,14 @@
 struct denial_watch;
 
 /*
- * Open the audit side, changing as little as it can: with audit enabled
- * already, the read-only multicast group (CAP_AUDIT_READ); with audit
- * disabled, enable it and register as the audit daemon (root), both undone
- * by denials_close() and at exit or on a crash. Then a sentinel process
- * makes one denial of its own, which must arrive: the control that the
- * kernel logs denials here at all. abi: the kernel's Landlock ABI.
+ * Open the audit side, changing as little as it can: it listens on the
+ * read-only multicast group (CAP_AUDIT_READ), never as the audit daemon
+ * (that place is a daemon's, or scopes-trace's log backend's); with audit
+ * disabled it enables it for as long as a watcher needs it, shared with the
+ * other watchers running at once (audit_enable_shared), and the last one
+ * disables it again, at exit or on a crash. Then a sentinel process makes
+ * one denial of its own, which must arrive: the control that the kernel
+ * logs denials here at all. abi: the kernel's Landlock ABI.
  * Returns the watch, or NULL when the denials cannot be seen, with the
  * reason in why (a sentence, for "Landlock denials cannot be seen: ...").
  */

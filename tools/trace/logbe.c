@@ -275,7 +275,7 @@ static int actions_logged_has(const char *word)
 
 static int open_daemon(struct lstate *ls, char *why, size_t wsize)
 {
-	int fd = audit_open_daemon(ls->ctl_fd, 0, why, wsize);
+	int fd = audit_open_daemon(ls->ctl_fd, why, wsize);
 	if (fd < 0)
 		return -1;
 	ls->rec_fd = fd;
