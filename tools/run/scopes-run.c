@@ -760,15 +760,12 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--report: this build has no libscopes-sigsys (libunwind missing)");
 #endif
 	struct denial_watch *watch = NULL;
+	char unseen[512] = "";
 	if (o.report || o.denials_fd >= 0) {
 		/* before the program starts: its first denial must be seen */
-		char why[512];
-		watch = denials_open(landlock_abi(), why, sizeof(why));
-		if (!watch && o.report)
-			fprintf(stderr, "%s: --report: Landlock denials cannot be seen: %s\n",
-				prog_name, why);
+		watch = denials_open(landlock_abi(), unseen, sizeof(unseen));
 		if (!watch && o.denials_fd >= 0)
-			dprintf(o.denials_fd, "unseen\t%s\n", why);
+			dprintf(o.denials_fd, "unseen\t%s\n", unseen);
 	}
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		die(EXIT_USAGE, "pipe: %s", strerror(errno));
@@ -818,6 +815,11 @@ int main(int argc, char **argv)
 				die(EXIT_USAGE, "waitpid: %s", strerror(errno));
 		}
 	}
+	/* said after the program, with the denials it is about: a violation
+	 * report, if any, comes first */
+	if (!watch && o.report && n != (ssize_t)sizeof(ce))
+		fprintf(stderr, "%s: --report: Landlock denials cannot be seen: %s\n", prog_name,
+			unseen);
 	if (watch && n != (ssize_t)sizeof(ce)) {
 		if (o.report)
 			denials_print(watch, stderr, "scopes-run: ", o.set, o.nunveil > 0);
