@@ -14,6 +14,7 @@ The controls decide what the kernel offers (Landlock's ABI, audit) before
 a test relies on it. Tests that change the audit state hold the lock the
 log-backend tests hold (test_trace.py), so that no two run at once.
 """
+import fcntl
 import os
 import re
 import shutil
@@ -77,6 +78,28 @@ def audit_status():
     return audit_request(AUDIT_GET)
 
 
+SHARED_LOCK = "/run/scopes-audit.lock"  # audit_client.h's AUDIT_SHARED_LOCK
+
+
+def audit_status_idle(timeout=120):
+    """The audit status once no scopes-run --report is using audit (other
+    test files run them at once, as root): the shared lock taken
+    exclusively, as the last of them takes it to turn audit off."""
+    fd = os.open(SHARED_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.time() < deadline, "audit stayed in use"
+                time.sleep(0.05)
+        return audit_status()
+    finally:
+        os.close(fd)
+
+
 def audit_set_enabled(value):
     audit_request(AUDIT_SET, struct.pack("=IIIIIIIII", AUDIT_STATUS_ENABLED, value, 0, 0, 0,
                                          0, 0, 0, 0))
@@ -101,9 +124,9 @@ def denials_visible(audit_lock):
     audit = scopes_probes.probe("audit")
     if not audit.present:
         pytest.skip(f"audit: {audit.why}")
-    before = audit_status()
+    before = audit_status_idle()
     yield before
-    assert audit_status() == before, "the audit state was not restored"
+    assert audit_status_idle() == before, "the audit state was not restored"
 
 
 def scopes_run(*args, prefix=(), env=None, timeout=60, **kw):
@@ -293,7 +316,7 @@ def test_audit_restored_after_sigterm(denials_visible):
             p.wait()
     assert p.returncode == 128 + signal.SIGTERM, err
     assert err == "", err
-    assert audit_status() == before
+    assert audit_status_idle() == before
 
 
 def test_concurrent_runs_share_audit(denials_visible):
@@ -335,7 +358,7 @@ def test_audit_enabled_by_a_killed_run_is_disabled_by_the_next(denials_visible):
             p.wait()
     r = scopes_run("-p", "stdio", "--report", "--", "true")
     assert (r.returncode, r.stderr) == (0, ""), r
-    assert audit_status() == before
+    assert audit_status_idle() == before
 
 
 def test_unprivileged_says_it_cannot_see(tmp_path):
