@@ -144,6 +144,15 @@ def denial_re(access, obj, program, call, verdict, prefix="scopes-run: "):
             + r"[1-9][0-9]*" + re.escape(f", {call}): {verdict}") + "\n")
 
 
+# libscopes' one hint per process on a kernel whose Landlock lacks rights a
+# pledge wants (ABI < 3: truncation), before the program's own output
+DEGRADED_HINT = re.compile(r"scopes: Landlock ABI \d+ cannot restrict:\n(?:scopes:   .*\n)*")
+
+
+def without_hints(stderr):
+    return DEGRADED_HINT.sub("", stderr)
+
+
 @pytest.fixture
 def tmpfile():
     """A readable file under /tmp (tmppath's place)."""
@@ -272,8 +281,8 @@ def test_report_with_unveil_still_loads_the_reporter(audit_lock, tmp_path):
     r = scopes_run("-p", "stdio", "-v", tmp_path, "--report", "--", "cat", "/etc/hostname")
     assert r.returncode == 128 + signal.SIGSYS, r
     assert "cannot be preloaded" not in r.stderr, r.stderr
-    assert r.stderr.startswith('scopes: violation: openat(AT_FDCWD, "/etc/hostname", O_RDONLY) '
-                               'needs promise "rpath"'), r.stderr
+    assert without_hints(r.stderr).startswith(
+        'scopes: violation: openat(AT_FDCWD, "/etc/hostname", O_RDONLY) needs promise "rpath"'), r
 
 
 # ------------------------------------------------------- the audit state
@@ -383,9 +392,9 @@ def test_no_audit_logging_in_landlock_says_so():
         pytest.skip(f"Landlock ABI {abi}: the ABI notice cannot appear here")
     r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
     assert r.returncode == 1, r
-    assert r.stderr == ("cat: /etc/hostname: Permission denied\n" + CANNOT_SEE
-                        + f"this kernel's Landlock (ABI {abi}) does not log denials "
-                        "(ABI 7, Linux 6.15, does)\n"), r
+    assert without_hints(r.stderr) == (
+        "cat: /etc/hostname: Permission denied\n" + CANNOT_SEE
+        + f"this kernel's Landlock (ABI {abi}) does not log denials (ABI 7, Linux 6.15, does)\n"), r
 
 
 # ------------------------------------------------------------ --verify
