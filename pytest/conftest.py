@@ -33,6 +33,19 @@ def built(relpath: str) -> pathlib.Path:
     return p
 
 
+def reporter_built() -> bool:
+    """Whether this build has libscopes-sigsys, the violation reporter (it
+    needs libunwind at configure; the rest of the project does not)."""
+    return any((build_dir() / "sigsys-handler").glob("libscopes-sigsys.so*"))
+
+
+# For tests that need the reporter: skipped, saying why, in a build without it.
+needs_reporter = pytest.mark.skipif(
+    not reporter_built(),
+    reason="libscopes-sigsys is not built (libunwind was missing at configure): "
+    "the violation reporter and the programs that link it are absent")
+
+
 class Completed:
     """A finished program run: argv, exit status or signal, its output."""
 

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import TOP, build_dir
+from conftest import TOP, build_dir, needs_reporter
 
 # the plugin as shipped: python/ (installed by cmake --install, pip, python3-scopes)
 sys.path.insert(0, str(TOP / "python"))
@@ -63,6 +63,7 @@ def call(lib, fn, *args, promises, **kw):
                                      restype=kw.pop("restype", ctypes.c_long), **kw)
 
 
+@needs_reporter
 def test_call_allowed_returns_value(lib):
     r = call(lib, "square", 12, promises="stdio")
     assert r.ok, r.describe()
@@ -83,6 +84,7 @@ def test_call_bad_promises_raise(lib, kw, what):
     assert "did you mean" in str(e.value)
 
 
+@needs_reporter
 def test_call_violation_parsed(lib):
     path = str(lib / "data")
     r = call(lib, "open_it", path, promises="stdio")
@@ -101,6 +103,7 @@ def test_call_violation_parsed(lib):
     assert v.allowed_by("rpath") and not v.allowed_by("wpath")
 
 
+@needs_reporter
 def test_text_report_agrees_with_json(lib):
     """Without the JSON line (a program that cannot write it), the text report parses the same."""
     r = call(lib, "open_it", str(lib / "data"), promises="stdio")
@@ -111,6 +114,7 @@ def test_text_report_agrees_with_json(lib):
     assert [f.symbol for f in t.frames] == [f.symbol for f in v.frames]
 
 
+@needs_reporter
 def test_call_inet(lib):
     assert call(lib, "make_socket", promises="stdio inet").value == 1
     r = call(lib, "make_socket", promises="stdio")
@@ -155,6 +159,7 @@ def run_pytest(args, cwd):
                           capture_output=True, text=True, timeout=300)
 
 
+@needs_reporter
 def test_application_test_fails_readably(lib, tmp_path):
     """The acceptance test: a program given too few promises fails its test with a
     message naming the call, its arguments, the missing promise and the frames."""
@@ -176,6 +181,7 @@ def test_application_test_fails_readably(lib, tmp_path):
     assert 'needs promise "rpath"' in out and "open_it" in out, out
 
 
+@needs_reporter
 def test_worked_example_passes():
     """examples/pytest-plugin: the README's example, run as a user would."""
     p = run_pytest([str(TOP / "examples" / "pytest-plugin")], TOP)
@@ -190,6 +196,7 @@ def tool_or_skip(name, var, rel):
         pytest.skip(f"{e} (not built yet)")
 
 
+@needs_reporter
 def test_run_command(tmp_path):
     tool_or_skip("scopes-run", "SCOPES_RUN", "tools/run/scopes-run")
     f = tmp_path / "hostname"
@@ -201,6 +208,7 @@ def test_run_command(tmp_path):
     assert r.violation.syscall == "openat" and r.violation.promise == "rpath", r.describe()
 
 
+@needs_reporter
 def test_assert_minimal(tmp_path):
     tool_or_skip("scopes-run", "SCOPES_RUN", "tools/run/scopes-run")
     f = tmp_path / "x"

@@ -15,7 +15,7 @@ import textwrap
 import pytest
 
 import scopes_probes
-from conftest import TOP, build_dir
+from conftest import TOP, build_dir, needs_reporter
 
 sys.path.insert(0, str(TOP / "python"))
 import scopes  # noqa: E402
@@ -172,6 +172,7 @@ def test_compiled_filter_applies_in_a_forked_child():
 
 # ---------------------------------------------------------------- reporter
 
+@needs_reporter
 def test_reporter_names_the_call_and_the_promise():
     p = py("""
         scopes.install_reporter()
@@ -184,6 +185,7 @@ def test_reporter_names_the_call_and_the_promise():
     assert 'scopes: promises held: "stdio"' in p.stderr
 
 
+@needs_reporter
 def test_reporter_continue_reports_and_fails_eperm():
     p = py("""
         scopes.install_reporter("continue", backtrace=False)
@@ -200,6 +202,7 @@ def test_reporter_continue_reports_and_fails_eperm():
         outcome(p)
 
 
+@needs_reporter
 def test_reporter_exit_status():
     p = py("""
         scopes.install_reporter("exit", exit_status=42, backtrace=False)

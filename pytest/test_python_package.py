@@ -21,7 +21,7 @@ import tempfile
 
 import pytest
 
-from conftest import TOP, build_dir
+from conftest import TOP, build_dir, needs_reporter
 
 PY = "/usr/bin/python3"
 
@@ -148,6 +148,7 @@ def test_versions_agree():
     assert cm.group(1) == pp.group(1) == scopes.version()
 
 
+@needs_reporter
 def test_pip_install_offline_and_consumer(work):
     src = work / "src"
     shutil.copytree(TOP / "python", src, ignore=shutil.ignore_patterns("__pycache__"))
@@ -168,6 +169,7 @@ def test_pip_install_offline_and_consumer(work):
     run_consumer(py, work / "app", env, "-p", "scopes_pytest")
 
 
+@needs_reporter
 def test_cmake_install_finds_its_own_tools_and_libraries(work):
     prefix = work / "prefix"
     check(["cmake", "--install", build_dir(), "--prefix", prefix])

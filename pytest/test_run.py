@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 import scopes_probes
-from conftest import built
+from conftest import built, needs_reporter
 from test_run_common import NOBODY, clean_env, run, scopes_run, target
 
 SIGSYS_EXIT = 128 + signal.SIGSYS
@@ -85,6 +85,7 @@ def test_one_promise_fewer_is_stopped(files, argv, promises, drop, call, errno_s
 
 @pytest.mark.parametrize("argv,promises,drop,call,errno_says", PROGRAMS,
                          ids=[" ".join(p[0][:2]) for p in PROGRAMS])
+@needs_reporter
 def test_one_promise_fewer_report_names_call_and_promise(files, argv, promises, drop, call, errno_says):
     argv = expand(argv, files)
     fewer = " ".join(p for p in promises.split() if p != drop)
@@ -116,6 +117,7 @@ def test_cat_hostname():
     assert (got.returncode, got.stdout) == (0, want), got
 
 
+@needs_reporter
 def test_cat_hostname_without_rpath_stopped_at_openat():
     got = sandboxed("stdio", ["cat", "/etc/hostname"], "--report")
     assert got.returncode == SIGSYS_EXIT, got

@@ -18,7 +18,7 @@ import textwrap
 
 import pytest
 
-from conftest import TOP, build_dir
+from conftest import TOP, build_dir, needs_reporter
 
 jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed "
                                  "(scripts/deps.sh installs it)")
@@ -70,6 +70,7 @@ def reporter_lines(code, tmp_path, *, returncode=0):
     return lines
 
 
+@needs_reporter
 def test_violation_promise_class_from_scopes_run(tmp_path):
     """scopes-run --report: cat under stdio, with the frames of a real program."""
     f = tmp_path / "data"
@@ -89,6 +90,7 @@ def test_violation_promise_class_from_scopes_run(tmp_path):
     assert v["needs"][0]["promises"] == ["rpath"] and v["needs"][-1]["incidental"]
 
 
+@needs_reporter
 def test_violation_never_class_and_continue(tmp_path):
     """ptrace (never allowed: a reason, no needs), then two more violations
     in continue mode, each its own line."""
@@ -115,6 +117,7 @@ def test_violation_never_class_and_continue(tmp_path):
     assert {"promises": ["tmppath"], "paths": ["/tmp"], "incidental": False} in lines[2]["needs"]
 
 
+@needs_reporter
 def test_violation_no_backtrace_no_strings(tmp_path):
     (v,) = reporter_lines("""
         scopes.install_reporter("exit", exit_status=3, json_fd=JSON_FD, report_fd=-1,

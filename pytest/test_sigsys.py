@@ -16,7 +16,10 @@ import subprocess
 import pytest
 
 import scopes_probes
-from conftest import Completed, built, run_probe
+from conftest import Completed, built, needs_reporter, run_probe
+
+# every test here runs a program that links the reporter
+pytestmark = needs_reporter
 
 VARIANTS = ["fp", "nofp", "static"]
 FRAME = re.compile(r"^#(\d+) 0x([0-9a-f]+) in (\S+) \((\S+)\)$")

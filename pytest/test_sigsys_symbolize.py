@@ -3,7 +3,10 @@ import re
 import signal
 import subprocess
 
-from conftest import TOP, built
+from conftest import TOP, built, needs_reporter
+
+# every test here runs a program that links the reporter
+pytestmark = needs_reporter
 from test_sigsys import FRAME, violate
 
 SOURCE = TOP / "sigsys-handler" / "tests" / "violate.c"

@@ -6,12 +6,14 @@
 #   cross-arm64   aarch64 with Debian's cross compiler and arm64 libraries
 #                 (cmake/toolchain-aarch64-linux-gnu.cmake); skipped, and
 #                 said so, where they are not installed
+#   no-libunwind  GCC with libunwind hidden from pkg-config: everything but
+#                 the reporter (libscopes-sigsys) must still build (issue 19)
 # A compiler warning fails a build (-Werror); so does any other "warning:"
 # in its log but the one known linker notice below. The directories are
 # kept: a second run only rebuilds what changed, and an object that had a
 # warning was never written, so it is compiled (and warns) again.
 #
-# usage: scripts/ci-builds.sh [NAME...]   (default: all three)
+# usage: scripts/ci-builds.sh [NAME...]   (default: all four)
 # Ends with "build-matrix: P passed, F failed" alone on a line; exit 1 if
 # any failed.
 set -uo pipefail
@@ -100,14 +102,50 @@ run_cross() {
 	fi
 }
 
+# libunwind is found with pkg-config (sigsys-handler/CMakeLists.txt): a
+# search path of every other .pc file of the default one hides it alone.
+run_no_libunwind() {
+	local dir=$root/ci-no-libunwind pcdir=$root/ci-no-libunwind.pc d f
+	rm -rf "$pcdir"
+	mkdir -p "$pcdir"
+	local IFS=:
+	for d in $(pkg-config --variable pc_path pkg-config); do
+		for f in "$d"/*.pc; do
+			[ -e "$f" ] || continue
+			case ${f##*/} in
+			libunwind*) ;;
+			*) [ -e "$pcdir/${f##*/}" ] || ln -s "$f" "$pcdir/" ;;
+			esac
+		done
+	done
+	unset IFS
+	PKG_CONFIG_LIBDIR=$pcdir CC=gcc build no-libunwind "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo ||
+		return
+	# the reporter left out, and only it
+	local want=(tools/trace/scopes-trace tools/run/scopes-run sigsys-handler/scopes-symbolize
+		sigsys-handler/tests/test_sigsys_decode) missing=()
+	for f in "${want[@]}"; do
+		[ -x "$dir/$f" ] || missing+=("$f")
+	done
+	if ls "$dir"/sigsys-handler/libscopes-sigsys* >/dev/null 2>&1; then
+		missing+=("(libscopes-sigsys was built: libunwind was not hidden)")
+	fi
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "build-matrix: no-libunwind: not as expected: ${missing[*]}"
+		passed=$((passed - 1))
+		failed=$((failed + 1))
+	fi
+}
+
 start=$SECONDS
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(gcc-release clang cross-arm64)
+[ ${#names[@]} -gt 0 ] || names=(gcc-release clang cross-arm64 no-libunwind)
 for name in "${names[@]}"; do
 	case $name in
 	gcc-release) run_gcc_release ;;
 	clang) run_clang ;;
 	cross-arm64) run_cross ;;
+	no-libunwind) run_no_libunwind ;;
 	*)
 		echo "build-matrix: unknown build $name" >&2
 		failed=$((failed + 1))
