@@ -111,10 +111,14 @@ static const struct named netlink_protos[] = {
 	N(21, "NETLINK_CRYPTO"),
 };
 
+/* setsockopt's level by the names its man pages use: SOL_SOCKET in
+ * socket(7), the protocol number where ip(7), ipv6(7), tcp(7), udp(7) and
+ * raw(7) document IPPROTO_* (the kernel accepts both, the values are one) */
 static const struct named sol_levels[] = {
-	N(0, "SOL_IP"),	      N(1, "SOL_SOCKET"), N(6, "SOL_TCP"),	N(17, "SOL_UDP"),
-	N(41, "SOL_IPV6"),    N(58, "SOL_ICMPV6"), N(255, "SOL_RAW"),	N(263, "SOL_PACKET"),
-	N(270, "SOL_NETLINK"), N(279, "SOL_ALG"),
+	N(0, "IPPROTO_IP"),	N(1, "SOL_SOCKET"),	  N(6, "IPPROTO_TCP"),
+	N(17, "IPPROTO_UDP"),	N(41, "IPPROTO_IPV6"),	  N(58, "IPPROTO_ICMPV6"),
+	N(255, "IPPROTO_RAW"),	N(263, "SOL_PACKET"),	  N(270, "SOL_NETLINK"),
+	N(279, "SOL_ALG"),
 };
 static const struct named so_names[] = {
 	N(1, "SO_DEBUG"),	N(2, "SO_REUSEADDR"),	 N(3, "SO_TYPE"),	 N(4, "SO_ERROR"),
@@ -132,14 +136,23 @@ static const struct named so_names[] = {
 };
 static const struct named ip_opts[] = {
 	N(1, "IP_TOS"),		     N(2, "IP_TTL"),		  N(3, "IP_HDRINCL"),
-	N(4, "IP_OPTIONS"),	     N(8, "IP_RECVOPTS"),	  N(10, "IP_MTU_DISCOVER"),
-	N(11, "IP_RECVERR"),	     N(32, "IP_MULTICAST_IF"),	  N(33, "IP_MULTICAST_TTL"),
-	N(34, "IP_MULTICAST_LOOP"),  N(35, "IP_ADD_MEMBERSHIP"),  N(36, "IP_DROP_MEMBERSHIP"),
+	N(4, "IP_OPTIONS"),	     N(5, "IP_ROUTER_ALERT"),	  N(6, "IP_RECVOPTS"),
+	N(7, "IP_RETOPTS"),	     N(8, "IP_PKTINFO"),	  N(9, "IP_PKTOPTIONS"),
+	N(10, "IP_MTU_DISCOVER"),    N(11, "IP_RECVERR"),	  N(12, "IP_RECVTTL"),
+	N(13, "IP_RECVTOS"),	     N(14, "IP_MTU"),		  N(15, "IP_FREEBIND"),
+	N(19, "IP_TRANSPARENT"),     N(24, "IP_BIND_ADDRESS_NO_PORT"),
+	N(32, "IP_MULTICAST_IF"),    N(33, "IP_MULTICAST_TTL"),	  N(34, "IP_MULTICAST_LOOP"),
+	N(35, "IP_ADD_MEMBERSHIP"),  N(36, "IP_DROP_MEMBERSHIP"), N(49, "IP_MULTICAST_ALL"),
 };
+/* 20 and 21 by glibc's names (the kernel's are IPV6_JOIN_GROUP and
+ * IPV6_LEAVE_GROUP, the same numbers) */
 static const struct named ipv6_opts[] = {
-	N(16, "IPV6_UNICAST_HOPS"), N(17, "IPV6_MULTICAST_IF"), N(18, "IPV6_MULTICAST_HOPS"),
-	N(19, "IPV6_MULTICAST_LOOP"), N(20, "IPV6_JOIN_GROUP"), N(21, "IPV6_LEAVE_GROUP"),
-	N(23, "IPV6_MTU_DISCOVER"), N(25, "IPV6_RECVERR"),	N(26, "IPV6_V6ONLY"),
+	N(1, "IPV6_ADDRFORM"),	      N(7, "IPV6_CHECKSUM"),	    N(16, "IPV6_UNICAST_HOPS"),
+	N(17, "IPV6_MULTICAST_IF"),   N(18, "IPV6_MULTICAST_HOPS"), N(19, "IPV6_MULTICAST_LOOP"),
+	N(20, "IPV6_ADD_MEMBERSHIP"), N(21, "IPV6_DROP_MEMBERSHIP"), N(23, "IPV6_MTU_DISCOVER"),
+	N(24, "IPV6_MTU"),	      N(25, "IPV6_RECVERR"),	    N(26, "IPV6_V6ONLY"),
+	N(49, "IPV6_RECVPKTINFO"),    N(50, "IPV6_PKTINFO"),	    N(51, "IPV6_RECVHOPLIMIT"),
+	N(52, "IPV6_HOPLIMIT"),	      N(66, "IPV6_RECVTCLASS"),	    N(67, "IPV6_TCLASS"),
 };
 static const struct named tcp_opts[] = {
 	N(1, "TCP_NODELAY"),	 N(2, "TCP_MAXSEG"),	   N(3, "TCP_CORK"),
@@ -268,6 +281,14 @@ static const struct named ptrace_reqs[] = {
 static const struct named seccomp_ops[] = {
 	N(0, "SECCOMP_SET_MODE_STRICT"), N(1, "SECCOMP_SET_MODE_FILTER"),
 	N(2, "SECCOMP_GET_ACTION_AVAIL"), N(3, "SECCOMP_GET_NOTIF_SIZES"),
+};
+/* the mode's special bits, lowest first (a mode argument is shown in octal;
+ * these name the bits a condition on it tests) */
+static const struct named open_accmode[] = {
+	N(0, "O_RDONLY"), N(1, "O_WRONLY"), N(2, "O_RDWR"), N(3, "O_ACCMODE"),
+};
+static const struct named mode_bits[] = {
+	N(01000, "S_ISVTX"), N(02000, "S_ISGID"), N(04000, "S_ISUID"),
 };
 static const struct named mode_type[] = {
 	N(0010000, "S_IFIFO"), N(0020000, "S_IFCHR"), N(0040000, "S_IFDIR"),
@@ -523,40 +544,195 @@ static void put_flags(struct obuf *ob, const struct named *t, size_t n, uint64_t
 	put_rest(ob, v, first);
 }
 
-static void put_oflags(struct obuf *ob, uint32_t arch, uint64_t v)
+/* --------------------------------------------------- names by meaning */
+
+/* open(2)'s flags on arch, entry i: the bits both arches share, the five
+ * that differ, then the two-bit flags and the lone __O_TMPFILE bit. */
+static int oflag_entry(uint32_t arch, size_t i, struct named *out)
 {
 	const struct arch_oflags *a =
 		arch == SCOPES_ARCH_AARCH64 ? &oflags_aarch64 : &oflags_x86_64;
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-
-	ob_puts(ob, acc[v & O_ACCMODE_K]);
-	v &= ~(uint64_t)O_ACCMODE_K;
-	if ((v & (O_TMPFILE_BIT | a->directory)) == (O_TMPFILE_BIT | a->directory)) {
-		ob_puts(ob, "|O_TMPFILE");
-		v &= ~(O_TMPFILE_BIT | a->directory);
-	}
-	if ((v & (O_SYNC_BIT_K | O_DSYNC_K)) == (O_SYNC_BIT_K | O_DSYNC_K)) {
-		ob_puts(ob, "|O_SYNC");
-		v &= ~(uint64_t)(O_SYNC_BIT_K | O_DSYNC_K);
-	}
-	const struct named per_arch[] = {
-		N(O_DSYNC_K, "O_DSYNC"),       N(a->direct, "O_DIRECT"),
-		N(a->largefile, "O_LARGEFILE"), N(a->directory, "O_DIRECTORY"),
+	const struct named rest[] = {
+		N(O_DSYNC_K, "O_DSYNC"),
+		N(a->direct, "O_DIRECT"),
+		N(a->largefile, "O_LARGEFILE"),
+		N(a->directory, "O_DIRECTORY"),
 		N(a->nofollow, "O_NOFOLLOW"),
+		N(O_TMPFILE_BIT | a->directory, "O_TMPFILE"),
+		N(O_SYNC_BIT_K | O_DSYNC_K, "O_SYNC"),
+		/* without O_DIRECTORY the kernel refuses it; a mask that
+		 * tests it catches every O_TMPFILE */
+		N(O_TMPFILE_BIT, "__O_TMPFILE"),
 	};
-	/* one bit at a time, lowest first, whichever table names it */
-	for (unsigned b = 0; b < 32; b++) {
-		uint64_t bit = (uint64_t)1 << b;
-		if (!(v & bit))
-			continue;
-		const char *s = lookup(oflags_common, COUNT(oflags_common), bit);
-		if (!s)
-			s = lookup(per_arch, COUNT(per_arch), bit);
-		if (s) {
-			ob_putc(ob, '|');
-			ob_puts(ob, s);
-			v &= ~bit;
+
+	if (i < COUNT(oflags_common)) {
+		*out = oflags_common[i];
+		return 1;
+	}
+	i -= COUNT(oflags_common);
+	if (i < COUNT(rest)) {
+		*out = rest[i];
+		return 1;
+	}
+	return 0;
+}
+
+/* The table of a set on arch; extra: a second table the arch adds. */
+static const struct named *set_table(uint32_t arch, enum decode_names set, size_t *n,
+				     const struct named **extra, size_t *nextra)
+{
+	*extra = NULL;
+	*nextra = 0;
+	switch (set) {
+#define T(t)            \
+	*n = COUNT(t);  \
+	return t
+	case DECODE_OPEN_ACCMODE:
+		T(open_accmode);
+	case DECODE_OPEN_FLAGS:
+		break; /* oflag_entry */
+	case DECODE_MODE_TYPE:
+		T(mode_type);
+	case DECODE_MODE_BITS:
+		T(mode_bits);
+	case DECODE_PROT:
+		if (arch == SCOPES_ARCH_AARCH64) {
+			*extra = prot_aarch64;
+			*nextra = COUNT(prot_aarch64);
 		}
+		T(prot_flags);
+	case DECODE_MAP_FLAGS:
+		if (arch == SCOPES_ARCH_X86_64) {
+			*extra = map_x86_64;
+			*nextra = COUNT(map_x86_64);
+		}
+		T(map_flags);
+	case DECODE_CLONE:
+		T(clone_flags);
+	case DECODE_AT_FLAGS:
+		T(at_flags);
+	case DECODE_SOCK_FLAGS:
+		T(sock_flags);
+	case DECODE_FCNTL:
+		T(fcntl_cmds);
+	case DECODE_IOCTL:
+		T(ioctl_reqs);
+	case DECODE_PRCTL:
+		T(prctl_opts);
+	case DECODE_AF:
+		T(af_names);
+	case DECODE_SOCK_TYPE:
+		T(sock_types);
+	case DECODE_IPPROTO:
+		T(ip_protos);
+	case DECODE_SOCKOPT_LEVEL:
+		T(sol_levels);
+	case DECODE_SO:
+		T(so_names);
+	case DECODE_IP:
+		T(ip_opts);
+	case DECODE_IPV6:
+		T(ipv6_opts);
+	case DECODE_TCP:
+		T(tcp_opts);
+#undef T
+	}
+	*n = 0;
+	return NULL;
+}
+
+int decode_names_entry(uint32_t arch, enum decode_names set, size_t i, uint64_t *value,
+		       const char **name)
+{
+	const struct named *extra, *t;
+	struct named e;
+	size_t n, nextra;
+
+	if (set == DECODE_OPEN_FLAGS) {
+		if (!oflag_entry(arch, i, &e))
+			return 0;
+	} else {
+		t = set_table(arch, set, &n, &extra, &nextra);
+		if (i < n)
+			e = t[i];
+		else if (i - n < nextra)
+			e = extra[i - n];
+		else
+			return 0;
+	}
+	*value = e.value;
+	*name = e.name;
+	return 1;
+}
+
+const char *decode_name(uint32_t arch, enum decode_names set, uint64_t value)
+{
+	uint64_t v;
+	const char *name;
+
+	for (size_t i = 0; decode_names_entry(arch, set, i, &v, &name); i++)
+		if (v == value)
+			return name;
+	return NULL;
+}
+
+const char *decode_flag_next(uint32_t arch, enum decode_names set, uint64_t *v)
+{
+	const char *best = NULL, *name;
+	uint64_t best_bits = 0, bits;
+	int best_wide = 0;
+
+	/* the entry whose lowest bit is lowest; of those, the one of more
+	 * bits (O_TMPFILE before O_DIRECTORY, O_SYNC before O_DSYNC) */
+	for (size_t i = 0; decode_names_entry(arch, set, i, &bits, &name); i++) {
+		if (!bits || (*v & bits) != bits)
+			continue;
+		int wide = (bits & (bits - 1)) != 0;
+		uint64_t low = bits & -bits;
+		if (!best || low < (best_bits & -best_bits) ||
+		    (low == (best_bits & -best_bits) && wide && !best_wide)) {
+			best = name;
+			best_bits = bits;
+			best_wide = wide;
+		}
+	}
+	if (best)
+		*v &= ~best_bits;
+	return best;
+}
+
+const char *decode_sockopt_name(uint64_t level, uint64_t optname)
+{
+	enum decode_names set;
+
+	switch (level) {
+	case 1:
+		set = DECODE_SO;
+		break;
+	case 0:
+		set = DECODE_IP;
+		break;
+	case 6:
+		set = DECODE_TCP;
+		break;
+	case 41:
+		set = DECODE_IPV6;
+		break;
+	default:
+		return NULL;
+	}
+	return decode_name(0, set, optname);
+}
+
+static void put_oflags(struct obuf *ob, uint32_t arch, uint64_t v)
+{
+	const char *s;
+
+	ob_puts(ob, decode_name(arch, DECODE_OPEN_ACCMODE, v & O_ACCMODE_K));
+	v &= ~(uint64_t)O_ACCMODE_K;
+	while ((s = decode_flag_next(arch, DECODE_OPEN_FLAGS, &v))) {
+		ob_putc(ob, '|');
+		ob_puts(ob, s);
 	}
 	if (v) {
 		ob_putc(ob, '|');
@@ -654,22 +830,11 @@ static void put_mknod(struct obuf *ob, uint64_t v)
 
 static void put_sockopt(struct obuf *ob, uint64_t level, uint64_t v)
 {
-	switch (level) {
-	case 1:
-		put_named(ob, so_names, COUNT(so_names), v, 0);
-		break;
-	case 0:
-		put_named(ob, ip_opts, COUNT(ip_opts), v, 0);
-		break;
-	case 6:
-		put_named(ob, tcp_opts, COUNT(tcp_opts), v, 0);
-		break;
-	case 41:
-		put_named(ob, ipv6_opts, COUNT(ipv6_opts), v, 0);
-		break;
-	default:
+	const char *s = decode_sockopt_name(level, v);
+	if (s)
+		ob_puts(ob, s);
+	else
 		ob_sdec(ob, (int32_t)(uint32_t)v);
-	}
 }
 
 static void put_sockproto(struct obuf *ob, uint64_t domain, uint64_t v)

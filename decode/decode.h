@@ -66,6 +66,59 @@ size_t decode_path(uint32_t arch, long nr, const uint64_t args[6], char *out, si
 size_t decode_path_read(uint32_t arch, long nr, const uint64_t args[6],
 			const struct decode_reader *rd, char *out, size_t size);
 
+/*
+ * The decoder's names, by what an argument means, for those who print a
+ * value in the same words as a decoded call: the man page generator
+ * (man/gen-promises.c) and the tests. The names are those of glibc's
+ * headers and the man pages for that argument: setsockopt's level is
+ * SOL_SOCKET or IPPROTO_TCP, not SOL_TCP.
+ */
+enum decode_names {
+	DECODE_OPEN_ACCMODE,  /* the O_ACCMODE field: O_RDONLY, O_WRONLY, O_RDWR */
+	DECODE_OPEN_FLAGS,    /* open(2)'s other flags (they differ by arch) */
+	DECODE_MODE_TYPE,     /* the S_IFMT field: S_IFREG, S_IFCHR, ... */
+	DECODE_MODE_BITS,     /* S_ISUID, S_ISGID, S_ISVTX */
+	DECODE_PROT,	      /* PROT_* bits */
+	DECODE_MAP_FLAGS,     /* mmap's flags but the MAP_SHARED/MAP_PRIVATE field */
+	DECODE_CLONE,	      /* CLONE_* bits but the exit signal */
+	DECODE_AT_FLAGS,      /* AT_* bits */
+	DECODE_SOCK_FLAGS,    /* SOCK_NONBLOCK, SOCK_CLOEXEC */
+	DECODE_FCNTL,	      /* fcntl commands */
+	DECODE_IOCTL,	      /* ioctl requests */
+	DECODE_PRCTL,	      /* prctl options */
+	DECODE_AF,	      /* address families */
+	DECODE_SOCK_TYPE,     /* socket types without the flags */
+	DECODE_IPPROTO,	      /* socket's protocol for AF_INET and AF_INET6 */
+	DECODE_SOCKOPT_LEVEL, /* setsockopt's level */
+	DECODE_SO,	      /* options at SOL_SOCKET */
+	DECODE_IP,	      /* at IPPROTO_IP */
+	DECODE_IPV6,	      /* at IPPROTO_IPV6 */
+	DECODE_TCP,	      /* at IPPROTO_TCP */
+};
+
+/* decode_name - the name of value in set on arch (an AUDIT_ARCH_* value;
+ * only open flags, PROT_* and MAP_* differ by arch), or NULL. For the bit
+ * sets, the name of exactly that bit or bits. Async-signal-safe. */
+const char *decode_name(uint32_t arch, enum decode_names set, uint64_t value);
+
+/*
+ * decode_flag_next - the next name of the bits in *v, lowest bit first (of
+ * two flags at the same lowest bit, the wider: O_TMPFILE before
+ * O_DIRECTORY), with its bits cleared from *v; NULL when no named flag is
+ * left, and what is left in *v has no name. A decoded call's flags read in
+ * this order. Async-signal-safe.
+ */
+const char *decode_flag_next(uint32_t arch, enum decode_names set, uint64_t *v);
+
+/* The name of socket option optname at level (setsockopt's second and third
+ * arguments), or NULL. */
+const char *decode_sockopt_name(uint64_t level, uint64_t optname);
+
+/* Entry i of set on arch: 1 with *value and *name set, 0 past the last one.
+ * For tests that check every name against the system's headers. */
+int decode_names_entry(uint32_t arch, enum decode_names set, size_t i, uint64_t *value,
+		       const char **name);
+
 /* Name of signal sig ("SIGSYS", "SIGRT_3"), or NULL outside 1..64. */
 const char *decode_signal_name(uint64_t sig);
 

@@ -123,7 +123,7 @@ run_no_libunwind() {
 		return
 	# the reporter left out, and only it
 	local want=(tools/trace/scopes-trace tools/run/scopes-run sigsys-handler/scopes-symbolize
-		sigsys-handler/tests/test_sigsys_decode) missing=()
+		sigsys-handler/tests/test_sigsys_decode sigsys-handler/tests/test_decode_names) missing=()
 	for f in "${want[@]}"; do
 		[ -x "$dir/$f" ] || missing+=("$f")
 	done

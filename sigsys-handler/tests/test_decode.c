@@ -94,7 +94,7 @@ static const struct dcase cases[] = {
 	{ X86, "setsockopt", { 3, 1, 2, 0x1000, 4 }, 0,
 	  "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, 0x1000, 4)" },
 	{ X86, "setsockopt", { 3, 0, 35, 0x1000, 8 }, 0,
-	  "setsockopt(3, SOL_IP, IP_ADD_MEMBERSHIP, 0x1000, 8)" },
+	  "setsockopt(3, IPPROTO_IP, IP_ADD_MEMBERSHIP, 0x1000, 8)" },
 	{ X86, "sendto", { 3, 0x1000, 10, 0x4040, 0x2000, 16 }, 0,
 	  "sendto(3, 0x1000, 10, MSG_DONTWAIT|MSG_NOSIGNAL, 0x2000, 16)" },
 	/* fcntl, ioctl */
