@@ -129,9 +129,11 @@ static const struct named so_names[] = {
 	N(21, "SO_SNDTIMEO_OLD"), N(25, "SO_BINDTODEVICE"), N(26, "SO_ATTACH_FILTER"),
 	N(27, "SO_DETACH_FILTER"), N(28, "SO_PEERNAME"),  N(29, "SO_TIMESTAMP_OLD"),
 	N(30, "SO_ACCEPTCONN"),	N(31, "SO_PEERSEC"),	 N(32, "SO_SNDBUFFORCE"),
-	N(33, "SO_RCVBUFFORCE"), N(34, "SO_PASSSEC"),	 N(36, "SO_MARK"),	 N(38, "SO_PROTOCOL"),
+	N(33, "SO_RCVBUFFORCE"), N(34, "SO_PASSSEC"),	 N(35, "SO_TIMESTAMPNS_OLD"),
+	N(36, "SO_MARK"),	N(37, "SO_TIMESTAMPING_OLD"), N(38, "SO_PROTOCOL"),
 	N(39, "SO_DOMAIN"),	N(40, "SO_RXQ_OVFL"),	 N(49, "SO_INCOMING_CPU"), N(50, "SO_ATTACH_BPF"),
-	N(60, "SO_ZEROCOPY"),	N(62, "SO_BINDTOIFINDEX"), N(66, "SO_RCVTIMEO_NEW"),
+	N(60, "SO_ZEROCOPY"),	N(62, "SO_BINDTOIFINDEX"), N(63, "SO_TIMESTAMP_NEW"),
+	N(64, "SO_TIMESTAMPNS_NEW"), N(65, "SO_TIMESTAMPING_NEW"), N(66, "SO_RCVTIMEO_NEW"),
 	N(67, "SO_SNDTIMEO_NEW"),
 };
 static const struct named ip_opts[] = {
@@ -701,6 +703,19 @@ const char *decode_flag_next(uint32_t arch, enum decode_names set, uint64_t *v)
 	return best;
 }
 
+const char *decode_sockproto_name(uint64_t domain, uint64_t protocol)
+{
+	switch ((uint32_t)domain) {
+	case 2:	 /* AF_INET */
+	case 10: /* AF_INET6 */
+		return lookup(ip_protos, COUNT(ip_protos), protocol);
+	case 16: /* AF_NETLINK */
+		return lookup(netlink_protos, COUNT(netlink_protos), protocol);
+	default:
+		return NULL;
+	}
+}
+
 const char *decode_sockopt_name(uint64_t level, uint64_t optname)
 {
 	enum decode_names set;
@@ -839,17 +854,11 @@ static void put_sockopt(struct obuf *ob, uint64_t level, uint64_t v)
 
 static void put_sockproto(struct obuf *ob, uint64_t domain, uint64_t v)
 {
-	switch ((uint32_t)domain) {
-	case 2:
-	case 10:
-		put_named(ob, ip_protos, COUNT(ip_protos), v, 0);
-		break;
-	case 16:
-		put_named(ob, netlink_protos, COUNT(netlink_protos), v, 0);
-		break;
-	default:
+	const char *s = decode_sockproto_name(domain, v);
+	if (s)
+		ob_puts(ob, s);
+	else
 		ob_sdec(ob, (int32_t)(uint32_t)v);
-	}
 }
 
 static void put_fcntlarg(struct obuf *ob, uint32_t arch, uint64_t cmd, uint64_t v)

@@ -88,7 +88,7 @@ enum decode_names {
 	DECODE_PRCTL,	      /* prctl options */
 	DECODE_AF,	      /* address families */
 	DECODE_SOCK_TYPE,     /* socket types without the flags */
-	DECODE_IPPROTO,	      /* socket's protocol for AF_INET and AF_INET6 */
+	DECODE_IPPROTO,	      /* IPPROTO_* (socket's protocol: decode_sockproto_name) */
 	DECODE_SOCKOPT_LEVEL, /* setsockopt's level */
 	DECODE_SO,	      /* options at SOL_SOCKET */
 	DECODE_IP,	      /* at IPPROTO_IP */
@@ -113,6 +113,10 @@ const char *decode_flag_next(uint32_t arch, enum decode_names set, uint64_t *v);
 /* The name of socket option optname at level (setsockopt's second and third
  * arguments), or NULL. */
 const char *decode_sockopt_name(uint64_t level, uint64_t optname);
+
+/* The name of socket's protocol in domain (its first argument): IPPROTO_*
+ * for AF_INET and AF_INET6, NETLINK_* for AF_NETLINK; or NULL. */
+const char *decode_sockproto_name(uint64_t domain, uint64_t protocol);
 
 /* Entry i of set on arch: 1 with *value and *name set, 0 past the last one.
  * For tests that check every name against the system's headers. */

@@ -9,44 +9,33 @@
  * <scopes/table.h>, the same data the filter builder compiles, so the page
  * cannot drift from what libscopes enforces. Nothing about which promise
  * grants what is written here: this file only knows how to *print*, i.e. the
- * names of the syscall arguments and of the constants that appear in the
- * table's conditions. A constant it has no name for is printed in hex, so a
- * new row is always documented, if less readably.
+ * names of the syscall arguments that appear in the table's conditions. The
+ * constants are named by the project's one decoder (decode/decode.h), so the
+ * page says what a violation report and scopes-trace say. A constant it has
+ * no name for is printed in hex, so a new row is always documented, if less
+ * readably.
  *
  * The page's date is SOURCE_DATE_EPOCH when set (reproducible builds), else
  * today.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <linux/netlink.h>
-#include <linux/sched.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <time.h>
 
 #include <scopes.h>
 #include <scopes/table.h>
 
+#include "decode.h"
+
 #define HI32 0xffffffff00000000ULL
 
 /* ------------------------------------------------------- printing constants */
-
-struct sym {
-	uint64_t value;
-	const char *name;
-};
-#define S(x) { (uint64_t)(x), #x }
-#define END { 0, NULL }
 
 /* How an argument's value is shown. */
 enum kind {
@@ -68,65 +57,28 @@ enum kind {
 	K_SOCKOPT, /* by the level in the row's other condition */
 };
 
-static const struct sym open_bits[] = { S(O_CREAT), { __O_TMPFILE, "O_TMPFILE" }, S(O_TRUNC),
-					S(O_PATH), S(O_EXCL), S(O_APPEND), END };
-static const struct sym accmode[] = { S(O_RDONLY), S(O_WRONLY), S(O_RDWR), END };
-static const struct sym mode_bits[] = { S(S_ISUID), S(S_ISGID), S(S_ISVTX), END };
-static const struct sym mode_types[] = { S(S_IFIFO), S(S_IFREG), S(S_IFCHR), S(S_IFBLK),
-					 S(S_IFDIR), S(S_IFSOCK), END };
-static const struct sym prot_bits[] = { S(PROT_READ), S(PROT_WRITE), S(PROT_EXEC), END };
-static const struct sym clone_bits[] = {
-	S(CLONE_VM), S(CLONE_FS), S(CLONE_FILES), S(CLONE_SIGHAND), S(CLONE_THREAD),
-	S(CLONE_NEWNS), S(CLONE_NEWCGROUP), S(CLONE_NEWUTS), S(CLONE_NEWIPC), S(CLONE_NEWUSER),
-	S(CLONE_NEWPID), S(CLONE_NEWNET), END
-};
-static const struct sym at_bits[] = { S(AT_EMPTY_PATH), S(AT_SYMLINK_NOFOLLOW), END };
-static const struct sym sock_bits[] = { S(SOCK_CLOEXEC), S(SOCK_NONBLOCK), END };
-static const struct sym fcntl_cmds[] = {
-	S(F_DUPFD), S(F_DUPFD_CLOEXEC), S(F_GETFD), S(F_SETFD), S(F_GETFL), S(F_SETFL),
-	S(F_GETLK), S(F_SETLK), S(F_SETLKW), S(F_OFD_GETLK), S(F_OFD_SETLK), S(F_OFD_SETLKW),
-	S(F_GETOWN), S(F_SETOWN), S(F_SETPIPE_SZ), S(F_GETPIPE_SZ), S(F_ADD_SEALS),
-	S(F_GET_SEALS), END
-};
-static const struct sym ioctls[] = {
-	S(FIONREAD), S(FIONBIO), S(FIOCLEX), S(FIONCLEX), S(FIOASYNC), S(SIOCATMARK),
-	S(TCGETS), S(TCSETS), S(TCSETSW), S(TCSETSF), S(TIOCGWINSZ), S(TIOCSWINSZ),
-	S(TIOCGPGRP), S(TIOCSPGRP), S(TCFLSH), S(TCXONC), S(TCSBRK), S(TIOCSTI),
-	S(TIOCLINUX), S(TIOCSCTTY), S(TIOCNOTTY), END
-};
-static const struct sym prctls[] = {
-	S(PR_SET_NO_NEW_PRIVS), S(PR_GET_NO_NEW_PRIVS), S(PR_SET_NAME), S(PR_GET_NAME),
-	S(PR_GET_SECCOMP), S(PR_SET_SECCOMP), S(PR_CAPBSET_READ), S(PR_SET_PDEATHSIG),
-	S(PR_GET_PDEATHSIG), S(PR_SET_DUMPABLE), S(PR_GET_DUMPABLE), END
-};
-static const struct sym afs[] = { S(AF_UNSPEC), S(AF_UNIX), S(AF_INET), S(AF_INET6),
-				  S(AF_NETLINK), S(AF_PACKET), END };
-static const struct sym socktypes[] = { S(SOCK_STREAM), S(SOCK_DGRAM), S(SOCK_RAW),
-					S(SOCK_SEQPACKET), END };
-static const struct sym ipprotos[] = { { 0, "0" }, S(IPPROTO_TCP), S(IPPROTO_UDP), END };
-static const struct sym levels[] = { S(SOL_SOCKET), S(IPPROTO_TCP), S(IPPROTO_IP),
-				     S(IPPROTO_IPV6), END };
-static const struct sym so_opts[] = {
-	S(SO_REUSEADDR), S(SO_REUSEPORT), S(SO_KEEPALIVE), S(SO_RCVBUF), S(SO_SNDBUF),
-	S(SO_RCVLOWAT), { 20, "SO_RCVTIMEO_OLD" }, { 21, "SO_SNDTIMEO_OLD" },
-	{ 66, "SO_RCVTIMEO_NEW" }, { 67, "SO_SNDTIMEO_NEW" }, S(SO_LINGER), S(SO_BROADCAST),
-	S(SO_OOBINLINE), S(SO_PASSCRED), S(SO_ERROR), S(SO_TYPE), S(SO_DOMAIN), S(SO_PROTOCOL),
-	S(SO_ACCEPTCONN), S(SO_PEERCRED), END
-};
-static const struct sym tcp_opts[] = {
-	S(TCP_NODELAY), S(TCP_MAXSEG), S(TCP_CORK), S(TCP_KEEPIDLE), S(TCP_KEEPINTVL),
-	S(TCP_KEEPCNT), S(TCP_USER_TIMEOUT), S(TCP_INFO), END
-};
-static const struct sym ip_opts[] = {
-	S(IP_TOS), S(IP_TTL), S(IP_PKTINFO), S(IP_MTU_DISCOVER), S(IP_RECVERR),
-	S(IP_MULTICAST_IF), S(IP_MULTICAST_TTL), S(IP_MULTICAST_LOOP), S(IP_ADD_MEMBERSHIP),
-	S(IP_DROP_MEMBERSHIP), END
-};
-static const struct sym ipv6_opts[] = {
-	S(IPV6_V6ONLY), S(IPV6_TCLASS), S(IPV6_UNICAST_HOPS), S(IPV6_RECVPKTINFO),
-	S(IPV6_MTU_DISCOVER), S(IPV6_RECVERR), S(IPV6_MULTICAST_IF), S(IPV6_MULTICAST_HOPS),
-	S(IPV6_MULTICAST_LOOP), S(IPV6_ADD_MEMBERSHIP), S(IPV6_DROP_MEMBERSHIP), END
-};
+/* The decoder's names for a kind of value (K_OPEN and K_MODE: their bits). */
+static int kind_names(enum kind k, enum decode_names *set)
+{
+	static const struct {
+		enum kind kind;
+		enum decode_names set;
+	} map[] = {
+		{ K_OPEN, DECODE_OPEN_FLAGS }, { K_MODE, DECODE_MODE_BITS },
+		{ K_PROT, DECODE_PROT },       { K_CLONE, DECODE_CLONE },
+		{ K_AT, DECODE_AT_FLAGS },     { K_FCNTL, DECODE_FCNTL },
+		{ K_IOCTL, DECODE_IOCTL },     { K_PRCTL, DECODE_PRCTL },
+		{ K_AF, DECODE_AF },	       { K_SOCKTYPE, DECODE_SOCK_TYPE },
+		{ K_IPPROTO, DECODE_IPPROTO }, { K_LEVEL, DECODE_SOCKOPT_LEVEL },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].kind == k) {
+			*set = map[i].set;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /* The name and kind of each argument that appears in a condition. */
 struct argdesc {
@@ -182,28 +134,17 @@ static void put(struct str *s, const char *fmt, ...)
 		s->len += (size_t)n < sizeof(s->buf) - s->len ? (size_t)n : sizeof(s->buf) - s->len - 1;
 }
 
-static const char *sym_name(const struct sym *t, uint64_t v)
-{
-	for (; t && t->name; t++)
-		if (t->value == v)
-			return t->name;
-	return NULL;
-}
-
-/* v as "A, B and 0x40" (conj "and") or "A, B or 0x40": every named bit,
- * then what is left in hex. */
-static void put_bits(struct str *s, const struct sym *t, uint64_t v, const char *conj)
+/* v as "A, B and 0x40" (conj "and") or "A, B or 0x40": every bit the
+ * decoder names, in its order (lowest first), then what is left in hex. */
+static void put_bits(struct str *s, enum decode_names set, uint64_t v, const char *conj)
 {
 	const char *names[64];
 	char rest[32];
 	int n = 0;
+	const char *name;
 
-	for (; t->name && n < 63; t++) {
-		if (t->value && (v & t->value) == t->value) {
-			names[n++] = t->name;
-			v &= ~t->value;
-		}
-	}
+	while (n < 63 && (name = decode_flag_next(scopes_native_arch(), set, &v)))
+		names[n++] = name;
 	if (v || n == 0) {
 		snprintf(rest, sizeof(rest), "%#llx", (unsigned long long)v);
 		names[n++] = rest;
@@ -212,10 +153,11 @@ static void put_bits(struct str *s, const struct sym *t, uint64_t v, const char 
 		put(s, "%s%s", i == 0 ? "" : i + 1 == n ? conj : ", ", names[i]);
 }
 
+/* level: the socket level of an optname, the domain of a protocol */
 static void put_value(struct str *s, enum kind k, uint64_t v, uint64_t level)
 {
-	const struct sym *t = NULL;
-	const char *n;
+	enum decode_names set;
+	const char *n = NULL;
 
 	switch (k) {
 	case K_PTR:
@@ -230,38 +172,17 @@ static void put_value(struct str *s, enum kind k, uint64_t v, uint64_t level)
 			return;
 		}
 		break;
-	case K_FCNTL:
-		t = fcntl_cmds;
-		break;
-	case K_IOCTL:
-		t = ioctls;
-		break;
-	case K_PRCTL:
-		t = prctls;
-		break;
-	case K_AF:
-		t = afs;
-		break;
-	case K_SOCKTYPE:
-		t = socktypes;
+	case K_SOCKOPT:
+		n = decode_sockopt_name(level, v);
 		break;
 	case K_IPPROTO:
-		t = ipprotos;
-		break;
-	case K_LEVEL:
-		t = levels;
-		break;
-	case K_SOCKOPT:
-		t = level == SOL_SOCKET	   ? so_opts
-		    : level == IPPROTO_TCP ? tcp_opts
-		    : level == IPPROTO_IP  ? ip_opts
-		    : level == IPPROTO_IPV6 ? ipv6_opts
-					    : NULL;
+		n = decode_sockproto_name(level, v);
 		break;
 	default:
+		if (kind_names(k, &set))
+			n = decode_name(scopes_native_arch(), set, v);
 		break;
 	}
-	n = sym_name(t, v);
 	if (n)
 		put(s, "%s", n);
 	else
@@ -275,17 +196,23 @@ static void put_masked(struct str *s, const char *name, enum kind k, uint64_t ma
 	case K_OPEN: {
 		uint64_t bits = mask & ~(uint64_t)O_ACCMODE;
 		if ((mask & O_ACCMODE) == O_ACCMODE) {
-			const char *am = sym_name(accmode, value & O_ACCMODE);
+			/* 3 is no access mode of open(2)'s, but what some
+			 * ioctl-only opens pass */
+			const char *am = (value & O_ACCMODE) == O_ACCMODE
+						 ? NULL
+						 : decode_name(scopes_native_arch(),
+							       DECODE_OPEN_ACCMODE,
+							       value & O_ACCMODE);
 			put(s, "access mode %s", am ? am : "3 (ioctl only)");
 			if (bits) {
 				uint64_t set = value & bits, clear = bits & ~value;
 				if (clear) {
 					put(s, ", without ");
-					put_bits(s, open_bits, clear, " or ");
+					put_bits(s, DECODE_OPEN_FLAGS, clear, " or ");
 				}
 				if (set) {
 					put(s, ", with ");
-					put_bits(s, open_bits, set, " and ");
+					put_bits(s, DECODE_OPEN_FLAGS, set, " and ");
 				}
 			}
 			return;
@@ -294,37 +221,40 @@ static void put_masked(struct str *s, const char *name, enum kind k, uint64_t ma
 			put(s, "access mode O_RDWR or 3");
 			if (bits & ~(uint64_t)O_RDWR) {
 				put(s, ", without ");
-				put_bits(s, open_bits, bits & ~(uint64_t)O_RDWR & ~value, " or ");
+				put_bits(s, DECODE_OPEN_FLAGS, bits & ~(uint64_t)O_RDWR & ~value, " or ");
 			}
 			return;
 		}
 		if (value == 0) {
 			put(s, "%s without ", name);
-			put_bits(s, open_bits, bits, " or ");
+			put_bits(s, DECODE_OPEN_FLAGS, bits, " or ");
 			return;
 		}
 		break;
 	}
 	case K_MODE:
 		if ((mask & S_IFMT) == S_IFMT) {
-			const char *ty = sym_name(mode_types, value & S_IFMT);
+			const char *ty = decode_name(scopes_native_arch(), DECODE_MODE_TYPE,
+						     value & S_IFMT);
 			put(s, "%s type %s", name, ty ? ty : "?");
 			if (mask & ~(uint64_t)S_IFMT & ~value) {
 				put(s, ", without ");
-				put_bits(s, mode_bits, mask & ~(uint64_t)S_IFMT & ~value, " or ");
+				put_bits(s, DECODE_MODE_BITS, mask & ~(uint64_t)S_IFMT & ~value, " or ");
 			}
 			return;
 		}
 		if (value == 0) {
 			put(s, "%s without ", name);
-			put_bits(s, mode_bits, mask, " or ");
+			put_bits(s, DECODE_MODE_BITS, mask, " or ");
 			return;
 		}
 		break;
 	case K_PROT:
 	case K_AT:
 	case K_CLONE: {
-		const struct sym *t = k == K_PROT ? prot_bits : k == K_AT ? at_bits : clone_bits;
+		enum decode_names t = k == K_PROT ? DECODE_PROT
+				      : k == K_AT ? DECODE_AT_FLAGS
+						  : DECODE_CLONE;
 		uint64_t set = value & mask, clear = mask & ~value;
 		put(s, "%s", name);
 		if (set) {
@@ -342,7 +272,7 @@ static void put_masked(struct str *s, const char *name, enum kind k, uint64_t ma
 			put(s, "%s ", name);
 			put_value(s, k, value, 0);
 			put(s, " (");
-			put_bits(s, sock_bits, SOCK_CLOEXEC | SOCK_NONBLOCK, " and ");
+			put_bits(s, DECODE_SOCK_FLAGS, SOCK_CLOEXEC | SOCK_NONBLOCK, " and ");
 			put(s, " allowed)");
 			return;
 		}
@@ -353,13 +283,18 @@ static void put_masked(struct str *s, const char *name, enum kind k, uint64_t ma
 	put(s, "(%s & %#llx) == %#llx", name, (unsigned long long)mask, (unsigned long long)value);
 }
 
-/* The socket level a sockopt row's optname belongs to. */
+/* What names a row's last argument: the socket level a sockopt row's
+ * optname belongs to, the domain a socket row's protocol belongs to. */
 static uint64_t row_level(const struct scopes_row *r)
 {
+	unsigned arg = strstr(r->syscall, "sockopt")  ? 1
+		       : strncmp(r->syscall, "socket", 6) == 0 ? 0
+								: ~0u;
+
 	for (unsigned i = 0; i < r->ncond; i++)
-		if (strstr(r->syscall, "sockopt") && r->cond[i].arg == 1)
+		if (r->cond[i].arg == arg)
 			return r->cond[i].value;
-	return 0;
+	return ~0ULL;
 }
 
 static const char *arg_name(const struct scopes_row *r, unsigned i, char buf[8], enum kind *k)

@@ -650,6 +650,10 @@ def test_promises_page_is_the_table(prefix):
     flat = " ".join(rendered.split())
     assert "mmap: prot without PROT_EXEC" in flat
     assert "ioctl: request is FIONREAD, FIONBIO, FIOCLEX, FIONCLEX or TCGETS" in flat
+    # the constants are named as a violation report names them (decode/)
+    assert ("prctl: option is PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP, "
+            "PR_CAPBSET_READ or PR_GET_SECUREBITS") in flat
+    assert "level == IPPROTO_TCP and optname is TCP_NODELAY," in flat
     assert "ptrace: ptrace cannot be sandboxed" in flat
 
 
