@@ -329,9 +329,17 @@ def test_audit_restored_after_sigterm(denials_visible):
 
 
 def test_concurrent_runs_share_audit(denials_visible):
-    """Three at once: each reports its own program's denial and no other's,
-    none says it missed any, and the last one leaves audit as it was."""
+    """Three at once, beside a long one: none waits for another to end, each
+    reports its own program's denial and no other's, none says it missed
+    any, and the last one leaves audit as it was."""
     prog = os.path.realpath(target(static=True))
+    long_run = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report",
+                                 "--", "sleep", "20"], env=clean_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 10
+    while audit_status()[0] != 1 and time.time() < deadline:
+        time.sleep(0.05)
+    started = time.time()
     procs = [subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio tmppath",
                                "--report", "--", prog, "read", "/etc/hostname"],
                               env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -342,6 +350,12 @@ def test_concurrent_runs_share_audit(denials_visible):
         lines = err.splitlines(keepends=True)
         assert re.fullmatch(denial_re("fs.read_file", "/etc/hostname", prog, "openat",
                                       "rpath would allow it"), "".join(lines[1:])), err
+    # done while the long one still runs, audit still on for it
+    assert long_run.poll() is None and time.time() - started < 15
+    assert audit_status()[0] == 1
+    long_run.send_signal(signal.SIGTERM)
+    _, err = long_run.communicate(timeout=30)
+    assert (long_run.returncode, err) == (128 + signal.SIGTERM, ""), err
 
 
 def test_audit_enabled_by_a_killed_run_is_disabled_by_the_next(denials_visible):

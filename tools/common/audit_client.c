@@ -125,8 +125,11 @@ static void send_set(const struct set_msg *m)
 }
 
 /* The last user of a shared enabling disables audit: the one that gets the
- * lock exclusively, without waiting, finds the mark of a tool's enabling
- * and clears it. Async-signal-safe (flock, pread, pwrite, sendto). */
+ * lock exclusively without waiting (no other user holds it shared) finds
+ * the mark of a tool's enabling and clears it; a new user waits for it in
+ * its shared flock. A failed conversion drops our shared lock (flock(2)
+ * converts by unlocking first): we are letting go anyway.
+ * Async-signal-safe (flock, pread, pwrite, sendto). */
 static void shared_release(void)
 {
 	char mark = 0;
@@ -206,36 +209,36 @@ int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize)
 		snprintf(why, wsize, "%s: %s", AUDIT_SHARED_LOCK, strerror(errno));
 		return -1;
 	}
-	while (flock(fd, LOCK_EX) != 0) {
+	/* shared: it waits only for a last user turning audit off, never
+	 * for another run to end */
+	while (flock(fd, LOCK_SH) != 0) {
 		if (errno != EINTR) {
 			snprintf(why, wsize, "%s: %s", AUDIT_SHARED_LOCK, strerror(errno));
 			close(fd);
 			return -1;
 		}
 	}
+	arm(ctl_fd);
+	restore.lock_fd = fd; /* from here on a crash lets go as the exit does */
 	struct audit_status st;
 	int rc = audit_status_get(ctl_fd, &st);
 	if (rc == 0 && !st.enabled) {
+		/* off, and nobody is in the middle of turning it off (that
+		 * one holds the lock exclusively): on, marked as a tool's
+		 * (two starting at once both do so, harmlessly) */
 		struct audit_status on = { .mask = AUDIT_STATUS_ENABLED, .enabled = 1 };
-		/* the mark first: a crash in between leaves it to the next */
 		if (pwrite(fd, "1", 1, 0) != 1)
 			rc = -EIO;
 		else
 			rc = audit_nl_request(ctl_fd, AUDIT_SET, &on, sizeof(on), 0, NULL, 0);
-		if (rc != 0 && pwrite(fd, "0", 1, 0) != 1)
-			rc = -EIO;
 	}
 	if (rc != 0) {
-		snprintf(why, wsize, "%s audit: %s", st.enabled ? "reading" : "enabling",
+		snprintf(why, wsize, "%s audit: %s", rc == -EIO ? "marking" : "enabling",
 			 strerror(-rc));
-		close(fd);
+		audit_restore_now();
 		return -1;
 	}
 	*enabled = 1;
-	arm(ctl_fd);
-	restore.lock_fd = fd;
-	/* shared from now on: the others may join, none may disable */
-	flock(fd, LOCK_SH);
 	return 0;
 }
 

@@ -52,13 +52,14 @@ int audit_open_daemon(int ctl_fd, char *why, size_t wsize);
 /*
  * Have audit enabled for as long as this process needs it, shared with the
  * other processes of this project doing the same (several scopes-run
- * --report at once): under the lock file AUDIT_SHARED_LOCK, the first
- * enables audit if it is off and leaves a mark; each holds the lock shared
- * while it reads; the last to let go (audit_restore_now, armed as for the
- * daemon) disables audit again if the mark says a tool enabled it. Audit
- * enabled by anyone else (auditd) is never disabled. A process killed by
- * SIGKILL leaves audit to the next user's release. Returns 0 (*enabled 1),
- * or -1 with the reason in why.
+ * --report at once): each holds the lock file AUDIT_SHARED_LOCK shared
+ * while it reads; one that finds audit off enables it and leaves a mark;
+ * the last to let go (audit_restore_now, armed as for the daemon: the one
+ * that gets the lock exclusively without waiting) disables audit again if
+ * the mark says a tool enabled it. Audit enabled by anyone else (auditd) is
+ * never disabled. A process killed by SIGKILL leaves audit to the next
+ * user's release. Never waits for another run to end. Returns 0
+ * (*enabled 1), or -1 with the reason in why.
  */
 #define AUDIT_SHARED_LOCK "/run/scopes-audit.lock"
 int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize);

@@ -55,6 +55,7 @@
 #define MAX_DENIALS 256
 #define MAX_DOMAINS 64
 #define MAX_TREE 4096
+#define EVENTS_PENDING 32
 /* <linux/landlock.h>, ABI 1 */
 #define LL_ACCESS_FS_READ_DIR (1ULL << 3)
 
@@ -111,7 +112,11 @@ struct denial_watch {
 	int lost_known;
 	uint32_t lost_before;
 	char lost[512];
-	struct event ev;
+	/* events being assembled: the records of one event are queued one by
+	 * one (the access when refused, the SYSCALL record at the call's end)
+	 * and other processes' records come in between */
+	struct event ev[EVENTS_PENDING];
+	int nev;
 	struct domain dom[MAX_DOMAINS];
 	int ndom;
 	long tree[MAX_TREE];
@@ -231,9 +236,9 @@ static void denial_add(struct denial_watch *w, const struct event *ev, const str
 	d->is_path = a->is_path;
 }
 
-static void event_flush(struct denial_watch *w)
+/* Attribute one complete event, and forget it. */
+static void event_flush(struct denial_watch *w, struct event *ev)
 {
-	struct event *ev = &w->ev;
 	if (ev->have_syscall && (in_tree(w, ev->ppid) || (ev->pid == w->root && w->root > 0)))
 		tree_add(w, ev->pid);
 	if (ev->have_alloc) {
@@ -256,7 +261,32 @@ static void event_flush(struct denial_watch *w)
 			denial_add(w, ev, &ev->acc[i]);
 		}
 	}
+	/* in arrival order: the oldest first */
+	int k = (int)(ev - w->ev);
+	memmove(&w->ev[k], &w->ev[k + 1], (size_t)(w->nev - k - 1) * sizeof(w->ev[0]));
+	w->nev--;
+}
+
+static void events_flush_all(struct denial_watch *w)
+{
+	while (w->nev > 0)
+		event_flush(w, &w->ev[0]);
+}
+
+/* The event of this serial, a new one if none (the oldest is attributed
+ * as it stands when there is no room: an event without a system call
+ * context has no end-of-event record). */
+static struct event *event_get(struct denial_watch *w, uint64_t serial)
+{
+	for (int i = 0; i < w->nev; i++)
+		if (w->ev[i].serial == serial)
+			return &w->ev[i];
+	if (w->nev == EVENTS_PENDING)
+		event_flush(w, &w->ev[0]);
+	struct event *ev = &w->ev[w->nev++];
 	memset(ev, 0, sizeof(*ev));
+	ev->serial = serial;
+	return ev;
 }
 
 /* The object of a denial: its path (path=, or name= where the kernel has
@@ -285,10 +315,7 @@ static void take(struct denial_watch *w, unsigned type, const char *text, size_t
 	if (audit_parse_line(text, len, type, &rec) != AUDIT_LINE_RECORD ||
 	    !(rec.fields & AUDIT_F_STAMP))
 		return;
-	if (rec.serial != w->ev.serial)
-		event_flush(w);
-	struct event *ev = &w->ev;
-	ev->serial = rec.serial;
+	struct event *ev = event_get(w, rec.serial);
 	const char *body = memchr(text, ')', len);
 	body = body ? body + 1 : text;
 	size_t blen = len - (size_t)(body - text);
@@ -317,7 +344,8 @@ static void take(struct denial_watch *w, unsigned type, const char *text, size_t
 			char id[32];
 			audit_field(body, blen, "domain", 0, id, sizeof(id));
 			audit_field(body, blen, "denials", 0, v, sizeof(v));
-			struct domain *d = domain_get(w, id, 0);
+			/* kept even before its allocation's event is complete */
+			struct domain *d = domain_get(w, id, 1);
 			if (d)
 				d->dealloc = strtol(v, NULL, 10);
 		}
@@ -339,7 +367,7 @@ static void take(struct denial_watch *w, unsigned type, const char *text, size_t
 		}
 		break;
 	case AUDIT_EOE_TYPE:
-		event_flush(w);
+		event_flush(w, ev);
 		break;
 	}
 }
@@ -402,10 +430,14 @@ static pid_t sentinel_start(void)
  * no end-of-event record to close it.) */
 static int pending_is_sentinel(const struct denial_watch *w)
 {
-	const struct event *ev = &w->ev;
-	return w->sentinel_pid > 0 &&
-	       ((ev->have_alloc && ev->alloc_pid == w->sentinel_pid) ||
-		(ev->have_syscall && ev->nacc && ev->pid == w->sentinel_pid));
+	for (int i = 0; i < w->nev; i++) {
+		const struct event *ev = &w->ev[i];
+		if (w->sentinel_pid > 0 &&
+		    ((ev->have_alloc && ev->alloc_pid == w->sentinel_pid) ||
+		     (ev->have_syscall && ev->nacc && ev->pid == w->sentinel_pid)))
+			return 1;
+	}
+	return 0;
 }
 
 /* Run a sentinel and read until its record arrived. 1 if it did. */
@@ -423,7 +455,7 @@ static int sentinel(struct denial_watch *w, int ms)
 	}
 	waitpid(w->sentinel_pid, NULL, 0);
 	if (pending_is_sentinel(w))
-		event_flush(w);
+		events_flush_all(w);
 	w->sentinel_pid = 0;
 	return w->sentinel_seen;
 }
@@ -539,7 +571,7 @@ void denials_finish(struct denial_watch *w)
 			break;
 		denials_poll(w, -1, 50);
 	}
-	event_flush(w);
+	events_flush_all(w);
 	unsigned long unlogged = 0;
 	for (int i = 0; i < w->ndom; i++)
 		if (w->dom[i].ours && w->dom[i].dealloc > (long)w->dom[i].logged)
