@@ -169,7 +169,7 @@ def tmpfile():
 def test_missing_rpath_is_reported(denials_visible):
     """The issue's case: tmppath held, rpath not; cat's open of a file
     outside /tmp fails with EACCES, and the report says rpath would allow it."""
-    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
+    r = scopes_run("-p", "stdio tmppath", "--report", "--audit", "--", "cat", "/etc/hostname")
     assert r.returncode == 1, r
     assert r.stdout == "", r
     assert re.fullmatch(re.escape("cat: /etc/hostname: Permission denied\n")
@@ -179,7 +179,7 @@ def test_missing_rpath_is_reported(denials_visible):
 
 def test_allowed_reads_report_nothing(denials_visible, tmpfile):
     """The same pledge reading under /tmp: no denial, so not a word."""
-    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", tmpfile)
+    r = scopes_run("-p", "stdio tmppath", "--report", "--audit", "--", "cat", tmpfile)
     assert (r.returncode, r.stdout, r.stderr) == (0, "in tmp\n", ""), r
 
 
@@ -189,7 +189,7 @@ def test_each_denial_in_words(denials_visible):
     cpath), and an exec of a file outside the library directories (reading
     it is rpath's; exec is held)."""
     prog = str(target())
-    r = scopes_run("-p", "stdio tmppath exec", "--report", "--", prog, "read", "/etc/hostname",
+    r = scopes_run("-p", "stdio tmppath exec", "--report", "--audit", "--", prog, "read", "/etc/hostname",
                    "read", "/etc/hostname", "create", "/var/tmp/ll-denials-never-made",
                    "exec", prog, "read", "/etc/hostname")
     assert not os.path.exists("/var/tmp/ll-denials-never-made")
@@ -211,7 +211,7 @@ def test_static_program_denial_needs_new_exec_logging(denials_visible):
     only because that layer asked for the exec'd program's denials
     (LOG_NEW_EXEC_ON)."""
     prog = target(static=True)
-    r = scopes_run("-p", "stdio tmppath", "--report", "--", prog, "read", "/etc/hostname")
+    r = scopes_run("-p", "stdio tmppath", "--report", "--audit", "--", prog, "read", "/etc/hostname")
     assert r.returncode == 0, r
     assert r.stdout == "read err EACCES\n", r
     lines = r.stderr.splitlines(keepends=True)
@@ -230,7 +230,7 @@ def test_denial_in_a_program_the_program_execs(denials_visible, tmp_path):
     static = tmp_path / "static-target"
     shutil.copy(target(static=True), static)
     os.chmod(static, 0o755)
-    r = scopes_run("-p", "stdio tmppath exec", "--report", "--", target(), "exec", static,
+    r = scopes_run("-p", "stdio tmppath exec", "--report", "--audit", "--", target(), "exec", static,
                    "read", "/etc/hostname")
     assert r.returncode == 0, r
     assert r.stdout == "read err EACCES\n", r
@@ -242,7 +242,7 @@ def test_unveil_denial_names_the_unveil(denials_visible, tmpfile):
     """With rpath held, only an unveil can refuse a read: the report says
     the promises allow it and the unveil does not."""
     prog = target(static=True)
-    r = scopes_run("-p", "stdio rpath", "-v", tmpfile, "--report", "--", prog, "read",
+    r = scopes_run("-p", "stdio rpath", "-v", tmpfile, "--report", "--audit", "--", prog, "read",
                    "/etc/hostname", "read", tmpfile)
     assert r.returncode == 0, r
     assert r.stdout == "read err EACCES\nread ok\n", r
@@ -262,7 +262,7 @@ def test_one_call_refused_for_two_objects(denials_visible, tmp_path):
     (a / "f").write_text("x")
     prog = os.path.realpath(target(static=True))
     r = scopes_run("-p", "stdio rpath wpath cpath", "-v", f"{a}:rwc", "-v", f"{b}:rwc",
-                   "--report", "--", prog, "link", a / "f", b / "g")
+                   "--report", "--audit", "--", prog, "link", a / "f", b / "g")
     assert r.returncode == 0, r
     assert r.stdout == "link err EXDEV\n", r
     assert not (b / "g").exists()
@@ -278,7 +278,7 @@ def test_report_with_unveil_still_loads_the_reporter(audit_lock, tmp_path):
     """-v with --report: the reporter library must be readable through the
     unveil layer. It was not (a Landlock denial --report now shows), so a
     violation killed the program with no report at all."""
-    r = scopes_run("-p", "stdio", "-v", tmp_path, "--report", "--", "cat", "/etc/hostname")
+    r = scopes_run("-p", "stdio", "-v", tmp_path, "--report", "--audit", "--", "cat", "/etc/hostname")
     assert r.returncode == 128 + signal.SIGSYS, r
     assert "cannot be preloaded" not in r.stderr, r.stderr
     assert without_hints(r.stderr).startswith(
@@ -295,7 +295,7 @@ def test_audit_already_enabled_is_left_enabled(denials_visible):
         audit_set_enabled(1)
     try:
         assert audit_status()[0] == 1
-        r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
+        r = scopes_run("-p", "stdio tmppath", "--report", "--audit", "--", "cat", "/etc/hostname")
         assert audit_status()[0] == 1, "scopes-run disabled an audit it had not enabled"
     finally:
         if before[0] == 0:
@@ -308,7 +308,7 @@ def test_audit_already_enabled_is_left_enabled(denials_visible):
 def test_audit_restored_after_sigterm(denials_visible):
     """SIGTERM is passed on to the program; scopes-run still restores audit."""
     before = denials_visible
-    p = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--",
+    p = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--audit", "--",
                           "sleep", "30"], env=clean_env(), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
@@ -333,7 +333,7 @@ def test_concurrent_runs_share_audit(denials_visible):
     reports its own program's denial and no other's, none says it missed
     any, and the last one leaves audit as it was."""
     prog = os.path.realpath(target(static=True))
-    long_run = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report",
+    long_run = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--audit",
                                  "--", "sleep", "20"], env=clean_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 10
@@ -341,7 +341,7 @@ def test_concurrent_runs_share_audit(denials_visible):
         time.sleep(0.05)
     started = time.time()
     procs = [subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio tmppath",
-                               "--report", "--", prog, "read", "/etc/hostname"],
+                               "--report", "--audit", "--", prog, "read", "/etc/hostname"],
                               env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(3)]
     for p in procs:
@@ -364,7 +364,7 @@ def test_audit_enabled_by_a_killed_run_is_disabled_by_the_next(denials_visible):
     before = denials_visible
     if before[0] != 0:
         pytest.skip("audit is enabled by someone else here: it is never turned off")
-    p = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--",
+    p = subprocess.Popen([str(built("tools/run/scopes-run")), "-p", "stdio", "--report", "--audit", "--",
                           "sleep", "30"], env=clean_env(), stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -379,7 +379,7 @@ def test_audit_enabled_by_a_killed_run_is_disabled_by_the_next(denials_visible):
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
-    r = scopes_run("-p", "stdio", "--report", "--", "true")
+    r = scopes_run("-p", "stdio", "--report", "--audit", "--", "true")
     assert (r.returncode, r.stderr) == (0, ""), r
     assert audit_status_idle() == before
 
@@ -399,12 +399,62 @@ def test_unprivileged_says_it_cannot_see(tmp_path):
                         "Operation not permitted\n"), r
 
 
+AUDIT_OFF = ("audit is disabled (--audit turns it on for the run; the kernel then audits every "
+             "task created after it until reboot)\n")
+
+
+def test_audit_left_off_without_the_audit_option(denials_visible, tmp_path):
+    """Enabling audit has a cost until reboot (every task created after it
+    gets an audit context), so --report alone never turns it on: with audit
+    off it says the denials cannot be seen and how to see them, and audit
+    stays off. The control: with --audit the same run sees the denial."""
+    if denials_visible[0]:
+        pytest.skip("audit is enabled on this machine (by its own daemon or rules): "
+                    "the off case cannot be made without changing the system's audit")
+    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname",
+                   cwd=tmp_path)
+    assert r.returncode == 1, r
+    assert r.stderr == ("cat: /etc/hostname: Permission denied\n" + CANNOT_SEE + AUDIT_OFF), r
+    assert audit_status_idle() == denials_visible
+    # scopes-trace --verify without --audit: the verify run says the same
+    trace = str(built("tools/trace/scopes-trace"))
+    out = tmp_path / "report.json"
+    r = subprocess.run([trace, "--verify", "--json", "-o", str(out), "--", "cat", "/etc/hostname"],
+                       capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r
+    import json
+    (attempt,) = json.loads(out.read_text())["verify"]["attempts"]
+    assert attempt["landlock_denials"] == [] and attempt["landlock_denials_unseen"] == \
+        AUDIT_OFF.rstrip("\n"), attempt
+    assert audit_status_idle() == denials_visible
+    # the control
+    r = scopes_run("-p", "stdio tmppath", "--report", "--audit", "--", "cat", "/etc/hostname",
+                   cwd=tmp_path)
+    assert re.fullmatch(re.escape("cat: /etc/hostname: Permission denied\n")
+                        + denial_re("fs.read_file", "/etc/hostname", exe("cat"), "openat",
+                                    "rpath would allow it"), r.stderr), r.stderr
+
+
+@pytest.mark.parametrize("tool,argv,message", [
+    ("tools/run/scopes-run", ["-p", "stdio", "--audit", "--", "true"],
+     "scopes-run: --audit: only with --report or --denials-fd\n"),
+    ("tools/trace/scopes-trace", ["--audit", "--", "true"],
+     "scopes-trace: --audit: only with --verify\n"),
+])
+def test_audit_option_alone_is_a_usage_error(tool, argv, message):
+    r = subprocess.run([str(built(tool)), *argv], capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    assert (r.returncode, r.stdout) == (125, ""), r
+    assert r.stderr.startswith(message), r.stderr
+
+
 def test_no_audit_logging_in_landlock_says_so():
     """Below ABI 7 the notice names the kernel's ABI (only checkable there)."""
     abi = landlock_abi()
     if abi >= 7 or abi == 0:
         pytest.skip(f"Landlock ABI {abi}: the ABI notice cannot appear here")
-    r = scopes_run("-p", "stdio tmppath", "--report", "--", "cat", "/etc/hostname")
+    r = scopes_run("-p", "stdio tmppath", "--report", "--audit", "--", "cat", "/etc/hostname")
     assert r.returncode == 1, r
     assert without_hints(r.stderr) == (
         "cat: /etc/hostname: Permission denied\n" + CANNOT_SEE
@@ -427,8 +477,8 @@ def test_verify_names_the_denial(denials_visible, tmpfile, tmp_path):
     # PWD as the shell will find it (else it asks getcwd, which is rpath's)
     env = clean_env({"LL_DATA": tmpfile, "PWD": str(tmp_path)})
     out = tmp_path / "report.json"
-    r = subprocess.run([trace, "--verify", "--json", "-o", str(out), "--", "/bin/sh", "-c",
-                        script], capture_output=True, text=True, env=env, timeout=120,
+    r = subprocess.run([trace, "--verify", "--audit", "--json", "-o", str(out), "--", "/bin/sh",
+                        "-c", script], capture_output=True, text=True, env=env, timeout=120,
                        cwd=tmp_path, stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r
     import json
@@ -444,8 +494,8 @@ def test_verify_names_the_denial(denials_visible, tmpfile, tmp_path):
                  "allowed_by": ["rpath"]}, d
     assert attempt["landlock_denials_unseen"] is None and attempt["landlock_denials_lost"] is None
     # the text report says the same in words
-    r = subprocess.run([trace, "--verify", "--", "/bin/sh", "-c", script], capture_output=True,
-                       text=True, env=env, timeout=120, cwd=tmp_path,
+    r = subprocess.run([trace, "--verify", "--audit", "--", "/bin/sh", "-c", script],
+                       capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r
     verify = r.stderr[r.stderr.index("\nverify: "):]

@@ -202,7 +202,7 @@ static void arm(int ctl_fd)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize)
+int audit_enable_shared(int ctl_fd, int may_enable, int *enabled, char *why, size_t wsize)
 {
 	int fd = open(AUDIT_SHARED_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
@@ -222,6 +222,11 @@ int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize)
 	restore.lock_fd = fd; /* from here on a crash lets go as the exit does */
 	struct audit_status st;
 	int rc = audit_status_get(ctl_fd, &st);
+	if (rc == 0 && !st.enabled && !may_enable) {
+		snprintf(why, wsize, AUDIT_OFF_REASON);
+		audit_restore_now();
+		return -1;
+	}
 	if (rc == 0 && !st.enabled) {
 		/* off, and nobody is in the middle of turning it off (that
 		 * one holds the lock exclusively): on, marked as a tool's

@@ -58,11 +58,15 @@ int audit_open_daemon(int ctl_fd, char *why, size_t wsize);
  * that gets the lock exclusively without waiting) disables audit again if
  * the mark says a tool enabled it. Audit enabled by anyone else (auditd) is
  * never disabled. A process killed by SIGKILL leaves audit to the next
- * user's release. Never waits for another run to end. Returns 0
- * (*enabled 1), or -1 with the reason in why.
+ * user's release. Never waits for another run to end. may_enable 0: audit
+ * found off is left off (enabling it has a cost until reboot: the kernel
+ * then gives every new task an audit context), and the call fails with
+ * AUDIT_OFF_REASON in why. Returns 0 (*enabled 1), or -1 with the reason
+ * in why.
  */
 #define AUDIT_SHARED_LOCK "/run/scopes-audit.lock"
-int audit_enable_shared(int ctl_fd, int *enabled, char *why, size_t wsize);
+#define AUDIT_OFF_REASON "audit is disabled"
+int audit_enable_shared(int ctl_fd, int may_enable, int *enabled, char *why, size_t wsize);
 
 /* A socket in the read-only multicast group, or -1 with the reason in why
  * ("the audit multicast group: Operation not permitted"). */

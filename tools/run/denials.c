@@ -472,7 +472,7 @@ static void watch_free(struct denial_watch *w)
 	free(w);
 }
 
-struct denial_watch *denials_open(int abi, char *why, size_t wsize)
+struct denial_watch *denials_open(int abi, int may_enable, char *why, size_t wsize)
 {
 	if (abi <= 0) {
 		snprintf(why, wsize, "this kernel has no Landlock");
@@ -513,8 +513,12 @@ struct denial_watch *denials_open(int abi, char *why, size_t wsize)
 		 * that place is a daemon's, or scopes-trace's log backend's;
 		 * audit on for as long as a watcher needs it (shared) */
 		int on = 0;
-		if (audit_enable_shared(w->ctl_fd, &on, r, sizeof(r)) == 0)
+		if (audit_enable_shared(w->ctl_fd, may_enable, &on, r, sizeof(r)) == 0)
 			w->rec_fd = audit_open_multicast(r, sizeof(r));
+		else if (strcmp(r, AUDIT_OFF_REASON) == 0)
+			snprintf(r, sizeof(r), "%s (--audit turns it on for the run; the kernel then "
+					       "audits every task created after it until reboot)",
+				 AUDIT_OFF_REASON);
 	}
 	if (w->rec_fd < 0) {
 		snprintf(why, wsize, "%s", r);

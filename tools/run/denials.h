@@ -24,7 +24,8 @@ struct denial_watch;
  * Open the audit side, changing as little as it can: it listens on the
  * read-only multicast group (CAP_AUDIT_READ), never as the audit daemon
  * (that place is a daemon's, or scopes-trace's log backend's); with audit
- * disabled it enables it for as long as a watcher needs it, shared with the
+ * disabled it fails (the reason says how to see them) unless may_enable
+ * (--audit): then it enables it for as long as a watcher needs it, shared with the
  * other watchers running at once (audit_enable_shared), and the last one
  * disables it again, at exit or on a crash. Then a sentinel process makes
  * one denial of its own, which must arrive: the control that the kernel
@@ -32,7 +33,7 @@ struct denial_watch;
  * Returns the watch, or NULL when the denials cannot be seen, with the
  * reason in why (a sentence, for "Landlock denials cannot be seen: ...").
  */
-struct denial_watch *denials_open(int abi, char *why, size_t wsize);
+struct denial_watch *denials_open(int abi, int may_enable, char *why, size_t wsize);
 
 /* The program's process (its tree is followed from it). */
 void denials_set_root(struct denial_watch *w, pid_t pid);

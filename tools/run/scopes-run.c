@@ -67,6 +67,7 @@ struct options {
 	enum scopes_penalty penalty;
 	int penalty_given;
 	int report;
+	int audit;         /* --audit: audit may be enabled to see Landlock denials */
 	int denials_fd;    /* --denials-fd: scopes-trace --verify reads them, or -1 */
 	int nunveil;
 	const char *unveil_path[MAX_UNVEILS];
@@ -91,7 +92,7 @@ struct child_error {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s -p PROMISES [-v PATH[:PERMS]]... [--report] [--denials-fd=FD]\n"
+	fprintf(f, "usage: %s -p PROMISES [-v PATH[:PERMS]]... [--report [--audit]] [--denials-fd=FD]\n"
 		   "                  [--penalty=kill|trap|errno|log] -- PROGRAM [ARGS...]\n"
 		   "       %s --list | --help | --version\n"
 		   "\n"
@@ -101,6 +102,8 @@ static void usage(FILE *f)
 		   "  -v PATH[:PERMS]    unveil PATH with PERMS from rwxc (default r); repeatable\n"
 		   "  --report           a violation prints which call needed which promise, and\n"
 		   "                     each Landlock denial which promise would allow it\n"
+		   "  --audit            as root, turn audit on if it is off, for the denials\n"
+		   "                     (the kernel then audits every new task until reboot)\n"
 		   "  --penalty=PENALTY  kill (default), trap, errno or log\n"
 		   "  --denials-fd=FD    write the Landlock denials to FD, one line each\n"
 		   "  --list             list the promises with one line each, and exit\n"
@@ -169,10 +172,12 @@ static void add_unveil(struct options *o, const char *arg)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_REPORT = 256, OPT_PENALTY, OPT_HELP, OPT_VERSION, OPT_LIST, OPT_DENIALS_FD };
+	enum { OPT_REPORT = 256, OPT_PENALTY, OPT_HELP, OPT_VERSION, OPT_LIST, OPT_DENIALS_FD,
+	       OPT_AUDIT };
 	static const struct option longopts[] = {
 		{ "report", no_argument, NULL, OPT_REPORT },
 		{ "denials-fd", required_argument, NULL, OPT_DENIALS_FD },
+		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "penalty", required_argument, NULL, OPT_PENALTY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -193,6 +198,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_REPORT:
 			o->report = 1;
+			break;
+		case OPT_AUDIT:
+			o->audit = 1;
 			break;
 		case OPT_DENIALS_FD: {
 			char *end;
@@ -234,6 +242,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (scopes_promises_parse(o->promises, &o->set) != 0)
 		bad_promises(o->promises);
 	/* the report comes from the SIGSYS handler: trap unless told otherwise */
+	if (o->audit && !o->report && o->denials_fd < 0)
+		die(EXIT_USAGE, "--audit: only with --report or --denials-fd");
 	if (o->report && !o->penalty_given)
 		o->penalty = SCOPES_PENALTY_TRAP;
 	o->argv = argv + optind;
@@ -763,7 +773,7 @@ int main(int argc, char **argv)
 	char unseen[512] = "";
 	if (o.report || o.denials_fd >= 0) {
 		/* before the program starts: its first denial must be seen */
-		watch = denials_open(landlock_abi(), unseen, sizeof(unseen));
+		watch = denials_open(landlock_abi(), o.audit, unseen, sizeof(unseen));
 		if (!watch && o.denials_fd >= 0)
 			dprintf(o.denials_fd, "unseen\t%s\n", unseen);
 	}

@@ -34,7 +34,10 @@
 extern char **environ;
 
 enum { OPT_JSON = 256, OPT_TIMELINE, OPT_VERIFY, OPT_LOG_SOURCE, OPT_NO_HANDSHAKE, OPT_COLOR,
-       OPT_VERSION, OPT_MERGE };
+       OPT_VERSION, OPT_MERGE, OPT_AUDIT };
+
+/* --audit: the verify runs may turn audit on to see Landlock denials */
+static int verify_audit;
 
 static void usage(FILE *out)
 {
@@ -59,6 +62,9 @@ static void usage(FILE *out)
 	      "      --timeline  show what is needed from each point of the run to its end\n"
 	      "      --verify    run PROGRAM again under scopes-run with the promises found\n"
 	      "                  (enforced) and say whether it ends the same way\n"
+	      "      --audit     as root, let --verify turn audit on if it is off, to see\n"
+	      "                  Landlock denials (the kernel then audits every new task\n"
+	      "                  until reboot)\n"
 	      "      --merge     the arguments are JSON reports of earlier runs (--json):\n"
 	      "                  one answer for all of them (one run shows one path)\n"
 	      "      --no-handshake  do not ask libscopes for its pledge points\n"
@@ -467,16 +473,19 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 		size_t n = 0;
 		while (argv[n])
 			n++;
-		char **av = calloc(n + 6, sizeof(*av));
+		char **av = calloc(n + 7, sizeof(*av));
 		if (!av)
 			_exit(125);
-		av[0] = (char *)tool;
-		av[1] = "-p";
-		av[2] = set;
-		av[3] = "--denials-fd=3";
-		av[4] = "--";
+		size_t k = 0;
+		av[k++] = (char *)tool;
+		av[k++] = "-p";
+		av[k++] = set;
+		av[k++] = "--denials-fd=3";
+		if (verify_audit)
+			av[k++] = "--audit";
+		av[k++] = "--";
 		for (size_t i = 0; i < n; i++) {
-			av[5 + i] = argv[i];
+			av[k + i] = argv[i];
 			/* a file under the working directory: its copy */
 			if (work[0] && i > 0 && argv[i][0] == '/' &&
 			    scopes_path_beneath(argv[i], snap.cwd)) {
@@ -484,7 +493,7 @@ static void verify_once(struct trace_run *run, const char *tool, char *const *ar
 				char *moved = malloc(strlen(work) + strlen(argv[i]) + 2);
 				if (moved) {
 					sprintf(moved, "%s%s", work, argv[i] + (cl > 1 ? cl : 0));
-					av[5 + i] = moved;
+					av[k + i] = moved;
 				}
 			}
 		}
@@ -935,6 +944,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "timeline", no_argument, NULL, OPT_TIMELINE },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "log-source", required_argument, NULL, OPT_LOG_SOURCE },
 		{ "no-handshake", no_argument, NULL, OPT_NO_HANDSHAKE },
 		{ "color", required_argument, NULL, OPT_COLOR },
@@ -975,6 +985,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_VERIFY:
 			do_verify = 1;
+			break;
+		case OPT_AUDIT:
+			verify_audit = 1;
 			break;
 		case OPT_LOG_SOURCE: {
 			int s = parse_choice(optarg, sources, 4);
@@ -1020,6 +1033,8 @@ int main(int argc, char **argv)
 	if (merging && (do_verify || timeline) && !usage_err[0])
 		snprintf(usage_err, sizeof(usage_err), "--merge reads reports: no --verify or "
 			 "--timeline (they need the program)");
+	if (verify_audit && !do_verify && !usage_err[0])
+		snprintf(usage_err, sizeof(usage_err), "--audit: only with --verify");
 	if (usage_err[0]) {
 		fail(&fs, 125, "usage", 0, "%s", usage_err);
 		if (!json)
