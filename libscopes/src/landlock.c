@@ -106,6 +106,7 @@ static struct {
 	int guarded;      /* the unveil guard filter is installed */
 	int nprograms;    /* landlock_allow_program */
 	int hinted;
+	int env_checked;  /* log_exec_from_env ran */
 	struct unveil_entry u[UNVEIL_MAX];
 	char *programs[LL_PROGRAMS_MAX];
 } ll __attribute__((aligned(128))) = {
@@ -497,14 +498,28 @@ static void plan_init(struct landlock_plan *plan)
  * and the kernel only counts the denial. It only adds log records, and is
  * ignored in a set-user-ID or file-capability program.
  */
+static int env_is_one(const char *name)
+{
+	/* a loop of our own, not getenv and strcmp: in a forked worker's
+	 * first pledge each libc routine touched first is a page fault */
+	for (char **e = environ; e && *e; e++) {
+		const char *p = *e, *n = name;
+		while (*n && *p == *n) {
+			p++;
+			n++;
+		}
+		if (!*n && p[0] == '=' && p[1] == '1' && p[2] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 static void log_exec_from_env(void)
 {
-	static int checked;
-	if (checked)
+	if (ll.env_checked)
 		return;
-	checked = 1;
-	const char *v = getenv("SCOPES_LANDLOCK_LOG_EXEC");
-	if (v && strcmp(v, "1") == 0 && !sys_secure_exec())
+	ll.env_checked = 1;
+	if (env_is_one("SCOPES_LANDLOCK_LOG_EXEC") && !sys_secure_exec())
 		landlock_log_new_exec();
 }
 
