@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The C tests and the scope matrix on the kernels people run (docs/kernel-matrix.md).
 #
-# Usage: scripts/kernel-matrix.sh [--quick] [--kernels LIST] [--refresh]
+# Usage: scripts/kernel-matrix.sh [--quick] [--extra-only] [--kernels LIST] [--refresh]
 #   --quick         a fixed subset: ctest without the long random runs, and
 #                   the matrix cells of pytest/matrix/kernels.py quick_ids()
+#   --extra-only    only the pytest files KERNEL_MATRIX_EXTRA names (no ctest,
+#                   no matrix): to try more suites on a kernel
 #   --kernels LIST  comma-separated configurations (default: all of them):
 #       debian-6.1             Debian 12's linux-image-6.1.0-N-amd64 as shipped
 #                              (lsm= default, Landlock ABI 2), in QEMU
@@ -27,10 +29,12 @@ here=$top/scripts/kernel-matrix
 mode=full
 kernels=debian-6.1,debian-6.1-nolandlock,host
 refresh=0
+extra_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) mode=quick ;;
 	--full) mode=full ;;
+	--extra-only) extra_only=1 ;;
 	--kernels) kernels=$2; shift ;;
 	--kernels=*) kernels=${1#*=} ;;
 	--refresh) refresh=1 ;;
@@ -59,6 +63,11 @@ if [ "$mode" = full ]; then
 	extra_tests=${KERNEL_MATRIX_EXTRA-pytest/test_landlock.py pytest/test_unveil.py}
 else
 	extra_tests=${KERNEL_MATRIX_EXTRA-}
+fi
+if [ "$extra_only" = 1 ]; then
+	[ -n "$extra_tests" ] ||
+		{ echo "kernel-matrix: --extra-only needs KERNEL_MATRIX_EXTRA (pytest files)" >&2; exit 2; }
+	mode=extra  # guest-run.sh: neither ctest nor the matrix
 fi
 mkdir -p "$out"
 py=/usr/bin/python3
