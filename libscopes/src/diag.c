@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Diagnostics (diag.h): the library's stderr lines, the SCOPES_PENALTY
- * override and scopes-trace's handshake.
+ * override, scopes-trace's handshake and the hint said once per run.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +82,32 @@ void diag_trace_handshake(const char *promises, const char *execpromises, void *
 		ssize_t w = write((int)fd, line, (size_t)n);
 		(void)w;
 	}
+}
+
+int diag_hint_repeated(int abi, uint64_t missing)
+{
+	const char *v = getenv(SCOPES_HINTED_ENV);
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	long said_abi = strtol(v, &end, 10);
+	if (errno || end == v || *end != ':' || said_abi != abi)
+		return 0;
+	v = end + 1;
+	if (!isxdigit((unsigned char)*v))
+		return 0; /* strtoull would take a sign or spaces */
+	uint64_t said = strtoull(v, &end, 16);
+	if (errno || end == v || *end)
+		return 0;
+	return (missing & ~said) == 0;
+}
+
+int diag_hint_pass_on(int abi, uint64_t missing)
+{
+	char v[48];
+
+	snprintf(v, sizeof(v), "%d:%" PRIx64, abi, missing);
+	return setenv(SCOPES_HINTED_ENV, v, 1) == 0 ? 0 : -ENOMEM;
 }

@@ -37,4 +37,23 @@ enum scopes_penalty diag_effective_penalty(enum scopes_penalty chosen) SCOPES_HI
  */
 void diag_trace_handshake(const char *promises, const char *execpromises, void *caller) SCOPES_HIDDEN;
 
+/*
+ * The hint about what the kernel's Landlock cannot restrict is the kernel's,
+ * not the program's: said once for the images of one run. scopes-run's
+ * child says it at its pledge and passes it on in SCOPES_HINTED
+ * ("<abi>:<missing rights, hex>") to the image it execs, whose shim pledges
+ * again and need not repeat it. The variable only silences a line whose
+ * every word was said already (the same ABI, no right missing beyond those
+ * named); it changes no layer and no filter, so whoever sets it can hide a
+ * repeated hint and nothing else.
+ */
+#define SCOPES_HINTED_ENV "SCOPES_HINTED"
+
+/* 1 if SCOPES_HINTED says the hint for (abi, missing) was given already. */
+int diag_hint_repeated(int abi, uint64_t missing) SCOPES_HIDDEN;
+
+/* setenv SCOPES_HINTED for (abi, missing); 0, or -ENOMEM. Not thread-safe
+ * (setenv): for a single-threaded process about to exec. */
+int diag_hint_pass_on(int abi, uint64_t missing) SCOPES_HIDDEN;
+
 #endif

@@ -195,7 +195,14 @@ static const char *right_name(uint64_t right)
 	}
 }
 
-/* The one-line hints of a degraded kernel, once per process. */
+/*
+ * The one-line hints of a degraded kernel, once per process, and not at all
+ * where the image that exec'd this one said the same (diag.h: SCOPES_HINTED).
+ * hint_said_missing is what this process's hint covered (the rights the
+ * kernel lacks, none for "no Landlock"), for landlock_hint_pass_on.
+ */
+static uint64_t hint_said_missing;
+
 static void hint_missing(uint64_t wanted)
 {
 	int abi = landlock_abi();
@@ -206,19 +213,31 @@ static void hint_missing(uint64_t wanted)
 		const char *why;
 		scopes_pathscoped_enforced(&why);
 		ll.hinted = 1;
-		diag_say("path-scoped promises grant nothing here: ", why, ". Hint: use Linux 5.13+ with Landlock enabled");
+		if (!diag_hint_repeated(0, 0))
+			diag_say("path-scoped promises grant nothing here: ", why,
+				 ". Hint: use Linux 5.13+ with Landlock enabled");
 		return;
 	}
 	uint64_t missing = wanted & ~abi_rights(abi);
 	if (!missing)
 		return;
 	ll.hinted = 1;
+	hint_said_missing = missing;
+	if (diag_hint_repeated(abi, missing))
+		return;
 	char abis[16];
 	snprintf(abis, sizeof(abis), "%d", abi);
 	diag_say("Landlock ABI ", abis, " cannot restrict:");
 	for (uint64_t b = 1; b && b <= missing; b <<= 1)
 		if (missing & b)
 			diag_say("  ", right_name(b), NULL);
+}
+
+int landlock_hint_pass_on(void)
+{
+	if (!ll.hinted)
+		return 0;
+	return diag_hint_pass_on(landlock_abi(), hint_said_missing);
 }
 
 int landlock_needed(scopes_set_t set)

@@ -79,4 +79,12 @@ int landlock_allow_program(const char *path) SCOPES_HIDDEN;
  */
 int landlock_log_new_exec(void) SCOPES_HIDDEN;
 
+/*
+ * For scopes-run, after its pledge and before the exec: if that pledge said
+ * what the kernel's Landlock cannot restrict, tell the exec'd image (its
+ * shim pledges again) that it was said (SCOPES_HINTED, diag.h), so a run
+ * says it once. Single-threaded (setenv). Returns 0, or -ENOMEM.
+ */
+int landlock_hint_pass_on(void) SCOPES_HIDDEN;
+
 #endif

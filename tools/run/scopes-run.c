@@ -685,6 +685,10 @@ static void exec_pinned(const struct options *o, const struct target *t)
 			 : scopes_pledge(o->promises, o->promises);
 	if (rc != 0)
 		child_fail(EXIT_USAGE, errno, "pledge(\"%s\", \"%s\")", prestr, o->promises);
+	/* the shim's pledge in the program need not repeat the kernel's hint
+	 * this pledge gave (stdio holds: setenv may allocate) */
+	if (dynamic && landlock_hint_pass_on() != 0)
+		child_fail(EXIT_USAGE, ENOMEM, "SCOPES_HINTED");
 	/* the environment as the pledge left it (the shim and execpromises
 	 * for a dynamic program, execpromises for its own children), copied
 	 * without a system call */
