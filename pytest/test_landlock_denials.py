@@ -28,7 +28,7 @@ import time
 import pytest
 
 import scopes_probes
-from conftest import NOBODY, built
+from conftest import NOBODY, built, without_hints
 from test_run_common import clean_env, target
 from test_trace import audit_locked
 
@@ -142,15 +142,6 @@ def exe(name):
 def denial_re(access, obj, program, call, verdict, prefix="scopes-run: "):
     return (re.escape(f"{prefix}Landlock denied {access} of {obj} to {program} (pid ")
             + r"[1-9][0-9]*" + re.escape(f", {call}): {verdict}") + "\n")
-
-
-# libscopes' one hint per process on a kernel whose Landlock lacks rights a
-# pledge wants (ABI < 3: truncation), before the program's own output
-DEGRADED_HINT = re.compile(r"scopes: Landlock ABI \d+ cannot restrict:\n(?:scopes:   .*\n)*")
-
-
-def without_hints(stderr):
-    return DEGRADED_HINT.sub("", stderr)
 
 
 @pytest.fixture
