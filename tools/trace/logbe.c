@@ -65,6 +65,7 @@
 #include "backend.h"
 #include "elfinfo.h"
 #include "procfs.h"
+#include "procmodel.h"
 
 #define AUDIT_SID_UNSET_VALUE 4294967295u
 
@@ -403,99 +404,37 @@ static int sentinel_wait(struct lstate *ls, pid_t pid, int ms)
 
 /* ------------------------------------------------- records to calls */
 
+/* A process: its image and start-up, and the executable its last record
+ * named (interned). */
 struct lproc {
-	long pid;
-	int image;
+	struct pm_proc pm; /* first: the table allocates the whole struct */
 	const char *exe;
-	int loader;
-	struct elf_file *interp;
-	uint64_t cand[8]; /* possible load addresses of the interpreter */
-	int ncand;
-	int exec_pending;
 };
 
 struct convert {
 	struct lstate *ls;
-	struct lproc *procs;
-	size_t nprocs, cprocs;
+	struct pm_table procs;
 	long nr_execve, nr_execveat;
 };
-
-static int site_of(const struct lproc *lp, uint64_t base, uint64_t ip)
-{
-	uint64_t v = ip - base;
-	return ip >= base && v < lp->interp->max_vaddr && elf_is_site(lp->interp, v);
-}
-
-/* The image's first record is its interpreter's first call: find the
- * page-aligned load addresses that explain it. */
-static void loader_begin(struct lproc *lp, const char *interp, uint64_t ip)
-{
-	lp->loader = 0;
-	lp->ncand = 0;
-	if (!interp || !elf_is_glibc_loader(interp))
-		return;
-	lp->interp = elf_get(interp);
-	if (!lp->interp || lp->interp->type != 3 /* ET_DYN */)
-		return;
-	const uint64_t *sites;
-	size_t n = elf_sites(lp->interp, &sites);
-	for (size_t i = 0; i < n && lp->ncand < 8; i++) {
-		uint64_t base = ip - sites[i];
-		if (ip >= sites[i] && (base & 0xfff) == 0)
-			lp->cand[lp->ncand++] = base;
-	}
-	lp->loader = lp->ncand > 0;
-}
-
-/* Is ip the interpreter's? Keeps only the load addresses that explain it. */
-static int loader_call(struct lproc *lp, uint64_t ip)
-{
-	int w = 0;
-	for (int i = 0; i < lp->ncand; i++)
-		if (site_of(lp, lp->cand[i], ip))
-			lp->cand[w++] = lp->cand[i];
-	if (w == 0)
-		return 0; /* keep the candidates: the loader phase ends here */
-	lp->ncand = w;
-	return 1;
-}
-
-static struct lproc *lproc_get(struct convert *cv, long pid, int *is_new)
-{
-	for (size_t i = 0; i < cv->nprocs; i++)
-		if (cv->procs[i].pid == pid) {
-			*is_new = 0;
-			return &cv->procs[i];
-		}
-	if (array_reserve(&cv->procs, &cv->cprocs, cv->nprocs, sizeof(*cv->procs)) != 0)
-		return NULL;
-	struct lproc *lp = &cv->procs[cv->nprocs++];
-	memset(lp, 0, sizeof(*lp));
-	lp->pid = pid;
-	lp->image = -1;
-	*is_new = 1;
-	cv->ls->run->processes++;
-	return lp;
-}
 
 static void image_start(struct convert *cv, struct lproc *lp, const char *path, int parent,
 			uint64_t ip)
 {
 	struct elf_file *ef = elf_get(lp->exe);
 	const char *interp = ef ? ef->interp : NULL;
-	lp->image = trace_image_add(cv->ls->run, path, lp->exe, interp, parent, lp->pid);
-	loader_begin(lp, interp, ip);
+	pm_image_start(&cv->procs, &lp->pm, path, lp->exe, interp, parent);
+	pm_loader_sites(&lp->pm, interp, ip);
 }
 
 static void convert_record(struct convert *cv, const struct lrec *r)
 {
 	struct trace_run *run = cv->ls->run;
-	int is_new;
-	struct lproc *lp = lproc_get(cv, r->pid, &is_new);
+	struct lproc *lp = (struct lproc *)pm_find(&cv->procs, r->pid);
+	if (!lp)
+		lp = (struct lproc *)pm_add(&cv->procs, r->pid, NULL);
 	if (!lp)
 		return;
-	if (lp->image < 0) {
+	if (lp->pm.image < 0) {
 		if (r->pid == cv->ls->root) {
 			/* our child's calls before its exec are ours, not the
 			 * program's: they come from this very binary */
@@ -508,34 +447,25 @@ static void convert_record(struct convert *cv, const struct lrec *r)
 			/* a fork: it runs the image its exe names (the latest
 			 * one), already past its loader */
 			lp->exe = r->exe;
-			for (size_t i = run->nimages; i-- > 0;)
-				if (strcmp(run->images[i].exe, r->exe) == 0) {
-					lp->image = (int)i;
-					break;
-				}
-			if (lp->image < 0)
+			lp->pm.image = pm_image_of_exe(run, r->exe);
+			if (lp->pm.image < 0)
 				image_start(cv, lp, r->exe, run->nimages ? 0 : -1, r->ip);
 		}
-	} else if (lp->exec_pending) {
-		lp->exec_pending = 0;
+	} else if (lp->pm.exec_pending) {
+		lp->pm.exec_pending = 0;
 		if (strcmp(r->exe, lp->exe) != 0) {
-			int parent = lp->image;
+			int parent = lp->pm.image;
 			lp->exe = r->exe;
 			image_start(cv, lp, r->exe, parent, r->ip);
 		}
 	}
 	struct tr_call c = { .arch = r->arch, .nr = r->syscall, .ip = r->ip, .tid = r->pid,
-			     .pid = r->pid, .image = lp->image, .phase = TR_PROGRAM };
-	if (lp->loader) {
-		if (loader_call(lp, r->ip))
-			c.phase = lp->image == 0 ? TR_STARTUP : TR_LOADER;
-		else
-			lp->loader = 0;
-	}
+			     .pid = r->pid, .image = lp->pm.image,
+			     .phase = pm_phase(&lp->pm, r->ip) };
 	c.where.off = r->ip; /* no maps afterwards: the raw address */
 	trace_call(run, &c);
 	if (r->syscall == cv->nr_execve || r->syscall == cv->nr_execveat)
-		lp->exec_pending = 1;
+		lp->pm.exec_pending = 1;
 }
 
 static int by_serial(const void *a, const void *b)
@@ -817,6 +747,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 			      .nr_execve = scopes_syscall_number(scopes_native_arch(), "execve"),
 			      .nr_execveat = scopes_syscall_number(scopes_native_arch(), "execveat") };
 	run->processes = 0;
+	pm_table_init(&cv.procs, run, sizeof(struct lproc));
 	for (size_t i = 0; i < ls->nrecs; i++) {
 		const struct lrec *r = &ls->recs[i];
 		int ours = session_ok ? (r->fields & AUDIT_F_SES) && r->ses == session
@@ -826,7 +757,7 @@ int log_run(struct trace_run *run, const struct tr_options *opt)
 		convert_record(&cv, r);
 	}
 	run->threads = run->processes;
-	free(cv.procs);
+	pm_table_free(&cv.procs);
 	if (hs_len) {
 		handshake_lines(run, hs, hs_len, child);
 		trace_note(run, 0, "the program pledges: --backend=notify splits the findings by "

@@ -51,6 +51,7 @@
 #include "decode.h" /* decode/: the project's system call decoder */
 #include "elfinfo.h"
 #include "procfs.h"
+#include "procmodel.h"
 #include "srcline.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -62,14 +63,12 @@
 
 #define PATH_READ_MAX 4096
 
+/* A process: its image and start-up (pm; image -1: the tracer's own child,
+ * before its exec), and what this backend keeps besides. */
 struct proc {
-	long pid;
-	int image;          /* -1: the tracer's own child, before its exec */
-	int loader;         /* still in the interpreter's start-up */
-	uint64_t ilo, ihi;  /* the interpreter's mapping */
+	struct pm_proc pm; /* first: the table allocates the whole struct */
 	int segment;
 	int pending_pledge; /* handshake seen, filter load not yet */
-	int exec_pending;
 	long exec_tid;
 	char *exec_path;
 	struct auxv_info exec_auxv;
@@ -99,8 +98,7 @@ struct nstate {
 	int errpipe;
 	int started;         /* the first exec succeeded */
 	pid_t child;
-	struct proc **procs;
-	size_t nprocs, cprocs;
+	struct pm_table procs;
 	struct tmap_ent *threads;
 	size_t tsize, tcount;
 	long nr_write, nr_seccomp, nr_execve, nr_execveat, nr_close, nr_exit, nr_exit_group;
@@ -128,44 +126,23 @@ int notify_available(void)
 
 static struct proc *proc_new(struct nstate *ns, long pid, const struct proc *from)
 {
-	struct proc *p = calloc(1, sizeof(*p));
+	struct proc *p = (struct proc *)pm_add(&ns->procs, pid, from ? &from->pm : NULL);
 	if (!p)
 		return NULL;
-	p->pid = pid;
-	p->image = from ? from->image : -1;
 	p->segment = from ? from->segment : 0;
 	p->pending_pledge = -1;
 	p->maps_dirty = 1;
 	p->memfd = -1;
-	if (from) { /* a forked child is past its loader, which stays mapped */
-		p->ilo = from->ilo;
-		p->ihi = from->ihi;
-	}
-	if (array_reserve(&ns->procs, &ns->cprocs, ns->nprocs, sizeof(*ns->procs)) != 0) {
-		free(p);
-		return NULL;
-	}
-	ns->procs[ns->nprocs++] = p;
-	ns->run->processes++;
 	return p;
 }
 
 static struct proc *proc_find(struct nstate *ns, long pid)
 {
-	for (size_t i = ns->nprocs; i-- > 0;)
-		if (ns->procs[i]->pid == pid)
-			return ns->procs[i];
-	return NULL;
+	return (struct proc *)pm_find(&ns->procs, pid);
 }
 
 static void proc_forget(struct nstate *ns, struct proc *p)
 {
-	for (size_t i = 0; i < ns->nprocs; i++) {
-		if (ns->procs[i] == p) {
-			ns->procs[i] = ns->procs[--ns->nprocs];
-			break;
-		}
-	}
 	for (size_t i = 0; i < ns->tsize; i++)
 		if (ns->threads[i].p == p)
 			ns->threads[i].p = NULL; /* tombstone: tid stays known-dead */
@@ -174,7 +151,7 @@ static void proc_forget(struct nstate *ns, struct proc *p)
 		close(p->memfd);
 	free(p->cwd);
 	free(p->exec_path);
-	free(p);
+	pm_remove(&ns->procs, &p->pm);
 }
 
 /* ------------------------------------------------- per-process caches
@@ -189,7 +166,7 @@ static ssize_t proc_mem(struct proc *p, long tid, uint64_t addr, void *buf, size
 {
 	if (p && p->memfd < 0) {
 		char path[64];
-		snprintf(path, sizeof(path), "/proc/%ld/mem", p->pid);
+		snprintf(path, sizeof(path), "/proc/%ld/mem", p->pm.pid);
 		p->memfd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (p && p->memfd >= 0) {
@@ -319,8 +296,8 @@ static struct proc *proc_of(struct nstate *ns, long tid)
 		/* a new process: it was forked by its parent (or, if that one
 		 * is gone, by someone in the tree: take the first process) */
 		struct proc *parent = proc_find(ns, ppid);
-		if (!parent && ns->nprocs)
-			parent = ns->procs[0];
+		if (!parent && ns->procs.n)
+			parent = (struct proc *)ns->procs.procs[0];
 		p = proc_new(ns, tgid, parent);
 		if (!p)
 			return NULL;
@@ -333,7 +310,7 @@ static struct proc *proc_of(struct nstate *ns, long tid)
 static int maps_fresh(struct proc *p)
 {
 	if (p->maps_dirty) {
-		if (proc_maps_read(p->pid, &p->maps) != 0)
+		if (proc_maps_read(p->pm.pid, &p->maps) != 0)
 			return -1;
 		p->maps_dirty = 0;
 	}
@@ -367,30 +344,30 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 	struct auxv_info av;
 	const char *interp = NULL;
 
-	if (proc_link(p->pid, "exe", exe, sizeof(exe)) != 0)
+	if (proc_link(p->pm.pid, "exe", exe, sizeof(exe)) != 0)
 		strcpy(exe, "?");
 	p->maps_dirty = 1;
 	if (p->memfd >= 0) { /* the new image has a new mm */
 		close(p->memfd);
 		p->memfd = -1;
 	}
-	p->loader = 0;
-	p->ilo = p->ihi = 0;
-	if (proc_auxv(p->pid, &av) == 0 && av.base && maps_fresh(p) == 0) {
+	pm_loader_none(&p->pm);
+	if (proc_auxv(p->pm.pid, &av) == 0 && av.base && maps_fresh(p) == 0) {
 		const struct map_ent *m = proc_maps_find(&p->maps, av.base);
 		if (m && m->path) {
+			uint64_t lo = UINT64_MAX, hi = 0;
 			interp = m->path;
-			p->ilo = UINT64_MAX;
 			for (size_t i = 0; i < p->maps.n; i++) {
 				if (p->maps.ent[i].path != m->path)
 					continue;
-				if (p->maps.ent[i].lo < p->ilo)
-					p->ilo = p->maps.ent[i].lo;
-				if (p->maps.ent[i].hi > p->ihi)
-					p->ihi = p->maps.ent[i].hi;
+				if (p->maps.ent[i].lo < lo)
+					lo = p->maps.ent[i].lo;
+				if (p->maps.ent[i].hi > hi)
+					hi = p->maps.ent[i].hi;
 			}
-			p->loader = elf_is_glibc_loader(interp);
-			if (!p->loader)
+			int glibc = elf_is_glibc_loader(interp);
+			pm_loader_mapped(&p->pm, lo, hi, glibc);
+			if (!glibc)
 				trace_note(ns->run, 0,
 					   "%s: its loader %s is also its C library: start-up is "
 					   "counted with the program",
@@ -398,7 +375,7 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 		}
 	}
 	/* filters survive exec: p->segment stays */
-	p->image = trace_image_add(ns->run, path, exe, interp, parent, p->pid);
+	pm_image_start(&ns->procs, &p->pm, path, exe, interp, parent);
 }
 
 /* ---------------------------------------------------------- the call */
@@ -531,7 +508,7 @@ static void object_path(struct proc *p, long tid, const char *name, const uint64
 /* Is this module the C library or the loader (whose frames we look past)? */
 static int system_module(const struct proc *p, const struct map_ent *m, uint64_t addr)
 {
-	if (addr >= p->ilo && addr < p->ihi)
+	if (addr >= p->pm.ilo && addr < p->pm.ihi)
 		return 1;
 	const char *b = strrchr(m->path, '/');
 	b = b ? b + 1 : m->path;
@@ -638,7 +615,7 @@ static void handshake(struct nstate *ns, struct proc *p, const struct seccomp_no
 	ssize_t got = proc_mem_read(req->pid, req->data.args[1], line, len);
 	if (got != (ssize_t)len || !id_valid(ns, req->id))
 		return;
-	int idx = trace_pledge_add(ns->run, line, len, p->pid, p->image, p->segment);
+	int idx = trace_pledge_add(ns->run, line, len, p->pm.pid, p->pm.image, p->segment);
 	if (idx < 0)
 		return;
 	struct tr_pledge *pl = &ns->run->pledges[idx];
@@ -653,7 +630,7 @@ static void moot_check(struct proc *p, long tid)
 		return;
 	char what[32];
 	snprintf(what, sizeof(what), "fd/%d", p->moot_fd);
-	if (proc_link(p->pid, what, p->moot_link, sizeof(p->moot_link)) == 0 &&
+	if (proc_link(p->pm.pid, what, p->moot_link, sizeof(p->moot_link)) == 0 &&
 	    strncmp(p->moot_link, "socket:", 7) == 0)
 		p->moot_state = 2;
 	else
@@ -669,7 +646,7 @@ static int moot_applies(struct proc *p, const uint64_t *args)
 		return 0;
 	char what[32], link[64];
 	snprintf(what, sizeof(what), "fd/%d", p->moot_fd);
-	if (proc_link(p->pid, what, link, sizeof(link)) != 0 || strcmp(link, p->moot_link) != 0) {
+	if (proc_link(p->pm.pid, what, link, sizeof(link)) != 0 || strcmp(link, p->moot_link) != 0) {
 		p->moot_state = 0;
 		return 0;
 	}
@@ -678,17 +655,17 @@ static int moot_applies(struct proc *p, const uint64_t *args)
 
 static void exec_check(struct nstate *ns, struct proc *p, long tid)
 {
-	if (!p->exec_pending || (tid != p->exec_tid && tid != p->pid))
+	if (!p->pm.exec_pending || (tid != p->exec_tid && tid != p->pm.pid))
 		return;
 	struct auxv_info now;
-	int changed = proc_auxv(p->pid, &now) == 0 &&
+	int changed = proc_auxv(p->pm.pid, &now) == 0 &&
 		      (now.random != p->exec_auxv.random || now.execfn != p->exec_auxv.execfn ||
 		       now.entry != p->exec_auxv.entry);
 	if (changed) {
-		p->exec_pending = 0;
-		image_begin(ns, p, p->exec_path ? p->exec_path : "?", p->image);
+		p->pm.exec_pending = 0;
+		image_begin(ns, p, p->exec_path ? p->exec_path : "?", p->pm.image);
 	} else if (tid == p->exec_tid) {
-		p->exec_pending = 0; /* the exec failed; the image goes on */
+		p->pm.exec_pending = 0; /* the exec failed; the image goes on */
 	}
 }
 
@@ -739,7 +716,7 @@ static void name_exec_mapping(struct nstate *ns, struct proc *p, long tid, long 
  * does not run as it would untraced. */
 static void own_filter(struct nstate *ns, struct proc *p, long nr, const uint64_t *args)
 {
-	const char *img = p->image >= 0 ? ns->run->images[p->image].path : "the program";
+	const char *img = p->pm.image >= 0 ? ns->run->images[p->pm.image].path : "the program";
 	if (nr == ns->nr_seccomp && (args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER))
 		trace_incomplete(ns->run, "own_seccomp_listener",
 				 "%s installs a seccomp filter with its own listener: that fails "
@@ -767,7 +744,7 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	struct proc *p = proc_of(ns, tid);
 	if (!p)
 		return; /* gone before we could look: nothing to attribute it to */
-	if (p->image < 0) {
+	if (p->pm.image < 0) {
 		/* the tracer's own child until its exec is known to have
 		 * succeeded: the error pipe closes (O_CLOEXEC) during the exec,
 		 * before the new image can make a call */
@@ -789,16 +766,9 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	moot_check(p, tid);
 
 	struct tr_call c = { .arch = req->data.arch, .nr = nr, .args = args,
-			     .ip = req->data.instruction_pointer, .tid = tid, .pid = p->pid,
-			     .image = p->image, .segment = p->segment };
-	if (p->loader) {
-		if (c.ip >= p->ilo && c.ip < p->ihi)
-			c.phase = p->image == 0 ? TR_STARTUP : TR_LOADER;
-		else
-			p->loader = 0;
-	}
-	if (!p->loader)
-		c.phase = TR_PROGRAM;
+			     .ip = req->data.instruction_pointer, .tid = tid, .pid = p->pm.pid,
+			     .image = p->pm.image, .segment = p->segment };
+	c.phase = pm_phase(&p->pm, c.ip);
 
 	const char *name = scopes_syscall_name(c.arch, nr);
 	struct memreader mr = { .p = p, .tid = tid };
@@ -865,7 +835,7 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		free(p->exec_path);
 		p->exec_path = plen ? strdup(path) : NULL;
 		p->exec_tid = tid;
-		p->exec_pending = proc_auxv(p->pid, &p->exec_auxv) == 0;
+		p->pm.exec_pending = proc_auxv(p->pm.pid, &p->exec_auxv) == 0;
 	} else if (nr == ns->nr_close && p->moot_state && (int)args[0] == p->moot_fd) {
 		p->moot_state = 0;
 	} else if (nr == ns->nr_mmap || nr == ns->nr_munmap || nr == ns->nr_mprotect ||
@@ -878,7 +848,7 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	const struct scopes_row *fail = scopes_fail_row(c.arch, nr, args);
 	if (fail) {
 		/* the descriptor it creates is the lowest free one */
-		p->moot_fd = proc_lowest_free_fd(p->pid);
+		p->moot_fd = proc_lowest_free_fd(p->pm.pid);
 		p->moot_state = p->moot_fd >= 0 ? 1 : 0;
 		p->moot_tid = tid;
 		p->moot_under = fail->any;
@@ -1003,6 +973,7 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	uint32_t arch = scopes_native_arch();
 
 	run->backend = "notify";
+	pm_table_init(&ns.procs, run, sizeof(struct proc));
 	ns.nr_write = scopes_syscall_number(arch, "write");
 	ns.nr_seccomp = scopes_syscall_number(arch, "seccomp");
 	ns.nr_execve = scopes_syscall_number(arch, "execve");
@@ -1173,9 +1144,9 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 		close(pidfd);
 	free(req);
 	free(resp);
-	while (ns.nprocs)
-		proc_forget(&ns, ns.procs[0]);
-	free(ns.procs);
+	while (ns.procs.n)
+		proc_forget(&ns, (struct proc *)ns.procs.procs[0]);
+	pm_table_free(&ns.procs);
 	free(ns.threads);
 	return 0;
 }
