@@ -729,21 +729,14 @@ static void own_filter(struct nstate *ns, struct proc *p, long nr, const uint64_
 				 "(kill, trap, errno) are never seen by the tracer", img);
 }
 
-static void handle(struct nstate *ns, const struct seccomp_notif *req,
-		   struct seccomp_notif_resp *resp)
+/* The process a notified call belongs to, with its image up to date; NULL
+ * when there is none to attribute it to (gone before we could look, or
+ * the tracer's own child before its exec). */
+static struct proc *call_process(struct nstate *ns, long tid)
 {
-	long tid = req->pid, nr = req->data.nr;
-	const uint64_t *args = (const uint64_t *)req->data.args;
-	struct trace_run *run = ns->run;
-
-	resp->id = req->id;
-	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	resp->error = 0;
-	resp->val = 0;
-
 	struct proc *p = proc_of(ns, tid);
 	if (!p)
-		return; /* gone before we could look: nothing to attribute it to */
+		return NULL;
 	if (p->pm.image < 0) {
 		/* the tracer's own child until its exec is known to have
 		 * succeeded: the error pipe closes (O_CLOEXEC) during the exec,
@@ -758,62 +751,71 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 				ns->started = 1;
 		}
 		if (!ns->started)
-			return;
-		run->started = 1;
+			return NULL;
+		ns->run->started = 1;
 		image_begin(ns, p, ns->opt->path, -1);
 	}
 	exec_check(ns, p, tid);
 	moot_check(p, tid);
+	return p;
+}
 
-	struct tr_call c = { .arch = req->data.arch, .nr = nr, .args = args,
-			     .ip = req->data.instruction_pointer, .tid = tid, .pid = p->pm.pid,
-			     .image = p->pm.image, .segment = p->segment };
-	c.phase = pm_phase(&p->pm, c.ip);
+/* What a call's memory said: its text, its path argument, the object it
+ * acts on. */
+struct call_view {
+	char text[768];
+	char path[PATH_READ_MAX];
+	size_t plen;  /* 0: no path read */
+	int valid;    /* what was read is what the task passed */
+	char object[PATH_MAX];
+};
 
-	const char *name = scopes_syscall_name(c.arch, nr);
+/* Read what c needs of the task's memory, trusted only while the
+ * notification is still valid, and point c at it. */
+static void call_read(struct nstate *ns, struct proc *p, const struct seccomp_notif *req,
+		      struct tr_call *c, struct call_view *v)
+{
+	long tid = req->pid, nr = c->nr;
+	const uint64_t *args = c->args;
+	const char *name = scopes_syscall_name(c->arch, nr);
 	struct memreader mr = { .p = p, .tid = tid };
 	struct decode_reader rd = { mem_read, &mr };
-	char text[768], path[PATH_READ_MAX], object[PATH_MAX];
-	if (moot_applies(p, args) && nr != ns->nr_close) {
-		c.moot = p->moot_under;
-		c.moot_why = p->moot_why;
-	}
 	/* the path matters where Landlock decides by it; elsewhere only for
 	 * the examples, and not once a class has them all */
-	int by_path = scopes_landlock_checks_path(c.arch, nr);
+	int by_path = scopes_landlock_checks_path(c->arch, nr);
 	int need_memory = by_path || nr == ns->nr_execve || nr == ns->nr_execveat ||
-			  !trace_examples_full(run, &c);
-	decode_syscall_read(c.arch, nr, args, need_memory ? &rd : NULL, text, sizeof(text));
-	size_t plen = need_memory ? decode_path_read(c.arch, nr, args, &rd, path, sizeof(path)) : 0;
-	int valid = !mr.n || id_valid(ns, req->id);
-	if (!valid) {
+			  !trace_examples_full(ns->run, c);
+	decode_syscall_read(c->arch, nr, args, need_memory ? &rd : NULL, v->text, sizeof(v->text));
+	v->plen = need_memory ? decode_path_read(c->arch, nr, args, &rd, v->path, sizeof(v->path))
+			      : 0;
+	v->valid = !mr.n || id_valid(ns, req->id);
+	if (!v->valid) {
 		/* the task moved on (died, or a signal restarted the call): what
 		 * we read may not be what it passed */
-		decode_syscall_read(c.arch, nr, args, NULL, text, sizeof(text));
-		plen = 0;
+		decode_syscall_read(c->arch, nr, args, NULL, v->text, sizeof(v->text));
+		v->plen = 0;
 	}
-	if (valid)
-		name_exec_mapping(ns, p, tid, nr, args, text, sizeof(text));
-	c.text = text;
-	if (valid && by_path && trace_pathscoped_possible(c.arch, nr)) {
-		object_path(p, tid, name, args, plen ? path : NULL, object, sizeof(object));
-		if (object[0])
-			c.object = object;
+	if (v->valid)
+		name_exec_mapping(ns, p, tid, nr, args, v->text, sizeof(v->text));
+	c->text = v->text;
+	if (v->valid && by_path && trace_pathscoped_possible(c->arch, nr)) {
+		object_path(p, tid, name, args, v->plen ? v->path : NULL, v->object,
+			    sizeof(v->object));
+		if (v->object[0])
+			c->object = v->object;
 	}
-	if (run->timeline) {
-		c.where = locate(p, c.ip);
-		c.caller = find_caller(p, tid, &c.where);
-	}
+}
 
-	enum scopes_class cls = trace_call(run, &c);
-	if (cls == SCOPES_CLASS_ENOSYS) {
-		/* what every pledge answers: take the program down its
-		 * fallback path now, so we see the call it falls back to */
-		resp->flags = 0;
-		resp->error = -ENOSYS;
-	}
+/* What the call changes for the calls after it: caches, the pledge
+ * segment, a pending exec, a FAIL-row descriptor, the process itself. */
+static void call_after(struct nstate *ns, struct proc *p, const struct seccomp_notif *req,
+		       const struct tr_call *c, const struct call_view *v)
+{
+	long tid = req->pid, nr = c->nr;
+	const uint64_t *args = c->args;
+	const char *name = scopes_syscall_name(c->arch, nr);
+	struct trace_run *run = ns->run;
 
-	/* what this call changes for the calls after it */
 	if (changes_namespace(name))
 		dircache_flush();
 	else if (name && (strcmp(name, "chdir") == 0 || strcmp(name, "fchdir") == 0)) {
@@ -831,9 +833,9 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		run->pledges[p->pending_pledge].installed = 1;
 		p->segment = p->pending_pledge + 1;
 		p->pending_pledge = -1;
-	} else if ((nr == ns->nr_execve || nr == ns->nr_execveat) && valid) {
+	} else if ((nr == ns->nr_execve || nr == ns->nr_execveat) && v->valid) {
 		free(p->exec_path);
-		p->exec_path = plen ? strdup(path) : NULL;
+		p->exec_path = v->plen ? strdup(v->path) : NULL;
 		p->exec_tid = tid;
 		p->pm.exec_pending = proc_auxv(p->pm.pid, &p->exec_auxv) == 0;
 	} else if (nr == ns->nr_close && p->moot_state && (int)args[0] == p->moot_fd) {
@@ -845,7 +847,7 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		proc_forget(ns, p);
 		return;
 	}
-	const struct scopes_row *fail = scopes_fail_row(c.arch, nr, args);
+	const struct scopes_row *fail = scopes_fail_row(c->arch, nr, args);
 	if (fail) {
 		/* the descriptor it creates is the lowest free one */
 		p->moot_fd = proc_lowest_free_fd(p->pm.pid);
@@ -854,6 +856,47 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 		p->moot_under = fail->any;
 		p->moot_why = fail->note;
 	}
+}
+
+/* One notification: attribute, read, classify, answer. */
+static void handle(struct nstate *ns, const struct seccomp_notif *req,
+		   struct seccomp_notif_resp *resp)
+{
+	long tid = req->pid, nr = req->data.nr;
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	struct trace_run *run = ns->run;
+
+	resp->id = req->id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	resp->error = 0;
+	resp->val = 0;
+
+	struct proc *p = call_process(ns, tid);
+	if (!p)
+		return;
+	struct tr_call c = { .arch = req->data.arch, .nr = nr, .args = args,
+			     .ip = req->data.instruction_pointer, .tid = tid, .pid = p->pm.pid,
+			     .image = p->pm.image, .segment = p->segment };
+	c.phase = pm_phase(&p->pm, c.ip);
+	if (moot_applies(p, args) && nr != ns->nr_close) {
+		c.moot = p->moot_under;
+		c.moot_why = p->moot_why;
+	}
+	struct call_view v;
+	call_read(ns, p, req, &c, &v);
+	if (run->timeline) {
+		c.where = locate(p, c.ip);
+		c.caller = find_caller(p, tid, &c.where);
+	}
+
+	enum scopes_class cls = trace_call(run, &c);
+	if (cls == SCOPES_CLASS_ENOSYS) {
+		/* what every pledge answers: take the program down its
+		 * fallback path now, so we see the call it falls back to */
+		resp->flags = 0;
+		resp->error = -ENOSYS;
+	}
+	call_after(ns, p, req, &c, &v);
 }
 
 /* ------------------------------------------------------------ the loop */
@@ -964,12 +1007,181 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
-int notify_run(struct trace_run *run, const struct tr_options *opt)
+/* Fork the program under the notifying filter and receive its listener.
+ * Returns 0, or -1 when it could not be set up (reason said; the child, if
+ * any, reaped). */
+static int notify_spawn(struct nstate *ns)
 {
-	struct nstate ns = { .run = run, .opt = opt, .listener = -1 };
 	struct sock_filter insns[32];
 	unsigned ninsns;
 	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		tr_error("socketpair: %s", strerror(errno));
+		return -1;
+	}
+	build_filter(ns, insns, &ninsns, sv[1]);
+	struct spawn sp = { .opt = ns->opt,
+			    .prog = { (unsigned short)ninsns, insns },
+			    .seccomp_flags = SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			    .send_sock = sv[1],
+			    .send_magic = SPAWN_MAGIC_HI << 32 | MSG_NOSIGNAL };
+	/* 5.19+: a signal to the program while we look at its call does not
+	 * restart the call (which would notify it twice, doubling a count) */
+	if (kernel_at_least(5, 19))
+		sp.seccomp_flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	spawn_signals();
+
+	ns->child = spawn_child(&sp, &ns->errpipe);
+	if (ns->child < 0) {
+		tr_error("fork: %s", strerror(errno));
+		return -1;
+	}
+	close(sv[1]);
+	if (ns->opt->trace_fd >= 0)
+		close(ns->opt->trace_fd);
+	/* wait for the listener, or for the child to fail before sending it */
+	struct pollfd pf[2] = { { sv[0], POLLIN, 0 }, { ns->errpipe, POLLIN, 0 } };
+	while (poll(pf, 2, -1) < 0 && errno == EINTR)
+		;
+	if (pf[0].revents & POLLIN)
+		ns->listener = recv_listener(sv[0]);
+	close(sv[0]);
+	if (ns->listener < 0) {
+		int stage = 0, err = spawn_result(ns->errpipe, &stage);
+		spawn_reap(ns->run, ns->child);
+		report_spawn_error(ns->opt, stage, err);
+		close(ns->errpipe);
+		return -1;
+	}
+	unsigned long long sync = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	ioctl(ns->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync); /* 6.6+: faster, optional */
+	return 0;
+}
+
+/* A notification and its answer, as large as the kernel makes them. */
+struct notif_bufs {
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	size_t rsz;
+};
+
+static int notif_bufs_alloc(struct notif_bufs *b)
+{
+	struct seccomp_notif_sizes sizes;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
+		sizes.seccomp_notif = sizeof(struct seccomp_notif);
+		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	}
+	b->rsz = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif
+								    : sizeof(struct seccomp_notif);
+	size_t wsz = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
+			     ? sizes.seccomp_notif_resp
+			     : sizeof(struct seccomp_notif_resp);
+	b->req = malloc(b->rsz);
+	b->resp = malloc(wsz);
+	return b->req && b->resp ? 0 : -1;
+}
+
+/* Receive one notification, handle and answer it. Returns 0, or -1 when
+ * the receive failed (errno; ENOENT: the task died meanwhile). */
+static int notify_one(struct nstate *ns, struct notif_bufs *b)
+{
+	memset(b->req, 0, b->rsz);
+	if (ioctl(ns->listener, SECCOMP_IOCTL_NOTIF_RECV, b->req) != 0)
+		return -1;
+	handle(ns, b->req, b->resp);
+	/* ENOENT: the task was killed while we looked */
+	ioctl(ns->listener, SECCOMP_IOCTL_NOTIF_SEND, b->resp);
+	return 0;
+}
+
+/* The program ended (reaped): if its exec was never seen to succeed, say
+ * why it failed. */
+static void notify_reaped(struct nstate *ns)
+{
+	if (ns->started)
+		return;
+	int stage = 0, err = spawn_result(ns->errpipe, &stage);
+	if (err) {
+		ns->run->exec_errno = err;
+		report_spawn_error(ns->opt, stage, err);
+	} else {
+		ns->started = 1;
+	}
+}
+
+/* Answer notifications until no task uses the filter any more (or a
+ * signal cuts the wait for what the program left running short). */
+static void notify_loop(struct nstate *ns, struct notif_bufs *b, int pidfd)
+{
+	struct trace_run *run = ns->run;
+	const struct tr_options *opt = ns->opt;
+	int reaped = 0;
+	struct watcher w = { .main = pthread_self(), .pidfd = pidfd, .trace_rd = opt->trace_rd };
+	struct sigaction wake = { .sa_handler = on_wake }, old_urg; /* no SA_RESTART */
+	int fast = pidfd >= 0 && sigaction(SIGURG, &wake, &old_urg) == 0 &&
+		   pthread_create(&w.thread, NULL, watch_main, &w) == 0;
+	for (;;) {
+		if (fast && !reaped && !w.pending && !spawn_interrupted()) {
+			if (notify_one(ns, b) == 0 || errno != EINTR)
+				continue; /* ENOENT: the task died meanwhile */
+		}
+		w.pending = 0; /* what woke us, the poll below sees */
+		if (!reaped)
+			spawn_forward(ns->child);
+		if (reaped && spawn_interrupted()) {
+			trace_note(run, 1, "interrupted: processes the program left running were "
+				   "not followed to their end");
+			break;
+		}
+
+		struct pollfd fds[3] = { { ns->listener, POLLIN, 0 },
+					 { pidfd, reaped ? 0 : POLLIN, 0 },
+					 { opt->trace_rd, POLLIN, 0 } };
+		int r = poll(fds, 3, pidfd < 0 && !reaped ? 100 : -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			tr_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (fds[2].revents & (POLLIN | POLLHUP))
+			drain(opt->trace_rd);
+		siginfo_t si = { 0 };
+		if (!reaped && (pidfd < 0 ? waitid(P_PID, (id_t)ns->child, &si,
+						   WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid
+					  : (fds[1].revents & POLLIN))) {
+			spawn_reap(run, ns->child);
+			reaped = 1;
+			w.reaped = 1;
+			notify_reaped(ns);
+		}
+		if (fds[0].revents & POLLIN) {
+			notify_one(ns, b);
+			continue;
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR)) {
+			if (reaped)
+				break;
+			/* no task uses the filter, our child is only a zombie
+			 * not yet noticed: reap it now */
+			spawn_reap(run, ns->child);
+			reaped = 1;
+			break;
+		}
+	}
+	if (fast) {
+		w.stop = 1;
+		pthread_join(w.thread, NULL);
+		sigaction(SIGURG, &old_urg, NULL);
+	}
+}
+
+int notify_run(struct trace_run *run, const struct tr_options *opt)
+{
+	struct nstate ns = { .run = run, .opt = opt, .listener = -1 };
+	struct notif_bufs b = { NULL, NULL, 0 };
 	uint32_t arch = scopes_native_arch();
 
 	run->backend = "notify";
@@ -986,62 +1198,12 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	ns.nr_mremap = scopes_syscall_number(arch, "mremap");
 	ns.nr_prctl = scopes_syscall_number(arch, "prctl");
 
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		tr_error("socketpair: %s", strerror(errno));
+	if (notify_spawn(&ns) != 0)
 		return -1;
-	}
-	build_filter(&ns, insns, &ninsns, sv[1]);
-	struct spawn sp = { .opt = opt,
-			    .prog = { (unsigned short)ninsns, insns },
-			    .seccomp_flags = SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			    .send_sock = sv[1],
-			    .send_magic = SPAWN_MAGIC_HI << 32 | MSG_NOSIGNAL };
-	/* 5.19+: a signal to the program while we look at its call does not
-	 * restart the call (which would notify it twice, doubling a count) */
-	if (kernel_at_least(5, 19))
-		sp.seccomp_flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-	spawn_signals();
-
-	ns.child = spawn_child(&sp, &ns.errpipe);
-	if (ns.child < 0) {
-		tr_error("fork: %s", strerror(errno));
-		return -1;
-	}
-	close(sv[1]);
-	if (opt->trace_fd >= 0)
-		close(opt->trace_fd);
-	/* wait for the listener, or for the child to fail before sending it */
-	struct pollfd pf[2] = { { sv[0], POLLIN, 0 }, { ns.errpipe, POLLIN, 0 } };
-	while (poll(pf, 2, -1) < 0 && errno == EINTR)
-		;
-	if (pf[0].revents & POLLIN)
-		ns.listener = recv_listener(sv[0]);
-	close(sv[0]);
-	if (ns.listener < 0) {
-		int stage = 0, err = spawn_result(ns.errpipe, &stage);
-		spawn_reap(run, ns.child);
-		report_spawn_error(opt, stage, err);
-		close(ns.errpipe);
-		return -1;
-	}
-	unsigned long long sync = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
-	ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync); /* 6.6+: faster, optional */
-
-	struct seccomp_notif_sizes sizes;
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
-		sizes.seccomp_notif = sizeof(struct seccomp_notif);
-		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
-	}
-	size_t rsz = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif
-									 : sizeof(struct seccomp_notif);
-	size_t wsz = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
-			     ? sizes.seccomp_notif_resp
-			     : sizeof(struct seccomp_notif_resp);
-	struct seccomp_notif *req = malloc(rsz);
-	struct seccomp_notif_resp *resp = malloc(wsz);
+	int alloc = notif_bufs_alloc(&b);
 	int pidfd = (int)syscall(SYS_pidfd_open, ns.child, 0);
 	struct proc *root = proc_new(&ns, ns.child, NULL);
-	if (!req || !resp || !root) {
+	if (alloc != 0 || !root) {
 		tr_error("out of memory");
 		kill(ns.child, SIGKILL);
 		spawn_reap(run, ns.child);
@@ -1051,84 +1213,8 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	tmap_put(&ns, ns.child, root);
 	run->threads = 1;
 
-	int reaped = 0;
-	struct watcher w = { .main = pthread_self(), .pidfd = pidfd, .trace_rd = opt->trace_rd };
-	struct sigaction wake = { .sa_handler = on_wake }, old_urg; /* no SA_RESTART */
-	int fast = pidfd >= 0 && sigaction(SIGURG, &wake, &old_urg) == 0 &&
-		   pthread_create(&w.thread, NULL, watch_main, &w) == 0;
-	for (;;) {
-		if (fast && !reaped && !w.pending && !spawn_interrupted()) {
-			memset(req, 0, rsz);
-			if (ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0) {
-				handle(&ns, req, resp);
-				ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
-				continue;
-			}
-			if (errno != EINTR)
-				continue; /* ENOENT: the task died meanwhile */
-		}
-		w.pending = 0; /* what woke us, the poll below sees */
-		if (!reaped)
-			spawn_forward(ns.child);
-		if (reaped && spawn_interrupted()) {
-			trace_note(run, 1, "interrupted: processes the program left running were "
-				   "not followed to their end");
-			break;
-		}
+	notify_loop(&ns, &b, pidfd);
 
-		struct pollfd fds[3] = { { ns.listener, POLLIN, 0 },
-					 { pidfd, reaped ? 0 : POLLIN, 0 },
-					 { opt->trace_rd, POLLIN, 0 } };
-		int r = poll(fds, 3, pidfd < 0 && !reaped ? 100 : -1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			tr_error("poll: %s", strerror(errno));
-			break;
-		}
-		if (fds[2].revents & (POLLIN | POLLHUP))
-			drain(opt->trace_rd);
-		siginfo_t si = { 0 };
-		if (!reaped && (pidfd < 0 ? waitid(P_PID, (id_t)ns.child, &si,
-						   WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid
-					  : (fds[1].revents & POLLIN))) {
-			spawn_reap(run, ns.child);
-			reaped = 1;
-			w.reaped = 1;
-			if (!ns.started) {
-				int stage = 0, err = spawn_result(ns.errpipe, &stage);
-				if (err) {
-					run->exec_errno = err;
-					report_spawn_error(opt, stage, err);
-				} else {
-					ns.started = 1;
-				}
-			}
-		}
-		if (fds[0].revents & POLLIN) {
-			memset(req, 0, rsz);
-			if (ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
-				continue; /* ENOENT: the task died meanwhile */
-			handle(&ns, req, resp);
-			/* ENOENT: the task was killed while we looked */
-			ioctl(ns.listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
-			continue;
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR)) {
-			if (reaped)
-				break;
-			/* no task uses the filter, our child is only a zombie
-			 * not yet noticed: reap it now */
-			spawn_reap(run, ns.child);
-			reaped = 1;
-			break;
-		}
-	}
-	if (fast) {
-		w.stop = 1;
-		pthread_join(w.thread, NULL);
-		sigaction(SIGURG, &old_urg, NULL);
-	}
 	if (!ns.started && !run->exec_errno) {
 		int stage = 0, err = spawn_result(ns.errpipe, &stage);
 		if (err) {
@@ -1142,8 +1228,8 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	close(ns.errpipe);
 	if (pidfd >= 0)
 		close(pidfd);
-	free(req);
-	free(resp);
+	free(b.req);
+	free(b.resp);
 	while (ns.procs.n)
 		proc_forget(&ns, (struct proc *)ns.procs.procs[0]);
 	pm_table_free(&ns.procs);
