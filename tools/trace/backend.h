@@ -4,10 +4,11 @@
  * the program is started (spawn) and the options they take.
  *
  *   notify: SECCOMP_RET_USER_NOTIF + SECCOMP_USER_NOTIF_FLAG_CONTINUE. Every
- *           call, with its arguments, unprivileged, lossless. notify.c
+ *           call, with its arguments, unprivileged, lossless. backend_notify.c
  *   log:    SECCOMP_RET_LOG; the audit records are read through NETLINK_AUDIT
  *           (root) or the kernel log. No arguments; may lose records
- *           without root (and then says so). logbe.c
+ *           without root (and then says so). backend_log.c, its records
+ *           from log_records.c
  */
 #ifndef SCOPES_TRACE_BACKEND_H
 #define SCOPES_TRACE_BACKEND_H
