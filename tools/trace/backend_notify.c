@@ -50,9 +50,9 @@
 #include "backend.h"
 #include "decode.h" /* decode/: the project's system call decoder */
 #include "elfinfo.h"
+#include "notify_proc.h"
 #include "procfs.h"
 #include "procmodel.h"
-#include "srcline.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -61,30 +61,6 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-#define PATH_READ_MAX 4096
-
-/* A process: its image and start-up (pm; image -1: the tracer's own child,
- * before its exec), and what this backend keeps besides. */
-struct proc {
-	struct pm_proc pm; /* first: the table allocates the whole struct */
-	int segment;
-	int pending_pledge; /* handshake seen, filter load not yet */
-	long exec_tid;
-	char *exec_path;
-	struct auxv_info exec_auxv;
-	struct maps maps;
-	int maps_dirty;
-	int memfd;          /* /proc/PID/mem, kept open until the next exec
-			     * (an open mem file stays on the mm it was opened on) */
-	char *cwd;          /* cached; NULL after a chdir (read again when needed) */
-	/* a descriptor a FAIL-row call created (see trace.h "moot") */
-	int moot_state;     /* 0 none, 1 to check at moot_tid's next call, 2 armed */
-	long moot_tid;
-	int moot_fd;
-	char moot_link[64];
-	scopes_set_t moot_under;
-	const char *moot_why;
-};
 
 struct tmap_ent {
 	long tid;
@@ -152,88 +128,6 @@ static void proc_forget(struct nstate *ns, struct proc *p)
 	free(p->cwd);
 	free(p->exec_path);
 	pm_remove(&ns->procs, &p->pm);
-}
-
-/* ------------------------------------------------- per-process caches
- *
- * Reading a call's path cost about 11 system calls of ours per traced call
- * (open, read and close /proc/PID/mem; a readlink per path component to
- * resolve it). Kept: the mem file per process until its next exec, its
- * working directory until a chdir, and each directory's resolution until a
- * call of the tree changes the namespace (create, remove, rename, link). */
-
-static ssize_t proc_mem(struct proc *p, long tid, uint64_t addr, void *buf, size_t n)
-{
-	if (p && p->memfd < 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%ld/mem", p->pm.pid);
-		p->memfd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (p && p->memfd >= 0) {
-		ssize_t r = pread(p->memfd, buf, n, (off_t)addr);
-		if (r > 0)
-			return r;
-	}
-	return proc_mem_read(tid, addr, buf, n); /* a leader gone: the thread's own */
-}
-
-static const char *proc_cwd(struct proc *p, long tid)
-{
-	char buf[PATH_MAX];
-	if (!p->cwd && proc_link(tid, "cwd", buf, sizeof(buf)) == 0)
-		p->cwd = strdup(buf);
-	return p->cwd;
-}
-
-#define DIRCACHE_SIZE 1024
-static struct dircache_ent {
-	char *dir, *real; /* real NULL: the directory does not exist (yet) */
-} dircache[DIRCACHE_SIZE];
-static unsigned long dircache_used; /* entries filled since the last flush */
-
-static void dircache_flush(void)
-{
-	if (!dircache_used)
-		return;
-	for (size_t i = 0; i < DIRCACHE_SIZE; i++) {
-		free(dircache[i].dir);
-		free(dircache[i].real);
-		dircache[i].dir = dircache[i].real = NULL;
-	}
-	dircache_used = 0;
-}
-
-/* The directory resolved as Landlock resolves it (symbolic links followed),
- * cached; *exists 0 when it does not resolve. */
-static const char *dir_resolved(const char *dir, int *exists)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (const char *c = dir; *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
-	struct dircache_ent *e = &dircache[h % DIRCACHE_SIZE];
-	if (!e->dir || strcmp(e->dir, dir) != 0) {
-		free(e->dir);
-		free(e->real);
-		e->dir = strdup(dir);
-		e->real = realpath(dir, NULL);
-		dircache_used++;
-	}
-	*exists = e->real != NULL;
-	return e->real ? e->real : dir;
-}
-
-/* Does this call change what paths resolve to? Then the cached directory
- * resolutions may be stale after it runs. */
-static int changes_namespace(const char *name)
-{
-	static const char *const names[] = { "mkdir", "mkdirat", "rmdir", "rename", "renameat",
-					     "renameat2", "unlink", "unlinkat", "symlink",
-					     "symlinkat", "link", "linkat", "mount", "umount2",
-					     "chroot", "pivot_root", "mknod", "mknodat", NULL };
-	for (int i = 0; name && names[i]; i++)
-		if (strcmp(name, names[i]) == 0)
-			return 1;
-	return 0;
 }
 
 static void tmap_put(struct nstate *ns, long tid, struct proc *p);
@@ -307,37 +201,6 @@ static struct proc *proc_of(struct nstate *ns, long tid)
 	return p;
 }
 
-static int maps_fresh(struct proc *p)
-{
-	if (p->maps_dirty) {
-		if (proc_maps_read(p->pm.pid, &p->maps) != 0)
-			return -1;
-		p->maps_dirty = 0;
-	}
-	return 0;
-}
-
-/* addr as module + file offset; refreshes the maps once if needed. */
-static struct tr_loc locate(struct proc *p, uint64_t addr)
-{
-	struct tr_loc loc = { NULL, addr };
-	if (maps_fresh(p) != 0)
-		return loc;
-	const struct map_ent *m = proc_maps_find(&p->maps, addr);
-	if (!m || !m->path) {
-		p->maps_dirty = 1;
-		if (maps_fresh(p) != 0)
-			return loc;
-		m = proc_maps_find(&p->maps, addr);
-	}
-	if (m && m->path) {
-		loc.module = m->path;
-		loc.off = addr - m->lo + m->off;
-	}
-	return loc;
-}
-
-/* A new image began in p (the first call after a successful exec). */
 static void image_begin(struct nstate *ns, struct proc *p, const char *path, int parent)
 {
 	char exe[PATH_MAX];
@@ -352,7 +215,7 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 		p->memfd = -1;
 	}
 	pm_loader_none(&p->pm);
-	if (proc_auxv(p->pm.pid, &av) == 0 && av.base && maps_fresh(p) == 0) {
+	if (proc_auxv(p->pm.pid, &av) == 0 && av.base && notify_maps_fresh(p) == 0) {
 		const struct map_ent *m = proc_maps_find(&p->maps, av.base);
 		if (m && m->path) {
 			uint64_t lo = UINT64_MAX, hi = 0;
@@ -380,227 +243,6 @@ static void image_begin(struct nstate *ns, struct proc *p, const char *path, int
 
 /* ---------------------------------------------------------- the call */
 
-/* Strings the decoder asks for, read from the traced thread's memory once
- * per call (the decoder and the path lookup ask for the same ones). */
-struct memreader {
-	struct proc *p;
-	long tid;
-	int n;
-	struct {
-		uint64_t addr;
-		size_t len;
-		char buf[PATH_READ_MAX];
-	} cache[4];
-};
-
-static size_t mem_read(void *ctx, uint64_t addr, char *dst, size_t len)
-{
-	struct memreader *mr = ctx;
-	if (len > PATH_READ_MAX)
-		len = PATH_READ_MAX;
-	for (int i = 0; i < mr->n; i++) {
-		if (mr->cache[i].addr == addr && mr->cache[i].len >= len) {
-			memcpy(dst, mr->cache[i].buf, len);
-			return len;
-		}
-	}
-	/* page by page: the next page may be unmapped where the string ends */
-	size_t got = 0;
-	while (got < len) {
-		size_t chunk = 4096 - (size_t)((addr + got) & 4095);
-		if (chunk > len - got)
-			chunk = len - got;
-		ssize_t r = proc_mem(mr->p, mr->tid, addr + got, dst + got, chunk);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-		if (memchr(dst + got - (size_t)r, '\0', (size_t)r))
-			break;
-	}
-	int slot = mr->n < 4 ? mr->n++ : 3;
-	mr->cache[slot].addr = addr;
-	mr->cache[slot].len = got;
-	memcpy(mr->cache[slot].buf, dst, got);
-	return got;
-}
-
-/* The directory a relative path argument is relative to: the *at calls take
- * it as their first argument (symlinkat's first path is the link's target,
- * not a place it acts on: no object). Returns the argument index, -1 for
- * the working directory, -2 when the call has no usable object path. */
-static int dirfd_arg(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-	if (!n || strcmp(name, "symlinkat") == 0)
-		return -2;
-	if ((n > 2 && strcmp(name + n - 2, "at") == 0) || (n > 3 && strcmp(name + n - 3, "at2") == 0) ||
-	    strcmp(name, "statx") == 0 || strcmp(name, "openat2") == 0)
-		return 0;
-	return -1;
-}
-
-/* Where the call acts: its path argument joined with the directory it is
- * relative to, or (no path) the file its first argument, a descriptor,
- * names; symbolic links resolved when the file exists, as Landlock
- * resolves them. */
-static void object_path(struct proc *p, long tid, const char *name, const uint64_t *args,
-			const char *path, char *out, size_t size)
-{
-	char base[PATH_MAX], joined[PATH_MAX * 2], what[32];
-	int dfd_idx = dirfd_arg(name);
-
-	out[0] = '\0';
-	if (dfd_idx == -2)
-		return;
-	if (path && path[0] == '/') {
-		snprintf(joined, sizeof(joined), "%s", path);
-	} else if (path) {
-		int dfd = dfd_idx >= 0 ? (int)args[dfd_idx] : AT_FDCWD;
-		const char *dir = NULL;
-		if (dfd == AT_FDCWD) {
-			dir = proc_cwd(p, tid);
-		} else {
-			snprintf(what, sizeof(what), "fd/%d", dfd);
-			if (proc_link(tid, what, base, sizeof(base)) == 0)
-				dir = base;
-		}
-		if (!dir)
-			return;
-		snprintf(joined, sizeof(joined), "%s/%s", dir, path);
-	} else {
-		/* a descriptor's link is already the kernel's resolved path */
-		snprintf(what, sizeof(what), "fd/%d", (int)args[0]);
-		if (proc_link(tid, what, out, size) != 0 || out[0] != '/')
-			out[0] = '\0';
-		return;
-	}
-	/* the directory from the cache; the last component itself only if it
-	 * is a symbolic link (one readlink says so) */
-	char *slash = strrchr(joined, '/');
-	const char *last = slash + 1;
-	char resolved[PATH_MAX * 2 + 2];
-	const char *src = NULL;
-	char *r = NULL;
-	if (*last && strcmp(last, ".") != 0 && strcmp(last, "..") != 0) {
-		*slash = '\0';
-		int exists;
-		const char *dir = dir_resolved(joined[0] ? joined : "/", &exists);
-		*slash = '/';
-		if (exists) {
-			char link[8];
-			snprintf(resolved, sizeof(resolved), "%s/%s", strcmp(dir, "/") ? dir : "", last);
-			/* not a link, or not there (yet): as named; a link: in full */
-			if (readlink(resolved, link, sizeof(link)) < 0 &&
-			    (errno == EINVAL || errno == ENOENT || errno == ENOTDIR))
-				src = resolved;
-		}
-	}
-	if (!src) {
-		r = realpath(joined, NULL);
-		src = r ? r : joined;
-	}
-	size_t l = strlen(src);
-	if (l < size) /* a longer path is no Landlock path we compare with */
-		memcpy(out, src, l + 1);
-	free(r);
-}
-
-/* Is this module the C library or the loader (whose frames we look past)? */
-static int system_module(const struct proc *p, const struct map_ent *m, uint64_t addr)
-{
-	if (addr >= p->pm.ilo && addr < p->pm.ihi)
-		return 1;
-	const char *b = strrchr(m->path, '/');
-	b = b ? b + 1 : m->path;
-	return strncmp(b, "libc.so", 7) == 0 || strncmp(b, "libpthread", 10) == 0;
-}
-
-/* Does the instruction before ra call something? */
-static int after_call(long tid, uint64_t ra)
-{
-	unsigned char code[8];
-	if (ra < 8 || proc_mem_read(tid, ra - 8, code, 8) != 8)
-		return 0;
-#if defined(__x86_64__)
-	return code[3] == 0xe8 ||                                /* call rel32 */
-	       (code[6] == 0xff && (code[7] & 0x38) == 0x10) ||  /* call *%reg */
-	       (code[5] == 0xff && (code[6] & 0x38) == 0x10) ||  /* call *d8(%reg) */
-	       (code[2] == 0xff && (code[3] & 0x38) == 0x10);    /* call *d32(..) */
-#else
-	uint32_t insn;
-	memcpy(&insn, code + 4, 4);
-	return (insn & 0xfc000000u) == 0x94000000u || /* bl */
-	       (insn & 0xfffffc1fu) == 0xd63f0000u;   /* blr */
-#endif
-}
-
-static struct tr_loc loc_of(const struct map_ent *m, uint64_t addr)
-{
-	struct tr_loc loc = { m->path, addr - m->lo + m->off };
-	return loc;
-}
-
-/* Unwind through the C library's frames with their call frame information
- * (.eh_frame, exact); returns 1 with *out set, 0 if the rules ran out. */
-static int unwind_cfi(struct proc *p, long tid, uint64_t sp, uint64_t pc, struct tr_loc *out)
-{
-#if defined(__x86_64__)
-	for (int depth = 0; depth < 8; depth++) {
-		const struct map_ent *m = proc_maps_find(&p->maps, pc);
-		if (!m || !m->path)
-			return 0;
-		if (depth > 0 && !system_module(p, m, pc)) {
-			*out = loc_of(m, pc);
-			return 1;
-		}
-		struct elf_file *ef = elf_get(m->path);
-		int64_t off;
-		/* a return address points after the call: look up the call */
-		uint64_t va = ef ? elf_offset_to_vaddr(ef, pc - (depth ? 1 : 0) - m->lo + m->off) : 0;
-		if (!va || srcline_cfa(m->path, va, &off) != 0)
-			return 0;
-		uint64_t cfa = sp + (uint64_t)off, ra;
-		if (proc_mem_read(tid, cfa - 8, &ra, 8) != 8)
-			return 0;
-		sp = cfa;
-		pc = ra;
-	}
-#else
-	(void)p;
-	(void)tid;
-	(void)sp;
-	(void)pc;
-	(void)out;
-#endif
-	return 0;
-}
-
-/* The first return address into the program's code rather than the C
- * library or the loader: by the call frame information where there is
- * some, else by scanning the stack for a value that points into program
- * code just after a call instruction (which stale stack slots can fool). */
-static struct tr_loc find_caller(struct proc *p, long tid, const struct tr_loc *where)
-{
-	struct tr_loc none = { NULL, 0 }, found;
-	uint64_t sp, pc, stack[128];
-	if (proc_syscall_sp(tid, &sp, &pc) != 0)
-		return none;
-	if (unwind_cfi(p, tid, sp, pc, &found))
-		return found;
-	ssize_t n = proc_mem_read(tid, sp, stack, sizeof(stack));
-	if (n <= 0)
-		return none;
-	for (size_t i = 0; i < (size_t)n / 8; i++) {
-		uint64_t ra = stack[i];
-		const struct map_ent *m = proc_maps_find(&p->maps, ra);
-		if (!m || !m->exec || !m->path || m->path == where->module ||
-		    system_module(p, m, ra) || !after_call(tid, ra))
-			continue;
-		return loc_of(m, ra);
-	}
-	return none;
-}
-
 static int id_valid(struct nstate *ns, uint64_t id)
 {
 	return ioctl(ns->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
@@ -620,7 +262,7 @@ static void handshake(struct nstate *ns, struct proc *p, const struct seccomp_no
 		return;
 	struct tr_pledge *pl = &ns->run->pledges[idx];
 	p->maps_dirty = 1;
-	pl->where = locate(p, pl->caller);
+	pl->where = notify_locate(p, pl->caller);
 	p->pending_pledge = idx;
 }
 
@@ -701,7 +343,7 @@ static void name_exec_mapping(struct nstate *ns, struct proc *p, long tid, long 
 		memcpy(out + head + 2 + pl, e, tl + 1);
 		memcpy(text, out, head + pl + tl + 3);
 	} else if (nr == ns->nr_mprotect && (args[2] & PROT_EXEC)) {
-		struct tr_loc l = locate(p, args[0]);
+		struct tr_loc l = notify_locate(p, args[0]);
 		if (l.module) {
 			size_t n = strlen(text);
 			snprintf(text + n, size - n, " [%s]", l.module);
@@ -779,7 +421,7 @@ static void call_read(struct nstate *ns, struct proc *p, const struct seccomp_no
 	const uint64_t *args = c->args;
 	const char *name = scopes_syscall_name(c->arch, nr);
 	struct memreader mr = { .p = p, .tid = tid };
-	struct decode_reader rd = { mem_read, &mr };
+	struct decode_reader rd = { notify_mem_read, &mr };
 	/* the path matters where Landlock decides by it; elsewhere only for
 	 * the examples, and not once a class has them all */
 	int by_path = scopes_landlock_checks_path(c->arch, nr);
@@ -799,7 +441,7 @@ static void call_read(struct nstate *ns, struct proc *p, const struct seccomp_no
 		name_exec_mapping(ns, p, tid, nr, args, v->text, sizeof(v->text));
 	c->text = v->text;
 	if (v->valid && by_path && trace_pathscoped_possible(c->arch, nr)) {
-		object_path(p, tid, name, args, v->plen ? v->path : NULL, v->object,
+		notify_object_path(p, tid, name, args, v->plen ? v->path : NULL, v->object,
 			    sizeof(v->object));
 		if (v->object[0])
 			c->object = v->object;
@@ -816,8 +458,8 @@ static void call_after(struct nstate *ns, struct proc *p, const struct seccomp_n
 	const char *name = scopes_syscall_name(c->arch, nr);
 	struct trace_run *run = ns->run;
 
-	if (changes_namespace(name))
-		dircache_flush();
+	if (notify_changes_namespace(name))
+		notify_dircache_flush();
 	else if (name && (strcmp(name, "chdir") == 0 || strcmp(name, "fchdir") == 0)) {
 		free(p->cwd);
 		p->cwd = NULL;
@@ -885,8 +527,8 @@ static void handle(struct nstate *ns, const struct seccomp_notif *req,
 	struct call_view v;
 	call_read(ns, p, req, &c, &v);
 	if (run->timeline) {
-		c.where = locate(p, c.ip);
-		c.caller = find_caller(p, tid, &c.where);
+		c.where = notify_locate(p, c.ip);
+		c.caller = notify_find_caller(p, tid, &c.where);
 	}
 
 	enum scopes_class cls = trace_call(run, &c);
@@ -1236,3 +878,4 @@ int notify_run(struct trace_run *run, const struct tr_options *opt)
 	free(ns.threads);
 	return 0;
 }
+
