@@ -225,7 +225,8 @@ def test_no_descriptor_arrives_without_recvfd(stype, promises, user):
     assert rep.info["peer_send"] == -errno.EPERM and rep.info["bytes"] == 1, rep.describe()
 
 
-@NO_PASSRIGHTS
+# not NO_PASSRIGHTS: the setsockopt is refused by the filter on every kernel
+# (on 6.1, without SO_PASSRIGHTS, it passed: a strict xfail failed there)
 @pytest.mark.parametrize("promises", RECV_SETS, ids=lambda s: s.replace(" ", "+"))
 def test_passrights_cannot_be_switched_back_on(promises, user):
     """Gain: switch SO_PASSRIGHTS on again with setsockopt, then receive; expected: the process
