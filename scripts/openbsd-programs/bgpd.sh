@@ -95,9 +95,11 @@ run() {
 		ctl() { "$b/src/bgpctl/bgpctl" -s /run/bgpd-$1.sock "${@:2}"; }
 		"$b/src/bgpd/bgpd" -d -f "$w/a.conf" >"$w/bgpd-a.log" 2>&1 &
 		bgpd=$!
-		# alone first: its own network only, the neighbour not up
-		for i in $(seq 40); do
-			ctl a show summary >/dev/null 2>&1 && break
+		# alone first: its own network only, the neighbour not up. The
+		# control socket answers before the session engine has the
+		# configuration ("no such"): wait for the neighbour to be listed
+		for i in $(seq 80); do
+			ctl a show summary 2>/dev/null | grep -q "^as65002 " && break
 			sleep 0.25
 		done
 		echo "-- before the peer: show summary, show rib"
