@@ -21,6 +21,8 @@ import subprocess
 
 import pytest
 
+import scopes_probes
+
 from .adversary import NOBODY, _env, assert_killed, assert_ok, attack, built
 
 SIGSYS_EXIT = 128 + signal.SIGSYS
@@ -58,6 +60,8 @@ def describe(proc):
     return f"exit {proc.returncode}\n--- stdout\n{proc.stdout}--- stderr\n{proc.stderr}"
 
 
+# the resolver's refusal is the Landlock layer's (without it: no EACCES)
+@scopes_probes.needs("landlock")
 def test_resolver_open(secret, user):
     """Gain: the resolver opens a file PROMISES do not let it read (scopes-run -p stdio);
     expected: EACCES (13), and the program goes on to main under stdio."""

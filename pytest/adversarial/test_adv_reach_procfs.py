@@ -17,6 +17,8 @@ import time
 
 import pytest
 
+import scopes_probes
+
 from .adversary import (NOBODY, O_RDONLY, O_RDWR, O_WRONLY, _env, assert_err, assert_killed,
                         assert_ok, attack, built)
 
@@ -65,6 +67,9 @@ PROC_FILES = {
 }
 
 
+# the refusal is the Landlock domain's: without Landlock, the residual of
+# docs/promises.md (Every pledge makes a Landlock domain)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("case", sorted(PROC_FILES))
 def test_other_process_proc_files(case, user):
     """Gain: open (and read or overwrite) /proc/<pid>/FILE of the driver or a sibling; expected: EACCES.
@@ -126,6 +131,9 @@ def run_target(user, *args, promises=None):
                           stdin=subprocess.DEVNULL)
 
 
+# the refusal is the Landlock domain's: without Landlock, the residual of
+# docs/promises.md (Every pledge makes a Landlock domain)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("flags", [O_RDONLY, O_RDWR], ids=["read", "rdwr"])
 def test_scopes_run_other_process_mem(flags, stranger, user):
     """Gain: a program run by scopes-run -p "stdio rpath wpath" opens /proc/PID/mem of an
@@ -191,6 +199,9 @@ def test_root_capabilities_control(root_caps):
 
 # ---- threads that exist at the pledge
 
+# the refusal is the Landlock domain's: without Landlock, the residual of
+# docs/promises.md (Every pledge makes a Landlock domain)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("file", ["mem", "environ"])
 def test_threads_from_before_the_pledge(file, user, root_caps):
     """Gain: three threads started before a "stdio rpath" pledge (one blocking every signal, one
@@ -219,6 +230,8 @@ def test_threads_from_before_the_pledge_control():
 
 # ---- ps: reading other processes' state is not CAP_SYS_RAWIO / CAP_SYSLOG
 
+# ps is path-scoped: without Landlock it grants nothing (the penalty)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("path", ["/proc/kcore", "/proc/kmsg"])
 def test_ps_privileged_proc_files(path):
     """Gain: root under "stdio ps" opens a /proc file only a capability opens (kcore: SYS_RAWIO,

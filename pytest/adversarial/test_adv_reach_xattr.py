@@ -16,6 +16,8 @@ import os
 
 import pytest
 
+import scopes_probes
+
 from .adversary import assert_err, assert_killed, assert_ok, attack
 
 CAP_NAME, USER_NAME = "security.capability", "user.test"
@@ -123,6 +125,8 @@ def test_xattr_without_fattr_is_the_penalty(how, target, user):
     assert xattr_of(target, USER_NAME) is None, rep.describe()
 
 
+# an unveil needs Landlock (ENOSYS without it)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("how", sorted(SETS))
 def test_fattr_unveiled_file_sets_no_capability(how, root_target):
     """Gain: the same security.capability write on a file unveiled "r"; expected: EOPNOTSUPP, absent."""
@@ -188,6 +192,8 @@ def unchanged(path, uid):
             and (not xattrs or xattr_of(path, USER_NAME) is None))
 
 
+# an unveil needs Landlock (ENOSYS without it)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("call", sorted(PATH_CHANGES))
 def test_unveil_attribute_change_outside(call, unveil_tree, user):
     """Gain: with an unveil of another directory in force, change a file outside it by path
@@ -219,6 +225,8 @@ def test_unveil_attribute_change_outside_control(call, unveil_tree, user):
         assert_ok(rep, 0)
 
 
+# an unveil needs Landlock (ENOSYS without it)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("call", ["chmod", "fchmodat", "chown", "utimensat", "setxattr"])
 def test_unveil_attribute_change_inside_by_path(call, unveil_tree, user):
     """Documented difference: while an unveil is in force, path-based attribute changes are
@@ -233,6 +241,8 @@ def test_unveil_attribute_change_inside_by_path(call, unveil_tree, user):
     assert unchanged(mine, 0 if user == "root" else 65534), rep.describe()
 
 
+# an unveil needs Landlock (ENOSYS without it)
+@scopes_probes.needs("landlock")
 @pytest.mark.parametrize("call", ["fchmod", "fchown"])
 def test_unveil_attribute_change_by_fd(call, unveil_tree, user):
     """Expected behaviour: the fd forms stay with their promises: fchmod/fchown on a descriptor
