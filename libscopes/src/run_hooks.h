@@ -19,7 +19,9 @@ int api_pledge_loader_only(const char *promises, const char *execpromises) SCOPE
 
 /*
  * From landlock.h, for --report: landlock_log_new_exec() (the pledge's layers
- * log the denials of the program exec'd after them, ABI 7) and landlock_abi().
+ * log the denials of the program exec'd after them, ABI 7) and landlock_abi();
+ * and landlock_hint_pass_on() (a degraded kernel's hint, said by scopes-run's
+ * child, is not said again by the program's shim: SCOPES_HINTED).
  */
 
 #endif
